@@ -1,0 +1,117 @@
+"""The SSO token: taken from login or renew, sent as a header, renewed before it expires."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import requests
+
+from client.errors import TransportError, Unauthorized
+from client.models import LoginResult, RenewResult
+from client.transport import Reply, Transport, parse
+
+log = logging.getLogger("client")
+TOKEN = "SSO_TOKEN"
+LOGIN_PATH = "/v2/sso/login"
+RENEW_PATH = "/v2/sso/token/renew"
+R = TypeVar("R", bound=LoginResult)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token and when, on the client's own clock, it stops being good."""
+
+    value: str
+    obtained_at: float
+    lifetime: float
+
+    def due(self, now: float, margin: float) -> bool:
+        """Whether to renew now: less than `margin` left (at most half of a short lifetime)."""
+        return now >= self.obtained_at + self.lifetime - min(margin, self.lifetime / 2)
+
+
+def token_from(response: requests.Response) -> str:
+    """The token of a login or renew answer: the header real clients read, else the cookie."""
+    value = response.headers.get(TOKEN) or response.cookies.get(TOKEN)
+    if not value:
+        raise TransportError(f"the answer carries no {TOKEN} header or cookie")
+    return value
+
+
+def forget_cookie(jar: requests.cookies.RequestsCookieJar) -> None:
+    """Drop the SSO_TOKEN cookie a session stored, so only the header speaks for the client.
+
+    A shared session would otherwise send one client's cookie beside another client's header.
+    """
+    for cookie in [c for c in jar if c.name == TOKEN]:
+        jar.clear(cookie.domain, cookie.path, cookie.name)
+
+
+class Authenticator:
+    """Holds the credentials and the current token; logs in lazily and renews ahead of expiry."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        user: str,
+        password: str,
+        org: str,
+        clock: Callable[[], float],
+        renew_margin: float,
+    ) -> None:
+        self._transport = transport
+        self._credentials = {"user": user, "pass": password, "org": org}
+        self._clock = clock
+        self._margin = renew_margin
+        self._token: Token | None = None
+
+    @property
+    def user_full_name(self) -> str:
+        return f"{self._credentials['user']}@{self._credentials['org']}"
+
+    def login(self) -> LoginResult:
+        started = self._clock()
+        # Login has no side effect but a new token, so it is as safe to retry as a GET.
+        reply = self._transport.send("POST", LOGIN_PATH, body=self._credentials, idempotent=True)
+        return self._keep(LoginResult, reply, started)
+
+    def renew(self) -> RenewResult:
+        if self._token is None:
+            self.login()
+        assert self._token is not None
+        token = self._token.value
+        started = self._clock()
+        reply = self._transport.send("GET", RENEW_PATH, token=token, idempotent=True)
+        return self._keep(RenewResult, reply, started)
+
+    def token(self) -> str:
+        """A token good for the next call: logs in first, or renews one close to expiry."""
+        if self._token is None:
+            self.login()
+        elif self._token.due(self._clock(), self._margin):
+            try:
+                self.renew()
+            except Unauthorized:
+                log.info("renewal refused; logging in again")
+                self.login()
+        assert self._token is not None
+        return self._token.value
+
+    def login_token(self) -> str:
+        """Log in afresh (after a 401) and return the new token."""
+        self.login()
+        assert self._token is not None
+        return self._token.value
+
+    def _keep(self, cls: type[R], reply: Reply, started: float) -> R:
+        result = parse(cls, reply.data)
+        forget_cookie(self._transport.session.cookies)
+        # The lifetime comes from two readings of the server's clock, so a skewed client clock
+        # does not matter; counting it from when the request left errs on the early side.
+        lifetime = max(result.lifetime_ms, 0) / 1000
+        self._token = Token(token_from(reply.response), started, lifetime)
+        return result

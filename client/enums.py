@@ -1,0 +1,57 @@
+"""The spec's enumerations, as string enums whose values are the wire literals."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrderType(StrEnum):
+    LIMIT = "Limit"
+    AT_BEST = "AtBest"
+    MARKET = "Market"
+    STOP = "Stop"
+    STOP_LIMIT = "StopLimit"
+    PEGGED = "Pegged"
+    ALGO = "Algo"
+    PQ = "PQ"
+
+
+class Side(StrEnum):
+    """Buy or sell the dealt currency."""
+
+    BUY = "Buy"
+    SELL = "Sell"
+
+
+class TimeInForce(StrEnum):
+    GTC = "GTC"
+    IOC = "IOC"
+    FOK = "FOK"
+    GTT = "GTT"
+    DAY = "DAY"
+
+
+class ExecFlag(StrEnum):
+    BID_TRIGGER = "BidTrigger"
+    OFFER_TRIGGER = "OfferTrigger"
+    MID_TRIGGER = "MidTrigger"
+
+
+class OrderStatus(StrEnum):
+    RECEIVED = "RECEIVED"
+    NEW = "NEW"
+    PARTIALLY_FILLED = "PARTIALLY_FILLED"
+    FILLED = "FILLED"
+    REJECTED = "REJECTED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the status can no longer change."""
+        return self in _FINAL
+
+
+_FINAL = frozenset(
+    {OrderStatus.FILLED, OrderStatus.REJECTED, OrderStatus.EXPIRED, OrderStatus.CANCELLED}
+)

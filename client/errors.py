@@ -1,0 +1,122 @@
+"""The client's exceptions: one tree, so a caller can catch as broadly or narrowly as it needs.
+
+    IntegralError                 anything this client raises
+    ├── ApiError                  the server answered 4xx/5xx with (or without) the error object
+    │   ├── BadRequest            400: a field is wrong, or the coId was used (DUPLICATE_COID)
+    │   ├── Unauthorized          401: wrong credentials, or a token missing, invalid or expired
+    │   ├── Forbidden             403: the user lacks trading permission
+    │   ├── NotFound              404: unknown org, symbol or order (or another org's order)
+    │   ├── RateLimited           429: wait `retry_after` seconds
+    │   └── ServerError           5xx: the server or a gateway failed; `retry_after` on 503
+    ├── TransportError            no usable answer: connection refused or dropped, timeout,
+    │                             a truncated body or one that is not what the spec promises
+    └── OrderError                the server answered fine but the order did not fill; `.order`
+        ├── OrderRejected         final status REJECTED (the reason is in `order.reason`)
+        ├── OrderExpired          final status EXPIRED
+        ├── OrderCancelled        final status CANCELLED
+        └── OrderTimeout          no final status before the deadline; `.order` is the last seen
+
+Any other 4xx (405, 413, 415) is raised as a plain ApiError.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from client.models import Order
+
+
+class IntegralError(Exception):
+    """Base of every exception the client raises."""
+
+
+class ApiError(IntegralError):
+    """An error answer; the fields are those of the spec's error object."""
+
+    def __init__(
+        self,
+        status: int,
+        error_code: str,
+        error_message: str,
+        response_tuples: Any = None,
+        *,
+        retry_after: float | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(f"HTTP {status} {error_code}: {error_message}")
+        self.status = status
+        self.error_code = error_code
+        self.error_message = error_message
+        self.response_tuples = response_tuples
+        self.retry_after = retry_after
+        self.request_id = request_id
+
+
+class BadRequest(ApiError):
+    """400: the request broke the schema or an order rule; `response_tuples` names the fields."""
+
+
+class Unauthorized(ApiError):
+    """401: wrong user or password, or a token that is missing, unknown or expired."""
+
+
+class Forbidden(ApiError):
+    """403: the user may log in but not do this (trading permission)."""
+
+
+class NotFound(ApiError):
+    """404: no such org, symbol or order for the caller's org."""
+
+
+class RateLimited(ApiError):
+    """429: too many requests; `retry_after` says how many seconds to wait."""
+
+
+class ServerError(ApiError):
+    """5xx: the outcome of the request is unknown unless it was a read."""
+
+
+class TransportError(IntegralError):
+    """No usable HTTP answer; for a POST the order may or may not exist."""
+
+
+class OrderError(IntegralError):
+    """An order reached a state other than FILLED, or did not reach a final state in time."""
+
+    def __init__(self, order: Order, message: str | None = None) -> None:
+        reason = f": {order.reason}" if order.reason else ""
+        super().__init__(message or f"order {order.order_id} is {order.status.value}{reason}")
+        self.order = order
+
+
+class OrderRejected(OrderError):
+    """The order ended REJECTED."""
+
+
+class OrderExpired(OrderError):
+    """The order ended EXPIRED."""
+
+
+class OrderCancelled(OrderError):
+    """The order ended CANCELLED."""
+
+
+class OrderTimeout(OrderError):
+    """The deadline passed first; `order` is the last state seen, the order may still fill."""
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    429: RateLimited,
+}
+
+
+def error_class(status: int) -> type[ApiError]:
+    """The exception class for an HTTP error status."""
+    if status >= 500:
+        return ServerError
+    return _BY_STATUS.get(status, ApiError)

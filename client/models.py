@@ -1,0 +1,140 @@
+"""The results and requests the client exchanges: frozen dataclasses named after the spec."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from client.enums import ExecFlag, OrderStatus, OrderType, Side, TimeInForce
+from client.wire import boolean, decimal, field, integer
+
+
+def new_co_id() -> str:
+    """A fresh client order id: unique, so a retried placement can be found again by it."""
+    return f"c-{uuid.uuid4().hex}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoginResult:
+    """What login answers besides the token (which the client keeps to itself)."""
+
+    expiry_time: int = field("expiryTime", integer)
+    server_utc_time: int = field("serverUTCTime", integer)
+
+    @property
+    def lifetime_ms(self) -> int:
+        """How long the token lives, measured on the server's clock alone (immune to skew)."""
+        return self.expiry_time - self.server_utc_time
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenewResult(LoginResult):
+    valid: bool = field("valid", boolean)
+    api_version: str = field("apiVersion")
+    expired: bool = field("expired", boolean)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpotRate:
+    """Top of book for one pair; `rate_id` makes it tradable by a PQ order for a while."""
+
+    symbol: str = field("symbol")
+    bid: Decimal = field("bid", decimal)
+    offer: Decimal = field("offer", decimal)
+    bid_limit: Decimal = field("bidLimit", decimal)
+    offer_limit: Decimal = field("offerLimit", decimal)
+    time: int = field("time", integer)
+    rate_id: str = field("rateId")
+
+    @property
+    def base(self) -> str:
+        return self.symbol.split("/")[0]
+
+    def price_for(self, side: Side, currency: str | None = None) -> Decimal:
+        """The quoted price a PQ order must carry: buying the base pays the offer.
+
+        Dealing the term currency flips the side: buying USD in EUR/USD sells EUR at the bid.
+        """
+        buys_base = (side is Side.BUY) == (currency is None or currency == self.base)
+        return self.offer if buys_base else self.bid
+
+
+@dataclass(frozen=True, kw_only=True)
+class _OrderFields:
+    """What every order carries, as placed and as echoed back (the spec's OrderFields)."""
+
+    type: OrderType = field("type", OrderType)
+    side: Side = field("side", Side)
+    symbol: str = field("symbol")
+    currency: str = field("currency")
+    size: Decimal = field("size", decimal)
+    price: Decimal | None = field("price", decimal, default=None)
+    time_in_force: TimeInForce | None = field("timeInForce", TimeInForce, default=None)
+    rate_id: str | None = field("rateId", default=None)
+    account: str | None = field("account", default=None)
+    price_type: str | None = field("priceType", default=None)
+    value_date: str | None = field("valueDate", default=None)
+    expiry_time: int | None = field("expiryTime", integer, default=None)
+    client_order_time: str | None = field("clientOrderTime", default=None)
+    trade_channel: str | None = field("tradeChannel", default=None)
+    target_strategy: str | None = field("targetStrategy", default=None)
+    original_co_id: str | None = field("originalCoId", default=None)
+    stop_price: Decimal | None = field("stopPrice", decimal, default=None)
+    exec_flags: ExecFlag | None = field("execFlags", ExecFlag, default=None)
+    min_qty: Decimal | None = field("minQty", decimal, default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderRequest(_OrderFields):
+    """An order to place. `co_id` is generated when not given; keep it to find the order."""
+
+    co_id: str = field("coId", default_factory=new_co_id)
+    org: str | None = field("org", default=None)
+
+    @classmethod
+    def pq(
+        cls,
+        rate: SpotRate,
+        side: Side,
+        size: Decimal,
+        *,
+        currency: str | None = None,
+        co_id: str | None = None,
+    ) -> OrderRequest:
+        """A previously-quoted FOK order at exactly the price `rate` quotes for this side."""
+        return cls(
+            co_id=co_id or new_co_id(),
+            type=OrderType.PQ,
+            time_in_force=TimeInForce.FOK,
+            side=side,
+            symbol=rate.symbol,
+            currency=currency or rate.base,
+            size=size,
+            price=rate.price_for(side, currency),
+            rate_id=rate.rate_id,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Order(_OrderFields):
+    """An order as the venue holds it; fill fields are set once it has a fill."""
+
+    co_id: str = field("coId")
+    order_id: str = field("orderId")
+    org: str = field("org")
+    user_full_name: str = field("userFullName")
+    action: str = field("action")
+    status: OrderStatus = field("status", OrderStatus)
+    reason: str | None = field("reason", default=None)
+    average_price: Decimal | None = field("averagePrice", decimal, default=None)
+    cum_qty: Decimal | None = field("cumQty", decimal, default=None)
+    leaves_qty: Decimal | None = field("leavesQty", decimal, default=None)
+    last_price: Decimal | None = field("lastPrice", decimal, default=None)
+    last_qty: Decimal | None = field("lastQty", decimal, default=None)
+    exec_id: str | None = field("execId", default=None)
+    execution_type: str | None = field("executionType", default=None)
+    trade_date: str | None = field("tradeDate", default=None)
+    settl_curr_amt: Decimal | None = field("settlCurrAmt", decimal, default=None)
+    counter_party: str | None = field("counterParty", default=None)
+    transact_time: int | None = field("transactTime", integer, default=None)

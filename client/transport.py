@@ -1,0 +1,184 @@
+"""HTTP for the client: one request, the error mapping, and retries of what is safe to repeat."""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import requests
+
+from client import wire
+from client.errors import IntegralError, RateLimited, ServerError, TransportError, error_class
+
+log = logging.getLogger("client")
+T = TypeVar("T")
+
+# Failures after which the request may simply not have arrived, or its answer got lost.
+_RETRYABLE_CAUSES = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Capped exponential delays with jitter: wait n is c/2..c, c = min(cap, first * factor**n)."""
+
+    first: float = 0.1
+    cap: float = 5.0
+    factor: float = 2.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        # Half fixed, half random: spreads clients apart without ever hammering at zero delay.
+        ceiling = min(self.cap, self.first * self.factor ** min(attempt, 64))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many times a failed safe request is tried again, and how long to wait between."""
+
+    retries: int = 3
+    backoff: Backoff = field(default_factory=Backoff)
+    # A server asking for a longer pause than this gets the error instead of a stalled caller.
+    max_retry_after: float = 60.0
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A successful answer: the decoded JSON body (numbers as Decimal) and the response."""
+
+    data: Any
+    response: requests.Response
+
+
+def parse(cls: type[T], data: Any) -> T:
+    """Build a model from a response body; a body that does not fit is a TransportError."""
+    try:
+        return wire.from_wire(cls, data)
+    except (TypeError, ValueError) as exc:
+        raise TransportError(f"response is not a valid {cls.__name__}: {exc}") from None
+
+
+def retryable(exc: IntegralError) -> bool:
+    """Whether a failure may go away on its own (5xx, 429, lost connection, broken body)."""
+    if isinstance(exc, TransportError):
+        return exc.__cause__ is None or isinstance(exc.__cause__, _RETRYABLE_CAUSES)
+    return isinstance(exc, ServerError | RateLimited)
+
+
+class Transport:
+    """Sends one logical request to the API, retrying it only when told it is safe to repeat."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: requests.Session,
+        timeout: float,
+        retry: RetryPolicy,
+        sleep: Callable[[float], None],
+        rng: random.Random,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session
+        self.timeout = timeout
+        self.retry = retry
+        self._sleep = sleep
+        self._rng = rng
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool,
+    ) -> Reply:
+        attempt = 0
+        while True:
+            try:
+                return self.send_once(method, path, token=token, params=params, body=body)
+            except IntegralError as exc:
+                if not idempotent or not self.pause_before_retry(exc, attempt):
+                    raise
+            attempt += 1
+
+    def pause_before_retry(self, exc: IntegralError, attempt: int) -> bool:
+        """Sleep before attempt `attempt + 1` and say True, or say False if it must not happen."""
+        if attempt >= self.retry.retries or not retryable(exc):
+            return False
+        delay = getattr(exc, "retry_after", None)
+        if delay is None:
+            delay = self.retry.backoff.delay(attempt, self._rng)
+        elif delay > self.retry.max_retry_after:
+            return False
+        log.info("retrying in %.3fs after %s", delay, exc)
+        self._sleep(delay)
+        return True
+
+    def send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> Reply:
+        headers = {"Accept": "application/json", "X-Request-ID": uuid.uuid4().hex}
+        if token is not None:
+            headers["SSO_TOKEN"] = token
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        data = None if body is None else wire.dumps(body)
+        url = self.base_url + path
+        try:
+            response = self.session.request(
+                method, url, params=params, data=data, headers=headers, timeout=self.timeout
+            )
+        except requests.RequestException as exc:
+            raise TransportError(f"{method} {path}: {exc}") from exc
+        log.debug("%s %s -> %s", method, path, response.status_code)
+        if response.status_code >= 400:
+            raise _error(response)
+        try:
+            decoded = wire.loads(response.content) if response.content else None
+        except ValueError:
+            raise TransportError(f"{method} {path}: the body is not JSON") from None
+        return Reply(decoded, response)
+
+
+def _error(response: requests.Response) -> IntegralError:
+    try:
+        body = wire.loads(response.content)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("errorCode"), str):
+        code, message = body["errorCode"], str(body.get("errorMessage") or "")
+        tuples = body.get("responseTuples")
+    else:
+        # A proxy in the way may answer HTML; keep the status, which is what callers act on.
+        code, message, tuples = f"HTTP_{response.status_code}", response.reason or "", None
+    return error_class(response.status_code)(
+        response.status_code,
+        code,
+        message,
+        tuples,
+        retry_after=_retry_after(response),
+        request_id=response.headers.get("X-Request-ID"),
+    )
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    # Only the delta-seconds form: the spec promises it, and an HTTP-date needs a wall clock.
+    return float(value) if value.strip().isdigit() else None

@@ -1,0 +1,111 @@
+"""Mapping between frozen dataclasses and the spec's JSON, with exact Decimal numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+Parse = Callable[[Any], Any]
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def integer(value: Any) -> int:
+    # bool is an int subclass; JSON true is never a number.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected a boolean, got {value!r}")
+    return value
+
+
+def decimal(value: Any) -> Decimal:
+    """A JSON number (parsed with parse_float=Decimal) or a decimal string, as Decimal."""
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number, got {value!r}")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int | Decimal | str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+    raise TypeError(f"expected a number, got {value!r}")
+
+
+def field(name: str, parse: Parse = text, **kwargs: Any) -> Any:
+    """A dataclass field that travels as JSON property `name`, read with `parse`."""
+    return dataclasses.field(metadata={"wire": name, "parse": parse}, **kwargs)
+
+
+def wire_names(cls: type[Any]) -> dict[str, dataclasses.Field[Any]]:
+    """The JSON property names of a model, each with its dataclass field."""
+    return {f.metadata["wire"]: f for f in dataclasses.fields(cls) if "wire" in f.metadata}
+
+
+def from_wire(cls: type[T], data: Any) -> T:
+    """Build `cls` from a decoded JSON object; unknown properties are ignored, null is absent."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"expected a JSON object, got {type(data).__name__}")
+    kwargs: dict[str, Any] = {}
+    for name, f in wire_names(cls).items():
+        if data.get(name) is not None:
+            try:
+                kwargs[f.name] = f.metadata["parse"](data[name])
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{name}: {exc}") from None
+    return cls(**kwargs)
+
+
+def to_wire(obj: Any) -> dict[str, Any]:
+    """The JSON object of a model instance; None fields are left out."""
+    out: dict[str, Any] = {}
+    for name, f in wire_names(type(obj)).items():
+        value = getattr(obj, f.name)
+        if value is not None:
+            out[name] = _encode(value, name)
+    return out
+
+
+def _encode(value: Any, name: str) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return number(value, name)
+    return value
+
+
+def number(value: Decimal, name: str = "value") -> int | float:
+    """A Decimal as a JSON-serialisable number, refusing any that would not travel exactly."""
+    if not value.is_finite():
+        raise ValueError(f"{name} {value} is not a finite number")
+    if value == value.to_integral_value() and abs(value) < 2**53:
+        return int(value)
+    approx = float(value)
+    # The json module writes a float by its shortest repr; sending a price that is not the
+    # quoted one would get the order rejected, so refuse rather than round silently.
+    if Decimal(repr(approx)) != value:
+        raise ValueError(f"{name} {value} cannot be sent exactly as a JSON number")
+    return approx
+
+
+def loads(content: bytes) -> Any:
+    """Decode a JSON body with every non-integer number as Decimal."""
+    return json.loads(content, parse_float=Decimal)
+
+
+def dumps(data: Mapping[str, Any]) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()

@@ -1,0 +1,1 @@
+"""integral-mock: an offline sandbox of Integral's FX Inside REST API."""

@@ -1,0 +1,98 @@
+"""The Integral surface: thin views, each validated input → one domain call → JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify
+
+from mock_server.sessions import Token
+from mock_server.web import (
+    INTEGRAL_BLUEPRINT,
+    TOKEN_NAME,
+    authenticate,
+    presented_token,
+    sandbox,
+    validated,
+)
+
+bp = Blueprint(INTEGRAL_BLUEPRINT, __name__)
+
+API_VERSION = "1.0.1"
+
+
+def _with_token(body: dict[str, Any], token: Token) -> Response:
+    """The login envelope, with the token as a header and as a cookie (both are published)."""
+    response = jsonify(body)
+    response.headers[TOKEN_NAME] = token.value
+    lifetime_s = max(1, (token.expires_ms - token.issued_ms) // 1000)
+    response.set_cookie(TOKEN_NAME, token.value, max_age=lifetime_s, httponly=True, samesite="Lax")
+    return response
+
+
+def _envelope(token: Token) -> dict[str, Any]:
+    return {
+        "status": "OK",
+        "errorCode": None,
+        "responseTuples": None,
+        "expiryTime": token.expires_ms,
+        "serverUTCTime": sandbox().clock.now_ms(),
+    }
+
+
+@bp.post("/v2/sso/login")
+def login() -> Response:
+    _, body = validated()
+    s = sandbox()
+    token = s.exchange.sessions.login(body["user"], body["pass"], body["org"], s.clock.now_ms())
+    return _with_token(_envelope(token), token)
+
+
+@bp.get("/v2/sso/token/renew", endpoint="renewToken")
+@bp.get("/sso/tokens/renew", endpoint="renewTokenDeprecated")
+def renew_token() -> Response:
+    validated()
+    s = sandbox()
+    token, expired = s.exchange.sessions.renew(presented_token(), s.clock.now_ms())
+    body = {**_envelope(token), "valid": True, "apiVersion": API_VERSION, "expired": expired}
+    return _with_token(body, token)
+
+
+@bp.get("/v2/rates/spot")
+def get_spot_rate() -> Response:
+    principal = authenticate()
+    query, _ = validated()
+    return jsonify(sandbox().exchange.get_spot_rate(principal, query["symbol"]))
+
+
+@bp.post("/v2/orders")
+def place_order() -> Response:
+    principal = authenticate()
+    _, body = validated()
+    s = sandbox()
+    # Unknown fields are ignored and not echoed (the spec says so).
+    order = {k: v for k, v in body.items() if k in s.validator.order_fields}
+    response = jsonify(s.exchange.place_order(principal, order))
+    response.status_code = 202
+    return response
+
+
+@bp.get("/v2/orders")
+def query_orders() -> Response:
+    principal = authenticate()
+    query, _ = validated()
+    exchange = sandbox().exchange
+    if "coId" in query:
+        return jsonify(exchange.query_order_by_coid(principal, query["coId"]))
+    return jsonify(exchange.active_orders(principal))
+
+
+@bp.get("/v2/orders/<id>")
+def get_order(id: str) -> Response:  # noqa: A002 - the spec names the path parameter `id`
+    principal = authenticate()
+    validated()
+    return jsonify(sandbox().exchange.get_order(principal, id))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,104 @@
+"""`integral-mock serve …`: run the sandbox under gunicorn, a production WSGI server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from mock_server.app import create_app
+from mock_server.config import Config
+
+EXAMPLE_LOGIN = (
+    '{"user": "apiUserId", "pass": "This is a long password!", "org": "apiOrganizationId"}'
+)
+DEFAULT_STATE = "integral-mock.sqlite3"
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured in code rather than from its own command line."""
+
+    def __init__(self, config: Config, options: dict[str, Any]) -> None:
+        self.config = config
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # older gunicorns lack some settings
+                self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        # Built in the worker, after the fork: an SQLite connection must not cross a fork.
+        return create_app(self.config)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="integral-mock", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the sandbox")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--seed", type=int, help="seed for prices, ids and faults")
+    state = serve.add_mutually_exclusive_group()
+    state.add_argument("--state", metavar="PATH", help=f"SQLite file (default {DEFAULT_STATE})")
+    state.add_argument("--ephemeral", action="store_true", help="keep state in memory only")
+    serve.add_argument("--config", metavar="FILE", help="TOML file of users, orgs and settings")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--validate-responses", action="store_true", help="check every answer against the spec"
+    )
+    return parser
+
+
+def build_config(args: argparse.Namespace) -> Config:
+    overrides: dict[str, Any] = {}
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    overrides["state_path"] = ":memory:" if args.ephemeral else (args.state or DEFAULT_STATE)
+    if args.validate_responses:
+        overrides["validate_responses"] = True
+    if args.config:
+        return Config.from_file(args.config, **overrides)
+    return Config.default(**overrides)
+
+
+def serve(args: argparse.Namespace) -> None:
+    config = build_config(args)
+    base_url = f"http://{args.host}:{args.port}"
+    print(f"integral-mock listening on {base_url}  (state: {config.state_path})", flush=True)
+    print(f"  spec:          {base_url}/openapi.json", flush=True)
+    print(
+        f"  example login: curl -si {base_url}/v2/sso/login -H 'Content-Type: application/json'"
+        f" -d '{EXAMPLE_LOGIN}'",
+        flush=True,
+    )
+    options = {
+        "bind": f"{args.host}:{args.port}",
+        # One process: the state lives in this process's SQLite connection (and, for
+        # `--ephemeral`, in its memory); threads give concurrency.
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        # Integral's token header is SSO_TOKEN; gunicorn drops headers with underscores
+        # unless told that this one is expected.
+        "header_map": "dangerous",
+        "accesslog": "-",
+        "loglevel": "info",
+        "graceful_timeout": 5,
+        "control_socket_disable": True,
+    }
+    _Server(config, options).run()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        try:
+            serve(args)
+        except ValueError as exc:  # a bad --config: say so, without a traceback
+            sys.exit(f"integral-mock: {exc}")

@@ -1,0 +1,170 @@
+"""The seeded price feed: a deterministic random walk per pair, and rateId issue and lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from statistics import NormalDist
+
+from mock_server.store import Store
+
+
+@dataclass(frozen=True)
+class Pair:
+    """How a currency pair trades: a starting mid, its decimals, spread and size ladder."""
+
+    symbol: str
+    mid: float
+    decimals: int
+    spread_pips: float
+    pip: float
+    annual_vol: float = 0.08
+
+    @property
+    def base(self) -> str:
+        return self.symbol[:3]
+
+    @property
+    def term(self) -> str:
+        return self.symbol[4:]
+
+
+PAIRS = {
+    p.symbol: p
+    for p in (
+        Pair("EUR/USD", 1.0850, 5, 0.8, 0.0001),
+        Pair("USD/JPY", 151.20, 3, 1.0, 0.01, 0.10),
+        Pair("GBP/USD", 1.2650, 5, 1.0, 0.0001),
+        Pair("USD/CHF", 0.8830, 5, 1.2, 0.0001),
+        Pair("AUD/USD", 0.6550, 5, 1.0, 0.0001, 0.10),
+        Pair("USD/CAD", 1.3650, 5, 1.2, 0.0001),
+        Pair("NZD/USD", 0.6050, 5, 1.5, 0.0001, 0.10),
+        Pair("EUR/GBP", 0.8570, 5, 1.0, 0.0001, 0.06),
+        Pair("EUR/JPY", 164.10, 3, 1.5, 0.01, 0.10),
+        Pair("EUR/CHF", 0.9580, 5, 1.5, 0.0001, 0.06),
+        Pair("GBP/JPY", 191.30, 3, 2.5, 0.01, 0.11),
+        Pair("USD/INR", 83.30, 4, 25.0, 0.0001, 0.04),
+        Pair("USD/SGD", 1.3450, 5, 2.0, 0.0001, 0.05),
+        Pair("USD/HKD", 7.8150, 5, 5.0, 0.0001, 0.01),
+        Pair("USD/MXN", 17.10, 5, 40.0, 0.0001, 0.14),
+    )
+}
+
+# Quoted sizes in base currency, as an ESP ladder shows them.
+LIMITS = (1_000_000, 2_000_000, 3_000_000, 5_000_000, 10_000_000)
+_MS_PER_YEAR = 365 * 24 * 3600 * 1000
+# Octaves of the noise, shortest first: one second up to about 36 days.
+_OCTAVES_MS = tuple(1000 * 2**k for k in range(22))
+_NORMAL = NormalDist()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A tradable rate as issued to one org."""
+
+    rate_id: str
+    org: str
+    symbol: str
+    bid: Decimal
+    offer: Decimal
+    bid_limit: int
+    offer_limit: int
+    issued_ms: int
+
+    def as_json(self) -> dict[str, object]:
+        """The published spot-rate shape."""
+        return {
+            "symbol": self.symbol,
+            "bid": float(self.bid),
+            "offer": float(self.offer),
+            "bidLimit": self.bid_limit,
+            "offerLimit": self.offer_limit,
+            "time": self.issued_ms,
+            "rateId": self.rate_id,
+        }
+
+
+class PriceFeed:
+    """Prices as a pure function of (seed, pair, time), so every reader and worker agrees."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def _gaussian(self, *key: object) -> float:
+        digest = hashlib.blake2b(repr((self.seed, *key)).encode(), digest_size=8).digest()
+        uniform = (int.from_bytes(digest, "big") + 0.5) / 2**64
+        return _NORMAL.inv_cdf(uniform)
+
+    def _walk(self, symbol: str, now_ms: int) -> float:
+        """Fractal value noise: a sum of interpolated octaves scaled like Brownian motion."""
+        total = 0.0
+        for period in _OCTAVES_MS:
+            index, offset = divmod(now_ms, period)
+            left = self._gaussian(symbol, period, index)
+            right = self._gaussian(symbol, period, index + 1)
+            total += (left + (right - left) * offset / period) * math.sqrt(period / _MS_PER_YEAR)
+        return total
+
+    def mid(self, pair: Pair, now_ms: int) -> float:
+        return pair.mid * math.exp(pair.annual_vol * self._walk(pair.symbol, now_ms))
+
+    def top_of_book(self, pair: Pair, now_ms: int) -> tuple[Decimal, Decimal, int, int]:
+        """Bid, offer and their quoted sizes at `now_ms`."""
+        mid = self.mid(pair, now_ms)
+        wobble = 1 + 0.25 * abs(self._gaussian(pair.symbol, "spread", now_ms // 1000))
+        half = pair.spread_pips * pair.pip * wobble / 2
+        step = Decimal(1).scaleb(-pair.decimals)
+        bid = Decimal(mid - half).quantize(step, ROUND_HALF_EVEN)
+        offer = max(Decimal(mid + half).quantize(step, ROUND_HALF_EVEN), bid + step)
+        bid_limit = LIMITS[int(abs(self._gaussian(pair.symbol, "bl", now_ms // 1000)) * 2) % 5]
+        offer_limit = LIMITS[int(abs(self._gaussian(pair.symbol, "ol", now_ms // 1000)) * 2) % 5]
+        return bid, offer, bid_limit, offer_limit
+
+
+class QuoteBook:
+    """Issues rateIds for spot rates and finds them again when an order cites one."""
+
+    def __init__(self, store: Store, feed: PriceFeed, rng: random.Random) -> None:
+        self.store = store
+        self.feed = feed
+        self.rng = rng
+
+    def issue(self, org: str, pair: Pair, now_ms: int) -> Quote:
+        bid, offer, bid_limit, offer_limit = self.feed.top_of_book(pair, now_ms)
+        day = _utc_date(now_ms)
+        rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
+        quote = Quote(rate_id, org, pair.symbol, bid, offer, bid_limit, offer_limit, now_ms)
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (rate_id, org, pair.symbol, str(bid), str(offer), bid_limit, offer_limit, now_ms),
+            )
+        return quote
+
+    def find(self, org: str, rate_id: str) -> Quote | None:
+        """The quote `rate_id` as issued to `org`; another org's quote is not found."""
+        rows = self.store.query(
+            "SELECT * FROM quotes WHERE rate_id = ? AND org = ?", (rate_id, org)
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return Quote(
+            r["rate_id"],
+            r["org"],
+            r["symbol"],
+            Decimal(r["bid"]),
+            Decimal(r["offer"]),
+            r["bid_limit"],
+            r["offer_limit"],
+            r["issued_ms"],
+        )
+
+
+def _utc_date(epoch_ms: int) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC).strftime("%Y-%m-%d")

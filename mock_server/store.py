@@ -1,0 +1,80 @@
+"""Where state lives: one SQLite database (':memory:' for tests, a file for `serve`)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash  TEXT PRIMARY KEY,
+    user        TEXT NOT NULL,
+    org         TEXT NOT NULL,
+    issued_ms   INTEGER NOT NULL,
+    expires_ms  INTEGER NOT NULL,
+    revoked     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    rate_id     TEXT PRIMARY KEY,
+    org         TEXT NOT NULL,
+    symbol      TEXT NOT NULL,
+    bid         TEXT NOT NULL,
+    offer       TEXT NOT NULL,
+    bid_limit   INTEGER NOT NULL,
+    offer_limit INTEGER NOT NULL,
+    issued_ms   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+    order_id    INTEGER PRIMARY KEY,
+    org         TEXT NOT NULL,
+    co_id       TEXT NOT NULL,
+    user        TEXT NOT NULL,
+    request     TEXT NOT NULL,
+    placed_ms   INTEGER NOT NULL,
+    schedule    TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    UNIQUE (org, co_id)
+);
+CREATE INDEX IF NOT EXISTS orders_by_org ON orders (org, order_id);
+"""
+
+
+class Store:
+    """One SQLite connection shared by the app's threads, serialised by a lock.
+
+    One connection (not one per thread) because ':memory:' databases are per connection;
+    the lock keeps each transaction whole under a threaded server.
+    """
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        if path != ":memory:":
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: an order's 202 goes out only once the order is on disk.
+            self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.executescript(SCHEMA)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block as one transaction: committed whole or not at all."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

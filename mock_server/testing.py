@@ -1,0 +1,44 @@
+"""Run a sandbox app in a thread on a free loopback port, for tests and pytest plugins."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from mock_server.app import create_app
+from mock_server.clock import ManualClock
+from mock_server.config import Config
+
+
+@dataclass(frozen=True)
+class LiveSandbox:
+    """A running sandbox: where it answers, the app itself and its clock."""
+
+    base_url: str
+    app: Flask
+    clock: ManualClock
+    server: BaseWSGIServer
+
+
+@contextmanager
+def running_sandbox(
+    config: Config | None = None, clock: ManualClock | None = None
+) -> Iterator[LiveSandbox]:
+    """A sandbox on 127.0.0.1 with a manual clock (responses validated unless told otherwise)."""
+    clock = clock or ManualClock()
+    config = config or Config.default(validate_responses=True)
+    app = create_app(config, clock=clock)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="integral-mock", daemon=True)
+    thread.start()
+    try:
+        yield LiveSandbox(f"http://127.0.0.1:{server.server_port}", app, clock, server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,135 @@
+"""Flask plumbing every view shares: request ids, tokens, validation, and the error handler."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from mock_server.clock import Clock
+from mock_server.config import Config
+from mock_server.errors import SandboxError, error_body
+from mock_server.exchange import Exchange
+from mock_server.sessions import Principal
+from mock_server.spec import SpecValidator
+
+log = logging.getLogger("mock_server")
+
+TOKEN_NAME = "SSO_TOKEN"
+REQUEST_ID = "X-Request-ID"
+INTEGRAL_BLUEPRINT = "integral"
+
+_HTTP_CODES = {
+    400: "INVALID_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """Everything one app owns, reachable from a view as `sandbox()`."""
+
+    config: Config
+    clock: Clock
+    exchange: Exchange
+    validator: SpecValidator
+
+
+def sandbox() -> Sandbox:
+    found: Sandbox = current_app.extensions["integral-mock"]
+    return found
+
+
+def presented_token() -> str | None:
+    """The token from the SSO_TOKEN header (what code samples send) or cookie (tutorials)."""
+    return request.headers.get(TOKEN_NAME) or request.cookies.get(TOKEN_NAME)
+
+
+def authenticate() -> Principal:
+    """The caller, or 401. Views call this before validating, so 401 comes before 400."""
+    s = sandbox()
+    principal = s.exchange.sessions.authenticate(presented_token(), s.clock.now_ms())
+    g.principal = principal
+    return principal
+
+
+def validated() -> tuple[dict[str, Any], Any]:
+    """(query parameters, body) of the current request, checked against the spec."""
+    return sandbox().validator.validate_request(request)
+
+
+def error_response(status: int, code: str, message: str, fields: Any = None) -> Response:
+    response = jsonify(error_body(code, message, fields))
+    response.status_code = status
+    return response
+
+
+def _handle_sandbox_error(exc: SandboxError) -> Response:
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+def _handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    code = _HTTP_CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "INVALID_REQUEST")
+    message = {
+        404: f"No such resource: {request.method} {request.path}",
+        405: f"{request.method} is not allowed on {request.path}",
+        413: f"The body is larger than {sandbox().config.max_body_bytes} bytes",
+    }.get(status, exc.description or exc.name)
+    response = error_response(status, code, message)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
+
+
+def _handle_unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return _handle_http_exception(exc)
+    log.exception("unexpected error in request %s", g.get("request_id"))
+    return error_response(
+        500, "INTERNAL_ERROR", f"Unexpected server error; request id {g.get('request_id')}"
+    )
+
+
+def _assign_request_id() -> None:
+    g.request_id = request.headers.get(REQUEST_ID) or uuid.uuid4().hex
+
+
+def _finish(response: Response) -> Response:
+    response.headers[REQUEST_ID] = g.get("request_id") or uuid.uuid4().hex
+    if sandbox().config.validate_responses and _is_spec_operation():
+        response = _checked_against_spec(response)
+    return response
+
+
+def _is_spec_operation() -> bool:
+    return request.blueprint == INTEGRAL_BLUEPRINT and request.url_rule is not None
+
+
+def _checked_against_spec(response: Response) -> Response:
+    """With response validation on, an answer that breaks the spec becomes a loud 500."""
+    problems = sandbox().validator.response_errors(request, response)
+    if not problems:
+        return response
+    log.error("response breaks the spec (%s %s): %s", request.method, request.path, problems)
+    broken = error_response(
+        500, "RESPONSE_INVALID", "The sandbox's answer broke the spec: " + "; ".join(problems)
+    )
+    broken.headers[REQUEST_ID] = response.headers[REQUEST_ID]
+    return broken
+
+
+def init_app(app: Flask, state: Sandbox) -> None:
+    app.extensions["integral-mock"] = state
+    app.before_request(_assign_request_id)
+    app.after_request(_finish)
+    app.register_error_handler(SandboxError, _handle_sandbox_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)
