@@ -2,11 +2,91 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify
+import datetime as dt
+import hmac
+import ipaddress
+import json
+import logging
+from typing import Any
 
-from mock_server.web import sandbox
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+
+from mock_server.clock import ManualClock
+from mock_server.controls import controls
+from mock_server.errors import NotFound, SandboxError, Unauthorized
+from mock_server.fault_rules import FaultRule
+from mock_server.outcomes import OutcomeRule
+from mock_server.rules import Rule, RuleBook
+from mock_server.spec import SpecValidator, load_document
+from mock_server.web import error_response, sandbox
+
+log = logging.getLogger("mock_server")
 
 bp = Blueprint("admin", __name__, url_prefix="/__admin")
+SANDBOX_SPEC = "sandbox.yaml"
+OPEN_ENDPOINTS = frozenset({"admin.health", "admin.spec"})  # readiness probes need no token
+
+
+class ClockNotManual(SandboxError):
+    status = 409
+    code = "CLOCK_NOT_MANUAL"
+
+
+def _guard() -> None:
+    """With a token configured, every call but health needs it; without one, loopback only.
+
+    Registered on the app, not the blueprint, so that an unknown /__admin path is a 401 too
+    rather than a 404 that tells a stranger what exists.
+    """
+    if not request.path.startswith(bp.url_prefix or "") or request.endpoint in OPEN_ENDPOINTS:
+        return
+    token = sandbox().config.admin_token
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
+            raise Unauthorized(
+                "The admin API needs `Authorization: Bearer <admin token>`", code="ADMIN_TOKEN"
+            )
+    elif not _is_loopback(request.remote_addr):
+        raise Unauthorized(
+            "Without --admin-token the admin API answers loopback clients only",
+            code="ADMIN_TOKEN",
+        )
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def _finish(response: Response) -> Response:
+    if not request.path.startswith(bp.url_prefix or ""):
+        return response
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="integral-mock admin"'
+    checked = request.url_rule is not None and response.mimetype == "application/json"
+    if sandbox().config.validate_responses and checked:
+        if problems := _spec().response_errors(request, response):
+            log.error("admin answer breaks sandbox.yaml (%s): %s", request.path, problems)
+            message = "The sandbox's answer broke sandbox.yaml: " + "; ".join(problems)
+            return error_response(500, "RESPONSE_INVALID", message)
+    return response
+
+
+def _spec() -> SpecValidator:
+    """sandbox.yaml's validator, built on first use (most apps never see an admin call)."""
+    found = current_app.extensions.get("integral-mock.admin-spec")
+    if found is None:
+        found = SpecValidator(load_document(SANDBOX_SPEC))
+        current_app.extensions["integral-mock.admin-spec"] = found
+    return found
+
+
+def _validated() -> tuple[dict[str, Any], dict[str, Any]]:
+    query, body = _spec().validate_request(request)
+    return query, body if isinstance(body, dict) else {}
 
 
 @bp.get("/health")
@@ -15,5 +95,157 @@ def health() -> Response:
     return jsonify({"status": "OK", "time": sandbox().clock.now_ms()})
 
 
+@bp.get("/openapi.json")
+def spec() -> Response:
+    return jsonify(load_document(SANDBOX_SPEC))
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    _, body = _validated()
+    org = body.get("org")
+    removed = controls().reset(org, sessions=bool(body.get("sessions")))
+    return jsonify({"status": "OK", "org": org, "removed": removed})
+
+
+@bp.get("/seed")
+def get_seed() -> Response:
+    return jsonify({"seed": controls().exchange.seed})
+
+
+@bp.post("/seed")
+def set_seed() -> Response:
+    _, body = _validated()
+    controls().reseed(body["seed"])
+    return get_seed()
+
+
+@bp.get("/clock")
+def clock() -> Response:
+    now = sandbox().clock.now_ms()
+    iso = dt.datetime.fromtimestamp(now / 1000, dt.UTC).isoformat(timespec="milliseconds")
+    mode = "manual" if isinstance(sandbox().clock, ManualClock) else "system"
+    return jsonify({"mode": mode, "now": now, "iso": iso.replace("+00:00", "Z")})
+
+
+@bp.post("/clock/advance")
+def advance_clock() -> Response:
+    _, body = _validated()
+    manual = sandbox().clock
+    if not isinstance(manual, ManualClock):
+        raise ClockNotManual("The clock is the system clock; start with `--clock manual`")
+    manual.advance(body["ms"])
+    return clock()
+
+
+@bp.get("/orders")
+def orders() -> Response:
+    query, _ = _validated()
+    found = controls().exchange.orders_of(query.get("org"))
+    for name, field in (("status", "status"), ("coId", "coId")):
+        if name in query:
+            found = [o for o in found if o[field] == query[name]]
+    return jsonify(found)
+
+
+# -- rules: /faults and /outcomes answer alike ---------------------------------------------
+
+
+def _list(book: RuleBook[Any]) -> Response:
+    query, _ = _validated()
+    return jsonify([rule.to_json() for rule in book.all(query.get("org"))])
+
+
+def _add(book: RuleBook[Any], rule: Rule) -> Response:
+    book.add(rule)
+    response = jsonify(rule.to_json())
+    response.status_code = 201
+    return response
+
+
+def _clear(book: RuleBook[Any]) -> Response:
+    query, _ = _validated()
+    return jsonify({"removed": book.clear(query.get("org"))})
+
+
+def _remove(book: RuleBook[Any], kind: str, rule_id: int) -> Response:
+    _validated()
+    if not book.remove(rule_id):
+        raise NotFound(f"No {kind} rule {rule_id}")
+    return jsonify({"removed": 1})
+
+
+@bp.get("/faults")
+def list_faults() -> Response:
+    return _list(controls().faults.rules)
+
+
+@bp.post("/faults")
+def add_fault() -> Response:
+    return _add(controls().faults.rules, FaultRule.from_json(_validated()[1]))
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    controls().faults.release_hangs()  # and let go of any request a `hang` is holding
+    return _clear(controls().faults.rules)
+
+
+@bp.delete("/faults/<int:id>")
+def remove_fault(id: int) -> Response:  # noqa: A002 - the spec names it `id`
+    controls().faults.release_hangs()
+    return _remove(controls().faults.rules, "fault", id)
+
+
+@bp.get("/outcomes")
+def list_outcomes() -> Response:
+    return _list(controls().outcomes.rules)
+
+
+@bp.post("/outcomes")
+def add_outcome() -> Response:
+    return _add(controls().outcomes.rules, OutcomeRule.from_json(_validated()[1]))
+
+
+@bp.delete("/outcomes")
+def clear_outcomes() -> Response:
+    return _clear(controls().outcomes.rules)
+
+
+@bp.delete("/outcomes/<int:id>")
+def remove_outcome(id: int) -> Response:  # noqa: A002 - the spec names it `id`
+    return _remove(controls().outcomes.rules, "outcome", id)
+
+
+# -- journal ------------------------------------------------------------------------------
+
+
+@bp.get("/journal")
+def journal() -> Response:
+    query, _ = _validated()
+    entries = controls().journal.entries(
+        org=query.get("org"),
+        method=query.get("method"),
+        path=query.get("path"),
+        status=int(query["status"]) if "status" in query else None,
+        fault=query.get("fault"),
+        request_id=query.get("requestId"),
+        after=int(query["after"]) if "after" in query else None,
+        limit=int(query["limit"]) if "limit" in query else None,
+    )
+    if query.get("format") == "ndjson":
+        lines = "".join(json.dumps(entry) + "\n" for entry in entries)
+        return Response(lines, 200, mimetype="application/x-ndjson")
+    return jsonify(entries)
+
+
+@bp.delete("/journal")
+def clear_journal() -> Response:
+    query, _ = _validated()
+    return jsonify({"removed": controls().journal.clear(query.get("org"))})
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.before_request(_guard)
+    app.after_request(_finish)

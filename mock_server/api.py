@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify
 
+from mock_server.controls import order_directive
 from mock_server.sessions import Token
 from mock_server.web import (
     INTEGRAL_BLUEPRINT,
@@ -72,7 +73,7 @@ def place_order() -> Response:
     s = sandbox()
     # Unknown fields are ignored and not echoed (the spec says so).
     order = {k: v for k, v in body.items() if k in s.validator.order_fields}
-    response = jsonify(s.exchange.place_order(principal, order))
+    response = jsonify(s.exchange.place_order(principal, order, order_directive()))
     response.status_code = 202
     return response
 

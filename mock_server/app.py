@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from flask import Flask, Response, jsonify
 
-from mock_server import admin, api, web
-from mock_server.clock import Clock, SystemClock
+from mock_server import admin, api, controls, web
+from mock_server.clock import Clock, ManualClock, SystemClock
 from mock_server.config import Config
 from mock_server.exchange import Exchange
+from mock_server.fault_rules import Faults
+from mock_server.journal import Journal
 from mock_server.spec import SpecValidator, load_document
 from mock_server.store import Store
 
 
-def create_app(config: Config | None = None, *, clock: Clock | None = None) -> Flask:
-    """A new sandbox app; two apps never share state."""
+def create_app(
+    config: Config | None = None,
+    *,
+    clock: Clock | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Flask:
+    """A new sandbox app; two apps never share state.
+
+    `sleep` is how injected latency waits: `time.sleep`, except with a ManualClock, where
+    tests move time themselves and latency is only recorded (in the journal).
+    """
     config = config or Config.default()
-    clock = clock or SystemClock()
+    clock = clock or (ManualClock() if config.clock == "manual" else SystemClock())
+    if sleep is None:
+        sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
     app = Flask("mock_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # No framework-made OPTIONS answers: the spec declares none, so OPTIONS is a 405 with Allow.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     exchange = Exchange(config, clock, Store(config.state_path))
     web.init_app(app, web.Sandbox(config, clock, exchange, SpecValidator()))
     api.init_app(app)
     admin.init_app(app)
+    journal = Journal(config.journal_size)
+    state = controls.Controls(config, clock, exchange, Faults(config), journal, sleep)
+    controls.init_app(app, state)
     app.add_url_rule("/openapi.json", "openapi", _serve_spec)
     return app
 
 
 def _serve_spec() -> Response:
     return jsonify(load_document())
+
+
+def _no_sleep(seconds: float) -> None:
+    """Latency under a manual clock: recorded by the caller, never slept."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import secrets
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,7 +37,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         # Built in the worker, after the fork: an SQLite connection must not cross a fork.
-        return create_app(self.config)
+        # Real sleeps for injected latency, even with a manual clock: clients time out for real.
+        return create_app(self.config, sleep=time.sleep)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +56,34 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--validate-responses", action="store_true", help="check every answer against the spec"
     )
+    _control_arguments(serve)
     return parser
+
+
+def _control_arguments(serve: argparse.ArgumentParser) -> None:
+    """The sandbox controls (README "Controlling the sandbox")."""
+    serve.add_argument(
+        "--clock",
+        choices=("system", "manual"),
+        help="'manual': a frozen clock moved by POST /__admin/clock/advance (default system)",
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require `Authorization: Bearer TOKEN` on /__admin (made up if bound off loopback)",
+    )
+    serve.add_argument(
+        "--no-sandbox-headers",
+        action="store_true",
+        help="ignore X-Sandbox-* request headers (for a shared sandbox)",
+    )
+    serve.add_argument(
+        "--latency", metavar="SPEC", help="'50', 'uniform:20-200', 'lognormal:100:0.5'"
+    )
+    serve.add_argument("--progression", metavar="MODE", help="'time', 'immediate' or 'polls:N'")
+    serve.add_argument(
+        "--reject-probability", type=float, metavar="P", help="seeded chance to reject an order"
+    )
 
 
 def build_config(args: argparse.Namespace) -> Config:
@@ -62,9 +93,28 @@ def build_config(args: argparse.Namespace) -> Config:
     overrides["state_path"] = ":memory:" if args.ephemeral else (args.state or DEFAULT_STATE)
     if args.validate_responses:
         overrides["validate_responses"] = True
+    if args.no_sandbox_headers:
+        overrides["sandbox_headers"] = False
+    for name in ("clock", "admin_token", "latency", "progression", "reject_probability"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
     if args.config:
-        return Config.from_file(args.config, **overrides)
-    return Config.default(**overrides)
+        config = Config.from_file(args.config, **overrides)
+    else:
+        config = Config.default(**overrides)
+    if not config.admin_token and not _is_loopback(args.host):
+        # Anyone who can reach the port could reset or fault the sandbox: never open.
+        config = config.replace(admin_token=secrets.token_urlsafe(24))
+    return config
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve anywhere
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -72,6 +122,9 @@ def serve(args: argparse.Namespace) -> None:
     base_url = f"http://{args.host}:{args.port}"
     print(f"integral-mock listening on {base_url}  (state: {config.state_path})", flush=True)
     print(f"  spec:          {base_url}/openapi.json", flush=True)
+    print(f"  admin:         {base_url}/__admin  (clock: {config.clock})", flush=True)
+    if config.admin_token and config.admin_token != args.admin_token:
+        print(f"  admin token:   {config.admin_token}  (bound off loopback)", flush=True)
     print(
         f"  example login: curl -si {base_url}/v2/sso/login -H 'Content-Type: application/json'"
         f" -d '{EXAMPLE_LOGIN}'",

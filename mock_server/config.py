@@ -9,6 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mock_server.latency import parse_latency
+from mock_server.orders import Progression
+
 
 @dataclass(frozen=True)
 class User:
@@ -18,6 +21,8 @@ class User:
     password: str
     org: str
     trading: bool = True
+    # Key for HMAC request signing; empty means this user cannot sign requests.
+    secret: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,16 @@ class Config:
     delay_jitter_ms: int = 100
     max_body_bytes: int = 64 * 1024
     validate_responses: bool = False
+    # Sandbox controls (README "Controlling the sandbox"); all off or neutral by default.
+    clock: str = "system"  # "manual": a frozen clock moved by POST /__admin/clock/advance
+    admin_token: str = ""  # when set, /__admin wants `Authorization: Bearer <token>`
+    sandbox_headers: bool = True  # honour X-Sandbox-* request headers
+    magic_coids: bool = True  # honour coId prefixes such as REJECT- and POLL3-
+    reject_probability: float = 0.0  # seeded chance that an order is rejected anyway
+    progression: str = "time"  # how orders advance: "time", "immediate" or "polls:N"
+    latency: str = ""  # added to every answer: "50", "uniform:20-200", "lognormal:100:0.5"
+    hang_ms: int = 120_000  # how long a `hang` fault holds the connection (real time)
+    journal_size: int = 1000  # requests the journal keeps
 
     @classmethod
     def default(cls, **overrides: Any) -> Config:
@@ -88,6 +103,17 @@ class Config:
         for name in ("new_delay_ms", "fill_delay_ms", "delay_jitter_ms", "renew_grace_ms"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        self._check_controls()
+
+    def _check_controls(self) -> None:
+        if self.clock not in ("system", "manual"):
+            raise ValueError("clock must be 'system' or 'manual'")
+        if not 0.0 <= self.reject_probability <= 1.0:
+            raise ValueError("reject_probability must be between 0 and 1")
+        if self.hang_ms < 0 or self.journal_size <= 0:
+            raise ValueError("hang_ms must not be negative and journal_size must be positive")
+        Progression.parse(self.progression)
+        parse_latency(self.latency)
 
     def find_user(self, user: str, org: str) -> User | None:
         return next((u for u in self.users if u.user == user and u.org == org), None)

@@ -30,7 +30,10 @@ def pq_rejection(
     rate_id = order["rateId"]
     if quote is None:
         return f"UNKNOWN_RATE: rateId {rate_id} was not issued to this org"
-    if now_ms - quote.issued_ms > lifetime_ms:
+    if quote.valid_until_ms is not None:
+        if not quote.issued_ms <= now_ms < quote.valid_until_ms:
+            return f"OUTSIDE_WINDOW: rateId {rate_id} is tradable only inside its time window"
+    elif now_ms - quote.issued_ms > lifetime_ms:
         age = now_ms - quote.issued_ms
         return f"QUOTE_EXPIRED: rateId {rate_id} is {age} ms old; quotes live {lifetime_ms} ms"
     if quote.symbol != pair.symbol:

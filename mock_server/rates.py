@@ -73,6 +73,9 @@ class Quote:
     bid_limit: int
     offer_limit: int
     issued_ms: int
+    # Set for quotes that live until a fixed time (fixed-period rates); others live for the
+    # configured quote lifetime from issue.
+    valid_until_ms: int | None = None
 
     def as_json(self) -> dict[str, object]:
         """The published spot-rate shape."""
@@ -133,16 +136,30 @@ class QuoteBook:
         self.rng = rng
 
     def issue(self, org: str, pair: Pair, now_ms: int) -> Quote:
-        bid, offer, bid_limit, offer_limit = self.feed.top_of_book(pair, now_ms)
+        """A fresh rateId for the top of book now."""
+        return self.issue_level(org, pair, now_ms, *self.feed.top_of_book(pair, now_ms))
+
+    def issue_level(
+        self,
+        org: str,
+        pair: Pair,
+        now_ms: int,
+        bid: Decimal,
+        offer: Decimal,
+        bid_limit: int,
+        offer_limit: int,
+    ) -> Quote:
+        """A fresh rateId for one price level (the top of book, or a deeper one)."""
         day = _utc_date(now_ms)
-        rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
-        quote = Quote(rate_id, org, pair.symbol, bid, offer, bid_limit, offer_limit, now_ms)
-        with self.store.transaction() as db:
-            db.execute(
-                "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (rate_id, org, pair.symbol, str(bid), str(offer), bid_limit, offer_limit, now_ms),
-            )
-        return quote
+        inserted = 0
+        while not inserted:
+            # A restart on the same state file replays the seed's draws: skip ids already issued.
+            rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
+            row = (rate_id, org, pair.symbol, str(bid), str(offer), bid_limit, offer_limit, now_ms)
+            with self.store.transaction() as db:
+                sql = "INSERT OR IGNORE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                inserted = db.execute(sql, row).rowcount
+        return Quote(rate_id, org, pair.symbol, bid, offer, bid_limit, offer_limit, now_ms)
 
     def find(self, org: str, rate_id: str) -> Quote | None:
         """The quote `rate_id` as issued to `org`; another org's quote is not found."""

@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS orders (
     UNIQUE (org, co_id)
 );
 CREATE INDEX IF NOT EXISTS orders_by_org ON orders (org, order_id);
+-- Reads of orders whose progression counts polls (see orders.by_polls).
+CREATE TABLE IF NOT EXISTS order_polls (
+    order_id    INTEGER PRIMARY KEY,
+    polls       INTEGER NOT NULL
+);
 """
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from mock_server.app import create_app
 from mock_server.clock import ManualClock
@@ -25,6 +25,20 @@ class LiveSandbox:
     server: BaseWSGIServer
 
 
+class _KeepsUnderscoreHeaders(WSGIRequestHandler):
+    """Werkzeug drops request headers with an underscore; Integral's SSO_TOKEN has one.
+
+    gunicorn (`serve`) is told to keep them; this does the same for the test server.
+    """
+
+    def make_environ(self) -> dict[str, object]:
+        environ: dict[str, object] = super().make_environ()
+        for key, value in self.headers.items():
+            if "_" in key:
+                environ["HTTP_" + key.upper().replace("-", "_")] = value
+        return environ
+
+
 @contextmanager
 def running_sandbox(
     config: Config | None = None, clock: ManualClock | None = None
@@ -33,12 +47,19 @@ def running_sandbox(
     clock = clock or ManualClock()
     config = config or Config.default(validate_responses=True)
     app = create_app(config, clock=clock)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="integral-mock", daemon=True)
+    server = make_server(
+        "127.0.0.1", 0, app, threaded=True, request_handler=_KeepsUnderscoreHeaders
+    )
+    # A short poll interval: shutdown() waits for it, and tests start and stop many servers.
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="integral-mock", daemon=True
+    )
     thread.start()
     try:
         yield LiveSandbox(f"http://127.0.0.1:{server.server_port}", app, clock, server)
     finally:
+        # Let go of requests a `hang` fault holds, so the server thread can stop.
+        app.extensions["integral-mock.controls"].faults.release_hangs()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

@@ -109,8 +109,18 @@ def _finish(response: Response) -> Response:
     return response
 
 
+def _refuse_head() -> None:
+    """The spec declares no HEAD (Werkzeug adds it to every GET): 405 with Allow, like OPTIONS."""
+    if request.method != "HEAD" or request.blueprint != INTEGRAL_BLUEPRINT:
+        return
+    adapter = current_app.create_url_adapter(request)
+    allowed = set(adapter.allowed_methods() if adapter else ()) - {"HEAD", "OPTIONS"}
+    raise MethodNotAllowed(valid_methods=sorted(allowed))
+
+
 def _is_spec_operation() -> bool:
-    return request.blueprint == INTEGRAL_BLUEPRINT and request.url_rule is not None
+    in_spec = request.blueprint == INTEGRAL_BLUEPRINT and request.url_rule is not None
+    return in_spec and request.method != "HEAD"  # no HEAD operation to check the answer against
 
 
 def _checked_against_spec(response: Response) -> Response:
@@ -129,6 +139,7 @@ def _checked_against_spec(response: Response) -> Response:
 def init_app(app: Flask, state: Sandbox) -> None:
     app.extensions["integral-mock"] = state
     app.before_request(_assign_request_id)
+    app.before_request(_refuse_head)
     app.after_request(_finish)
     app.register_error_handler(SandboxError, _handle_sandbox_error)
     app.register_error_handler(HTTPException, _handle_http_exception)

@@ -1,0 +1,188 @@
+"""Sandbox controls of one app, and the WSGI layer that applies faults and keeps the journal.
+
+The layer wraps the Flask app: for each request outside /__admin it plans the faults, runs
+them around the app, and records the exchange. It works on the WSGI environ, below Flask,
+because a network fault has to act on the connection itself.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, request
+from werkzeug.wrappers import Request, Response
+
+from mock_server import web
+from mock_server.clock import Clock
+from mock_server.config import Config
+from mock_server.errors import SandboxError
+from mock_server.exchange import Exchange
+from mock_server.fault_rules import Faults
+from mock_server.faults import FORCED_ERROR, Call, Error
+from mock_server.journal import Journal, redact_body, redact_headers
+from mock_server.outcomes import Fate, Outcomes, fate_from_headers
+from mock_server.partition import reset_store
+
+Sleeper = Callable[[float], None]
+StartResponse = Callable[..., Any]
+UNCONTROLLED = ("/__admin", "/openapi.json")  # never faulted, never journaled
+OUTCOME_HEADERS = ("X-Sandbox-Outcome", "X-Sandbox-Fill-Delay-Ms", "X-Sandbox-Progression")
+
+
+@dataclass
+class Controls:
+    """Everything that steers one sandbox app: faults, outcomes, journal, seed, sleeper."""
+
+    config: Config
+    clock: Clock
+    exchange: Exchange
+    faults: Faults
+    journal: Journal
+    sleep: Sleeper
+
+    @property
+    def outcomes(self) -> Outcomes:
+        return self.exchange.outcomes
+
+    def reset(self, org: str | None = None, *, sessions: bool = False) -> dict[str, Any]:
+        """Forget one org's state (orders, quotes, rules, journal), or everyone's.
+
+        A full reset also restarts every random sequence from the current seed, so the same
+        requests after it get the same prices, ids and faults; an org's reset leaves the
+        sequences alone, as other orgs may be mid-run.
+        """
+        removed: dict[str, Any] = reset_store(self.exchange.store, org, sessions=sessions)
+        removed["faultRules"] = self.faults.rules.clear(org)
+        removed["outcomeRules"] = self.outcomes.rules.clear(org)
+        removed["journal"] = self.journal.clear(org)
+        if org is None:
+            self.reseed(self.exchange.seed)
+            self.faults.release_hangs()
+        return removed
+
+    def reseed(self, seed: int) -> None:
+        self.exchange.reseed(seed)
+        self.faults.reseed(seed)
+
+
+def controls() -> Controls:
+    """The controls of the current Flask app."""
+    found: Controls = current_app.extensions["integral-mock.controls"]
+    return found
+
+
+def order_directive() -> Fate | None:
+    """What the current request's X-Sandbox-* headers force on its order (None: nothing)."""
+    if not controls().config.sandbox_headers:
+        return None
+    values = [request.headers.get(name) for name in OUTCOME_HEADERS]
+    return fate_from_headers(*values) if any(values) else None
+
+
+def _render_forced_error() -> Response | None:
+    """An Error fault's answer, made here so it passes the app's own finishing."""
+    error = request.environ.get(FORCED_ERROR)
+    if not isinstance(error, Error):
+        return None
+    fields = [{"field": "X-Sandbox-*", "message": error.text}] if error.status == 400 else None
+    response = web.error_response(error.status, error.code, error.text, fields)
+    if error.status in (429, 503):
+        response.headers["Retry-After"] = str(error.retry_after_s)
+    return response
+
+
+class ControlLayer:
+    """WSGI middleware around the Flask app: faults around each request, then the journal."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], controls: Controls) -> None:
+        self.app = app
+        self.controls = controls
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(UNCONTROLLED):
+            return self.app(environ, start_response)
+        c = self.controls
+        body = _buffer_body(environ, c.config.max_body_bytes)
+        req = Request(environ, populate_request=False)
+        org = self._org(req, body)
+        call = Call(environ, c.sleep, c.faults.hang_latch, c.config.hang_ms)
+        started, at_ms = time.perf_counter(), c.clock.now_ms()
+        response: Response | None = None
+        try:
+            fault = c.faults.plan(req.method, req.path, org, req.headers)
+            response = fault(call, lambda: Response.from_app(self.app, environ, buffered=True))
+            return response(environ, start_response)
+        finally:
+            duration = round((time.perf_counter() - started) * 1000, 3)
+            c.journal.record(_entry(req, body, org, at_ms, call, response, duration))
+
+    def _org(self, req: Request, body: bytes | None) -> str | None:
+        """The org the request acts for: its token's, or the one a login names."""
+        if req.path == "/v2/sso/login" and body:
+            try:
+                org = json.loads(body).get("org")
+                return org if isinstance(org, str) else None
+            except (ValueError, AttributeError):
+                return None
+        token = req.headers.get(web.TOKEN_NAME) or req.cookies.get(web.TOKEN_NAME)
+        try:
+            now = self.controls.clock.now_ms()
+            return self.controls.exchange.sessions.authenticate(token, now).org
+        except SandboxError:
+            return None
+
+
+def _buffer_body(environ: dict[str, Any], limit: int) -> bytes | None:
+    """Read a body of known, allowed length once and put it back for the app to read."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length <= 0 or length > limit:
+        return None  # absent, or the app will answer 413 without reading it
+    data: bytes = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(data)
+    return data
+
+
+def _entry(
+    req: Request,
+    body: bytes | None,
+    org: str | None,
+    at_ms: int,
+    call: Call,
+    response: Response | None,
+    duration_ms: float,
+) -> dict[str, Any]:
+    answer = response if response is not None else call.undelivered
+    buffered = answer is not None and answer.is_sequence  # a truncated body must not be read
+    request_id = (answer.headers if answer else req.headers).get(web.REQUEST_ID)
+    return {
+        "time": at_ms,
+        "requestId": request_id,
+        "org": org,
+        "method": req.method,
+        "path": req.path,
+        "query": req.query_string.decode("latin-1"),
+        "status": answer.status_code if answer else None,
+        "delivered": response is not None and "truncated" not in call.acted,
+        "fault": call.acted[0] if call.acted else None,
+        "latencyMs": call.latency_ms,
+        "durationMs": duration_ms,
+        "request": {"headers": redact_headers(req.headers.items()), "body": redact_body(body)},
+        "response": {
+            "headers": redact_headers(answer.headers.items()) if answer else {},
+            "body": redact_body(answer.get_data()) if answer and buffered else None,
+        },
+    }
+
+
+def init_app(app: Flask, controls: Controls) -> None:
+    app.extensions["integral-mock.controls"] = controls
+    app.before_request(_render_forced_error)
+    app.wsgi_app = ControlLayer(app.wsgi_app, controls)  # type: ignore[method-assign]

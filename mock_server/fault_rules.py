@@ -1,0 +1,142 @@
+"""Which faults a request gets: its X-Sandbox-* headers, the /__admin/faults rules, the config.
+
+Every draw (a rule's probability, a latency, garbage bytes) comes from one seeded source of
+the app's own (``random.Random("faults:<seed>")``), kept apart from the exchange's so that
+faults never shift prices, rate ids or order ids. Draws happen under one lock, in request
+order, so the same seed and the same requests replay the same faults.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server.config import Config
+from mock_server.errors import BadRequest
+from mock_server.faults import Chain, Delay, Error, Fault, fault_of
+from mock_server.latency import MAX_LATENCY_MS, Latency, parse_latency
+from mock_server.rules import Rule, RuleBook
+
+FAULT_HEADER = "X-Sandbox-Fault"
+LATENCY_HEADER = "X-Sandbox-Latency-Ms"
+
+
+@dataclass
+class FaultRule(Rule):
+    """Requests that match (method, path glob, org) get `fault` and/or `latency`."""
+
+    method: str = "*"
+    path: str = "*"
+    fault: str | None = None
+    probability: float = 1.0
+    latency: str = ""
+    retry_after_s: int = 1
+
+    def matches(self, method: str, path: str, org: str | None) -> bool:
+        return (
+            self.method in ("*", method.upper())
+            and self.glob_matches(self.path, path)
+            and self.org in (None, org)
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FaultRule:
+        """A rule from POST /__admin/faults (shape checked by sandbox.yaml already)."""
+        latency = str(data["latencyMs"]) if "latencyMs" in data else data.get("latency", "")
+        rule = cls(
+            **cls.common_from_json(data),
+            method=data.get("method", "*").upper(),
+            path=data.get("path", "*"),
+            fault=data.get("fault"),
+            probability=float(data.get("probability", 1.0)),
+            latency=latency,
+            retry_after_s=int(data.get("retryAfter", 1)),
+        )
+        for field, check in (("fault", rule._check_fault), ("latency", rule._check_latency)):
+            try:
+                check()
+            except ValueError as exc:
+                raise BadRequest(str(exc), fields=[{"field": field, "message": str(exc)}]) from None
+        if not rule.fault and not rule.latency:
+            message = "a fault rule needs a fault, a latency, or both"
+            raise BadRequest(message, fields=[{"field": "fault", "message": message}])
+        return rule
+
+    def _check_fault(self) -> None:
+        if self.fault:
+            fault_of(self.fault, random.Random())
+
+    def _check_latency(self) -> None:
+        parse_latency(self.latency)
+
+    def to_json(self) -> dict[str, Any]:
+        fields = {
+            "method": self.method,
+            "path": self.path,
+            "fault": self.fault,
+            "probability": self.probability,
+            "latency": self.latency or None,
+            "retryAfter": self.retry_after_s,
+        }
+        return {**self.common_json(), **{k: v for k, v in fields.items() if v is not None}}
+
+
+class Faults:
+    """One app's fault controls: its rules, its seeded source, and a latch for hung requests."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.rules: RuleBook[FaultRule] = RuleBook()
+        self._rng = random.Random(f"faults:{config.seed}")
+        self._lock = threading.Lock()
+        self._global_latency = parse_latency(config.latency)
+        self._hang = threading.Event()
+
+    @property
+    def hang_latch(self) -> threading.Event:
+        """What a hang waits on now; `release_hangs` sets it and starts a fresh one."""
+        return self._hang
+
+    def release_hangs(self) -> None:
+        released, self._hang = self._hang, threading.Event()
+        released.set()
+
+    def reseed(self, seed: int) -> None:
+        with self._lock:
+            self._rng.seed(f"faults:{seed}")
+
+    def plan(self, method: str, path: str, org: str | None, headers: Any) -> Fault:
+        """The chain for one request: header faults, then matching rules, then the config's."""
+        with self._lock:
+            faults = self._from_headers(headers) if self.config.sandbox_headers else []
+            fired = self.rules.fire_all(lambda r: r.matches(method, path, org), self._draw)
+            for rule in fired:
+                faults += self._latency(parse_latency(rule.latency))
+                if rule.fault:
+                    faults.append(fault_of(rule.fault, self._rng, rule.retry_after_s))
+            faults += self._latency(self._global_latency)
+        return Chain(tuple(faults))
+
+    def _draw(self, rule: FaultRule) -> bool:
+        # Drawn only for a real chance, so rules at probability 1 use up no numbers.
+        return rule.probability >= 1.0 or self._rng.random() < rule.probability
+
+    def _latency(self, latency: Latency | None) -> list[Fault]:
+        return [] if latency is None else [Delay(latency(self._rng))]
+
+    def _from_headers(self, headers: Any) -> list[Fault]:
+        faults: list[Fault] = []
+        latency, kind = headers.get(LATENCY_HEADER), headers.get(FAULT_HEADER)
+        if latency is not None:
+            if not latency.strip().isdigit() or int(latency) > MAX_LATENCY_MS:
+                message = f"{LATENCY_HEADER} must be milliseconds, 0 to {MAX_LATENCY_MS}"
+                return [Error(400, message)]
+            faults.append(Delay(int(latency)))
+        if kind is not None:
+            try:
+                faults.append(fault_of(kind, self._rng))
+            except ValueError as exc:
+                return [Error(400, f"{FAULT_HEADER}: {exc}")]
+        return faults

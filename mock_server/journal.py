@@ -1,0 +1,90 @@
+"""The request journal: a bounded record of every exchange, with passwords and tokens redacted."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+REDACTED = "[redacted]"
+SECRET_HEADERS = frozenset({"sso_token", "cookie", "set_cookie", "authorization"})
+SECRET_FIELDS = frozenset({"pass", "password", "secret", "token", "sso_token"})
+BODY_LIMIT = 16 * 1024  # characters kept of a body that is not JSON
+
+
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers as a dict, with every credential-bearing one replaced.
+
+    Names are compared with `-` as `_`: a WSGI server hands SSO_TOKEN over as `Sso-Token`.
+    """
+    return {k: REDACTED if k.lower().replace("-", "_") in SECRET_HEADERS else v for k, v in headers}
+
+
+def redact_body(data: bytes | None) -> Any:
+    """The body as JSON (secret fields replaced) when it is JSON, else as (short) text."""
+    if not data:
+        return None
+    try:
+        return _redact(json.loads(data))
+    except ValueError:
+        return data[:BODY_LIMIT].decode("utf-8", "replace")
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if k.lower() in SECRET_FIELDS else _redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value
+
+
+class Journal:
+    """The last `size` exchanges of one app, oldest first, each with a rising `id`."""
+
+    def __init__(self, size: int) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._next_id = 1
+        self._lock = threading.Lock()
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._entries.append({"id": self._next_id, **entry})
+            self._next_id += 1
+
+    def entries(
+        self,
+        *,
+        org: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        fault: str | None = None,
+        request_id: str | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The entries that pass every filter given; `limit` keeps the newest."""
+        wanted = {"org": org, "method": method and method.upper(), "status": status}
+        wanted |= {"fault": fault, "requestId": request_id}
+        with self._lock:
+            found = [
+                e
+                for e in self._entries
+                if all(v is None or e[k] == v for k, v in wanted.items())
+                and (path is None or fnmatch.fnmatchcase(e["path"], path))
+                and (after is None or e["id"] > after)
+            ]
+        return found[-limit:] if limit else found
+
+    def clear(self, org: str | None = None) -> int:
+        """Forget every entry, or those of one org; returns how many went."""
+        with self._lock:
+            before = len(self._entries)
+            kept = [e for e in self._entries if org is not None and e["org"] != org]
+            self._entries = deque(kept, maxlen=self._entries.maxlen)
+            if org is None:
+                self._next_id = 1
+            return before - len(kept)

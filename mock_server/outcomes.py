@@ -1,0 +1,235 @@
+"""Forced order outcomes: X-Sandbox-* headers, magic coId prefixes, rules, a seeded reject rate.
+
+Each source yields a `Fate` (what to force: outcome, reason, delays, progression); they are
+layered header over coId over rule over the random reject, and `Fate.shape` turns the
+order's natural schedule into the forced one. Nothing forced: the natural schedule as is.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from dataclasses import dataclass, replace
+from typing import Any
+
+from mock_server.config import Config
+from mock_server.errors import BadRequest
+from mock_server.orders import (
+    EXPIRED,
+    FILLED,
+    REJECTED,
+    Progression,
+    Schedule,
+    by_polls,
+    lifecycle,
+    retimed,
+)
+from mock_server.rules import Rule, RuleBook
+
+OUTCOMES = (FILLED, REJECTED, EXPIRED)
+_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_MAGIC = re.compile(r"^(FILL|REJECT|REJECT_[A-Z0-9_]+|EXPIRE|NOW|SLOW(\d{1,6})|POLL(\d{1,4}))$")
+_MAGIC_OUTCOME = {"FILL": FILLED, "REJECT": REJECTED, "EXPIRE": EXPIRED}
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What a control forces on one order; None leaves that part to the order's nature."""
+
+    outcome: str | None = None
+    reason: str | None = None
+    new_delay_ms: int | None = None  # RECEIVED -> NEW (or the rejection)
+    fill_delay_ms: int | None = None  # RECEIVED -> final
+    progression: Progression | None = None
+
+    def over(self, below: Fate) -> Fate:
+        """This fate, with `below` filling what this one leaves open."""
+        mine = {k: v for k, v in self.__dict__.items() if v is not None}
+        if self.outcome is not None:  # a reason belongs to the outcome that gave it
+            mine.setdefault("reason", None)
+        return replace(below, **mine)
+
+    def shape(
+        self, natural: Schedule, outcome: dict[str, Any], gap_ms: int, default: Progression
+    ) -> tuple[Schedule, dict[str, Any]]:
+        """The order's (schedule, final fields) once this fate is applied to its natural ones."""
+        schedule = natural
+        if self.outcome is not None:
+            schedule = _forced(natural, self.outcome, gap_ms)
+            outcome = {} if self.outcome == FILLED else {"reason": self.reason}
+        if self.new_delay_ms is not None or self.fill_delay_ms is not None:
+            schedule = retimed(schedule, self.new_delay_ms, self.fill_delay_ms)
+        progression = self.progression or default
+        if progression.mode != "time":
+            schedule = by_polls(schedule, progression.polls)
+        return schedule, outcome
+
+
+def _forced(natural: Schedule, outcome: str, gap_ms: int) -> Schedule:
+    """A plain lifecycle to `outcome`, keeping the natural times where there are any."""
+    placed = natural[0].at_ms
+    first = natural[1].at_ms if len(natural) > 1 else placed + 1
+    final = natural.final.at_ms if natural.final.at_ms > first else first + gap_ms
+    return lifecycle(placed, first - placed, final - first, outcome)
+
+
+def reason_for(outcome: str, source: str, given: str | None = None) -> str | None:
+    """A `CODE: text` reason for a forced REJECTED or EXPIRED (FILLED has none)."""
+    if outcome == FILLED:
+        return None
+    if given and not _CODE.match(given):
+        return given  # already `CODE: text`, or free text the user chose
+    code = given or ("SANDBOX_REJECTED" if outcome == REJECTED else "SANDBOX_EXPIRED")
+    return f"{code}: forced by {source}"
+
+
+def fate_from_headers(outcome: str | None, fill_delay: str | None, progression: str | None) -> Fate:
+    """The fate X-Sandbox-Outcome / -Fill-Delay-Ms / -Progression ask for; 400 if malformed."""
+    fate = Fate()
+    if outcome:
+        status, _, given = outcome.strip().partition(":")
+        status = status.strip().upper()
+        if status not in OUTCOMES or (given and status != REJECTED):
+            raise _header_error("X-Sandbox-Outcome", "FILLED, REJECTED, REJECTED:<reason>, EXPIRED")
+        source = "X-Sandbox-Outcome"
+        fate = replace(fate, outcome=status, reason=reason_for(status, source, given.strip()))
+    if fill_delay:
+        if not fill_delay.strip().isdigit() or int(fill_delay) > 86_400_000:
+            raise _header_error("X-Sandbox-Fill-Delay-Ms", "milliseconds, 0 to 86400000")
+        fate = replace(fate, fill_delay_ms=int(fill_delay))
+    if progression:
+        try:
+            fate = replace(fate, progression=Progression.parse(progression))
+        except ValueError:
+            raise _header_error("X-Sandbox-Progression", "time, immediate, polls:N") from None
+    return fate
+
+
+def _header_error(header: str, expected: str) -> BadRequest:
+    message = f"{header} must be one of: {expected}"
+    return BadRequest(message, fields=[{"field": header, "message": message}])
+
+
+def fate_from_coid(co_id: str) -> Fate:
+    """The fate a coId's magic prefixes ask for, e.g. `REJECT_NO_CREDIT-SLOW5000-myorder`."""
+    fate = Fate()
+    for token in co_id.split("-"):
+        match = _MAGIC.match(token)
+        if not match:
+            break
+        if token in _MAGIC_OUTCOME or token.startswith("REJECT_"):
+            outcome = _MAGIC_OUTCOME.get(token, REJECTED)
+            code = token.removeprefix("REJECT_") if token.startswith("REJECT_") else None
+            reason = reason_for(outcome, f"the coId prefix {token}-", code)
+            fate = replace(fate, outcome=outcome, reason=reason)
+        elif token == "NOW":
+            fate = replace(fate, progression=Progression("immediate", 1))
+        elif match[2]:
+            fate = replace(fate, fill_delay_ms=int(match[2]))
+        elif match[3] and int(match[3]) > 0:
+            fate = replace(fate, progression=Progression("polls", int(match[3])))
+    return fate
+
+
+class Outcomes:
+    """One app's outcome controls: its rules, and the seeded draw of the default reject rate."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.rules: RuleBook[OutcomeRule] = RuleBook()
+        self._lock = threading.Lock()
+        # Its own source, so a reject rate never shifts the prices and ids of the main one.
+        self._rng = random.Random(f"outcomes:{config.seed}")
+
+    def reseed(self, seed: int) -> None:
+        with self._lock:
+            self._rng.seed(f"outcomes:{seed}")
+
+    def decide(self, org: str, order: dict[str, Any], directive: Fate | None) -> Fate:
+        """Every control that bears on this order, layered: header, coId, rule, reject rate."""
+        fate = directive or Fate()
+        if self.config.magic_coids:
+            fate = fate.over(fate_from_coid(order["coId"]))
+        rule = self.rules.fire(lambda r: r.matches(org, order))
+        if rule is not None:
+            fate = fate.over(rule.fate)
+        if self.config.reject_probability > 0:
+            with self._lock:
+                unlucky = self._rng.random() < self.config.reject_probability
+            if unlucky and fate.outcome is None:
+                source = f"reject_probability {self.config.reject_probability}"
+                reason = reason_for(REJECTED, source, "SANDBOX_RANDOM_REJECT")
+                fate = replace(fate, outcome=REJECTED, reason=reason)
+        return fate
+
+
+@dataclass
+class OutcomeRule(Rule):
+    """Orders that match (org, symbol, side, type, size range, coId glob) get `fate`."""
+
+    symbol: str | None = None
+    side: str | None = None
+    type: str | None = None
+    min_size: float | None = None
+    max_size: float | None = None
+    co_id: str | None = None
+    fate: Fate = Fate()
+
+    def matches(self, org: str, order: dict[str, Any]) -> bool:
+        size = float(order["size"])
+        return (
+            self.org in (None, org)
+            and self.symbol in (None, order["symbol"])
+            and self.side in (None, order["side"])
+            and self.type in (None, order["type"])
+            and (self.min_size is None or size >= self.min_size)
+            and (self.max_size is None or size <= self.max_size)
+            and (self.co_id is None or self.glob_matches(self.co_id, order["coId"]))
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OutcomeRule:
+        """A rule from POST /__admin/outcomes (shape checked by sandbox.yaml already)."""
+        outcome = data.get("outcome")
+        progression = None
+        if "progression" in data:
+            try:
+                progression = Progression.parse(data["progression"])
+            except ValueError as exc:
+                problem = {"field": "progression", "message": str(exc)}
+                raise BadRequest(str(exc), fields=[problem]) from None
+        fate = Fate(
+            outcome=outcome,
+            reason=reason_for(outcome, "an outcome rule", data.get("reason")) if outcome else None,
+            new_delay_ms=data.get("newDelayMs"),
+            fill_delay_ms=data.get("fillDelayMs"),
+            progression=progression,
+        )
+        return cls(
+            **cls.common_from_json(data),
+            symbol=data.get("symbol"),
+            side=data.get("side"),
+            type=data.get("type"),
+            min_size=data.get("minSize"),
+            max_size=data.get("maxSize"),
+            co_id=data.get("coId"),
+            fate=fate,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        fate = self.fate
+        fields = {
+            "symbol": self.symbol,
+            "side": self.side,
+            "type": self.type,
+            "minSize": self.min_size,
+            "maxSize": self.max_size,
+            "coId": self.co_id,
+            "outcome": fate.outcome,
+            "reason": fate.reason,
+            "newDelayMs": fate.new_delay_ms,
+            "fillDelayMs": fate.fill_delay_ms,
+            "progression": str(fate.progression) if fate.progression else None,
+        }
+        return {**self.common_json(), **{k: v for k, v in fields.items() if v is not None}}

@@ -1,0 +1,45 @@
+"""State partitioned by org: forget one org's stored state, or everyone's."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from mock_server.store import Store
+
+
+def reset_store(store: Store, org: str | None = None, *, sessions: bool = False) -> dict[str, int]:
+    """Delete the stored state of `org`, or of every org; tokens too only if `sessions`.
+
+    Tables are found by their columns, so a table added later is reset without a change
+    here: one with an `org` column is the org's; one with only an `order_id` column belongs
+    to the org's orders. Tokens are kept by default, so a logged-in test client survives.
+    Returns how many rows went, per table.
+    """
+    removed: dict[str, int] = {}
+    with store.transaction() as db:
+        by_org, by_order = _tables(db)
+        if not sessions:
+            by_org.remove("tokens")
+        owned = "SELECT order_id FROM orders" + (" WHERE org = ?" if org is not None else "")
+        params = (org,) if org is not None else ()
+        # Order-keyed rows first, while their orders still say which org they belong to.
+        for table in by_order:
+            sql = f"DELETE FROM {table} WHERE order_id IN ({owned})"
+            removed[table] = db.execute(sql, params).rowcount
+        for table in by_org:
+            where = " WHERE org = ?" if org is not None else ""
+            removed[table] = db.execute(f"DELETE FROM {table}{where}", params).rowcount
+    return removed
+
+
+def _tables(db: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """(tables with an `org` column, tables with an `order_id` but no `org` column)."""
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    by_org, by_order = [], []
+    for name in names:
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({name})")}
+        if "org" in columns:
+            by_org.append(name)
+        elif "order_id" in columns:
+            by_order.append(name)
+    return by_org, by_order

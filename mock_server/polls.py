@@ -1,0 +1,37 @@
+"""Read counters for orders that move on polls (progression `polls:N` or `immediate`)."""
+
+from __future__ import annotations
+
+from mock_server.orders import FINAL, Schedule
+from mock_server.store import Store
+
+
+class PollCounter:
+    """Counts client reads of poll-progressed orders; time-progressed ones cost nothing."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def current(self, order_id: int) -> int:
+        """How often the order has been read so far (without counting this look)."""
+        rows = self.store.query("SELECT polls FROM order_polls WHERE order_id = ?", (order_id,))
+        return int(rows[0]["polls"]) if rows else 0
+
+    def read(self, order_id: int, schedule: Schedule, now_ms: int) -> int:
+        """Count one client read of the order and return the count to show it at."""
+        if not schedule.counts_polls:
+            return 0
+        with self.store.transaction() as db:
+            row = db.execute(
+                "SELECT polls FROM order_polls WHERE order_id = ?", (order_id,)
+            ).fetchone()
+            polls = int(row[0]) if row else 0
+            # A final order stays where it is: counting on would only grow the number.
+            if schedule.status_at(now_ms, polls) in FINAL:
+                return polls
+            db.execute(
+                "INSERT INTO order_polls VALUES (?, ?) "
+                "ON CONFLICT (order_id) DO UPDATE SET polls = excluded.polls",
+                (order_id, polls + 1),
+            )
+        return polls + 1

@@ -1,0 +1,267 @@
+"""Latency and faults through the Flask test client: headers, rules, seeded replay, the spec."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mock_server.app import create_app
+from mock_server.clock import ManualClock, SystemClock
+from mock_server.config import Config
+from mock_server.faults import ConnectionDropped
+from mock_server.latency import Fixed, LogNormal, Uniform, parse_latency
+from mock_server.spec import load_document
+from tests.control.conftest import Admin
+from tests.helpers import TRADER_B, Api, assert_error, close_app
+
+HTTP_FAULTS = ("500", "502", "503", "504", "429")
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _operations() -> list[tuple[str, str, str, set[str]]]:
+    """(operationId, method, path with its parameters filled in, documented statuses)."""
+    found = []
+    for template, item in load_document()["paths"].items():
+        path = re.sub(r"\{[^}]+\}", "1", template)
+        for method in METHODS:
+            if method in item:
+                op = item[method]
+                found.append((op["operationId"], method.upper(), path, set(op["responses"])))
+    return found
+
+
+@pytest.mark.parametrize("status", [*HTTP_FAULTS, "400"])  # 400: a malformed control header
+def test_every_operation_documents_every_http_fault(status: str) -> None:
+    undocumented = [op for op, _, _, codes in _operations() if status not in codes]
+    assert undocumented == []
+
+
+@pytest.mark.parametrize(("operation", "method", "path", "codes"), _operations())
+@pytest.mark.parametrize("status", HTTP_FAULTS)
+def test_http_fault_on_every_operation_is_the_error_object(
+    client: FlaskClient, operation: str, method: str, path: str, codes: set[str], status: str
+) -> None:
+    headers = {"X-Sandbox-Fault": status, "X-Request-ID": f"rid-{operation}"}
+    # The app checks its answers against the spec (validate_responses): a fault answer the
+    # spec does not allow would come back as a 500 RESPONSE_INVALID instead.
+    response = client.open(path, method=method, headers=headers)
+    codes_by_status = {"429": "RATE_LIMITED", "500": "INTERNAL_ERROR", "502": "BAD_GATEWAY"}
+    codes_by_status |= {"503": "SERVICE_UNAVAILABLE", "504": "GATEWAY_TIMEOUT"}
+    assert_error(response, int(status), codes_by_status[status])
+    assert response.headers["X-Request-ID"] == f"rid-{operation}"
+    assert ("Retry-After" in response.headers) == (status in ("429", "503"))
+
+
+@pytest.mark.parametrize(("operation", "method", "path", "codes"), _operations())
+def test_malformed_control_header_on_every_operation_is_a_documented_400(
+    client: FlaskClient, operation: str, method: str, path: str, codes: set[str]
+) -> None:
+    response = client.open(path, method=method, headers={"X-Sandbox-Fault": "bogus"})
+    assert_error(response, 400, "INVALID_REQUEST")
+
+
+def test_an_http_fault_runs_nothing(api: Api, token: str, admin: Admin) -> None:
+    order = api.pq_order(api.spot(token))
+    headers = {"SSO_TOKEN": token, "X-Sandbox-Fault": "503"}
+    assert api.client.post("/v2/orders", json=order, headers=headers).status_code == 503
+    assert admin.orders() == []
+
+
+def test_latency_is_recorded_not_slept_under_a_manual_clock(
+    api: Api, token: str, admin: Admin
+) -> None:
+    response = api.get("/v2/orders", token, {"X-Sandbox-Latency-Ms": "600000"})
+    assert response.status_code == 200
+    entry = admin.journal(path="/v2/orders")[-1]
+    assert entry["latencyMs"] == 600_000
+    assert entry["durationMs"] < 60_000
+
+
+def test_latency_goes_through_the_injected_sleeper() -> None:
+    slept: list[float] = []
+    app = create_app(Config.default(), clock=SystemClock(), sleep=slept.append)
+    try:
+        app.test_client().get("/v2/orders", headers={"X-Sandbox-Latency-Ms": "250"})
+        assert slept == [0.25]
+    finally:
+        close_app(app)
+
+
+def test_global_latency_from_config() -> None:
+    app = create_app(Config.default(latency="uniform:10-20"), clock=ManualClock())
+    try:
+        client = app.test_client()
+        for _ in range(5):
+            client.get("/v2/orders")
+        latencies = [e["latencyMs"] for e in Admin(client).journal()]
+        assert len(latencies) == 5
+        assert all(10 <= ms <= 20 for ms in latencies)
+    finally:
+        close_app(app)
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("", None),
+        ("50", Fixed(50)),
+        ("uniform:20-200", Uniform(20, 200)),
+        ("lognormal:100:0.5", LogNormal(100.0, 0.5)),
+    ],
+)
+def test_latency_grammar(text: str, parsed: object) -> None:
+    assert parse_latency(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["fast", "uniform:200-20", "-5", "lognormal:0:1", "700000"])
+def test_latency_grammar_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="latency"):
+        parse_latency(text)
+
+
+def test_rule_matches_method_path_and_runs_out(api: Api, token: str, admin: Admin) -> None:
+    rule = admin.fault(method="get", path="/v2/orders/*", fault="502", times=2)
+    assert rule["method"] == "GET"
+    assert rule["remaining"] == 2
+    statuses = [api.get("/v2/orders/4000000001", token).status_code for _ in range(3)]
+    assert statuses == [502, 502, 404]
+    assert api.get("/v2/orders", token).status_code == 200  # the glob wants a slash and more
+    assert admin.ok("GET", "/faults")[0]["remaining"] == 0
+
+
+def test_rule_scoped_to_an_org(api: Api, admin: Admin) -> None:
+    mine, theirs = api.token(), api.token(TRADER_B)
+    admin.fault(org="orgB", fault="503")
+    assert api.get("/v2/orders", mine).status_code == 200
+    assert api.get("/v2/orders", theirs).status_code == 503
+    assert api.login(TRADER_B).status_code == 503  # a login acts for the org it names
+    no_cookies = api.client.application.test_client()
+    assert no_cookies.get("/v2/orders").status_code == 401  # no org: not orgB's either
+
+
+def test_rules_never_touch_admin_or_the_spec(client: FlaskClient, admin: Admin) -> None:
+    admin.fault(fault="reset")
+    assert client.get("/openapi.json").status_code == 200
+    assert admin.ok("GET", "/faults")[0]["fired"] == 0
+    assert admin.ok("DELETE", "/faults") == {"removed": 1}
+
+
+def test_rules_chain_latency_and_fault(api: Api, token: str, admin: Admin) -> None:
+    admin.fault(path="/v2/orders", latencyMs=100)
+    admin.fault(path="/v2/orders", latency="50", fault="429", retryAfter=7)
+    response = api.get("/v2/orders", token)
+    assert_error(response, 429, "RATE_LIMITED")
+    assert response.headers["Retry-After"] == "7"
+    entry = admin.journal(path="/v2/orders")[-1]
+    assert (entry["latencyMs"], entry["fault"], entry["status"]) == (150, "429", 429)
+
+
+def _seeded_run(seed: int) -> list[tuple[int, int]]:
+    """(status, injected latency) of 30 spot requests under probabilistic rules."""
+    app = create_app(Config.default(seed=seed), clock=ManualClock())
+    try:
+        client = app.test_client()
+        admin, api = Admin(client), Api(client, ManualClock())
+        admin.fault(path="/v2/rates/*", fault="503", probability=0.3)
+        admin.fault(path="/v2/rates/*", latency="lognormal:80:0.7", probability=0.5)
+        token = api.token()
+        for _ in range(30):
+            api.get("/v2/rates/spot?symbol=EUR%2FUSD", token)
+        return [(e["status"], e["latencyMs"]) for e in admin.journal(path="/v2/rates/*")]
+    finally:
+        close_app(app)
+
+
+def test_a_seeded_fault_run_replays_exactly() -> None:
+    first, second = _seeded_run(seed=11), _seeded_run(seed=11)
+    assert first == second
+    assert {status for status, _ in first} == {200, 503}
+    assert len({ms for _, ms in first}) > 3
+    assert _seeded_run(seed=12) != first
+
+
+def test_full_reset_replays_the_fault_sequence(api: Api, token: str, admin: Admin) -> None:
+    def run() -> list[int]:
+        admin.fault(path="/v2/orders", fault="500", probability=0.5)
+        return [api.get("/v2/orders", token).status_code for _ in range(12)]
+
+    first = run()
+    admin.ok("POST", "/reset")
+    assert run() == first
+
+
+def test_faults_do_not_shift_prices_or_ids() -> None:
+    def quotes(with_faults: bool) -> list[str]:
+        app = create_app(Config.default(seed=3), clock=ManualClock())
+        try:
+            client = app.test_client()
+            if with_faults:
+                Admin(client).fault(path="/v2/rates/*", latency="uniform:1-9", probability=0.5)
+            api = Api(client, ManualClock())
+            token = api.token()
+            return [api.spot(token)["rateId"] for _ in range(5)]
+        finally:
+            close_app(app)
+
+    assert quotes(with_faults=True) == quotes(with_faults=False)
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("X-Sandbox-Fault", "418"), ("X-Sandbox-Fault", "explode"), ("X-Sandbox-Latency-Ms", "-1")],
+)
+def test_malformed_fault_headers_are_400(client: FlaskClient, header: str, value: str) -> None:
+    body = assert_error(client.get("/v2/orders", headers={header: value}), 400, "INVALID_REQUEST")
+    assert header in body["errorMessage"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"fault": "418"},
+        {"path": "/v2/orders"},  # neither fault nor latency
+        {"fault": "503", "probability": 1.5},
+        {"latency": "sometimes"},
+        {"fault": "503", "pth": "/v2/orders"},  # a typo must not widen the rule to every path
+    ],
+)
+def test_bad_fault_rules_are_400(admin: Admin, rule: dict[str, Any]) -> None:
+    assert_error(admin.call("POST", "/faults", rule), 400, "INVALID_REQUEST")
+    assert admin.ok("GET", "/faults") == []
+
+
+def test_garbage_keeps_the_status_and_spoils_the_body(api: Api, token: str) -> None:
+    response = api.get("/v2/orders", token, {"X-Sandbox-Fault": "garbage"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.get_data()[:1] == b"\x00"
+
+
+@pytest.mark.parametrize("kind", ["reset", "hang", "reset-after"])
+def test_network_faults_without_a_socket_raise(app: Flask, client: FlaskClient, kind: str) -> None:
+    with pytest.raises(ConnectionDropped):
+        client.get("/v2/orders", headers={"X-Sandbox-Fault": kind})
+    entry = Admin(client).journal()[-1]
+    assert entry["fault"] == kind
+    assert entry["delivered"] is False
+
+
+def test_truncated_without_a_socket_raises_mid_body(client: FlaskClient) -> None:
+    response = client.get("/v2/orders", headers={"X-Sandbox-Fault": "truncated"})
+    assert response.status_code == 401
+    with pytest.raises(ConnectionDropped):
+        response.get_data()
+
+
+def test_reset_after_commits_the_order_in_process(api: Api, token: str, admin: Admin) -> None:
+    order = api.pq_order(api.spot(token), coId="lost-answer")
+    with pytest.raises(ConnectionDropped):
+        api.client.post(
+            "/v2/orders", json=order, headers={"SSO_TOKEN": token, "X-Sandbox-Fault": "reset-after"}
+        )
+    assert [o["coId"] for o in admin.orders()] == ["lost-answer"]
+    assert admin.journal(fault="reset-after")[0]["status"] == 202

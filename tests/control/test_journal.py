@@ -1,0 +1,98 @@
+"""The request journal: what it records, what it redacts, filters, NDJSON, its bound."""
+
+from __future__ import annotations
+
+import json
+
+from mock_server.app import create_app
+from mock_server.clock import ManualClock
+from mock_server.config import Config
+from tests.control.conftest import Admin
+from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, close_app
+
+
+def test_journal_records_each_exchange(api: Api, token: str, admin: Admin) -> None:
+    api.get("/v2/orders", token, {"X-Request-ID": "trace-1"})
+    login, listed = admin.journal()
+    assert login["path"] == "/v2/sso/login"
+    assert login["org"] == "apiOrganizationId"  # a login acts for the org it names
+    expected = {
+        "id": 2,
+        "time": api.clock.now_ms(),
+        "requestId": "trace-1",
+        "org": "apiOrganizationId",
+        "method": "GET",
+        "path": "/v2/orders",
+        "query": "",
+        "status": 200,
+        "delivered": True,
+        "fault": None,
+        "latencyMs": 0,
+    }
+    assert {k: listed[k] for k in expected} == expected
+    assert listed["response"]["body"] == []
+
+
+def test_journal_redacts_passwords_and_tokens(api: Api, token: str, admin: Admin) -> None:
+    api.client.get(
+        "/v2/orders",
+        headers={"SSO_TOKEN": token, "Authorization": "Bearer abc", "Cookie": f"SSO_TOKEN={token}"},
+    )
+    dump = json.dumps(admin.journal())
+    assert token not in dump
+    assert EXAMPLE_LOGIN["pass"] not in dump
+    assert "Bearer abc" not in dump
+    login, listed = admin.journal()
+    assert login["request"]["body"] == {**EXAMPLE_LOGIN, "pass": "[redacted]"}
+    assert login["response"]["headers"]["SSO_TOKEN"] == "[redacted]"
+    assert login["response"]["headers"]["Set-Cookie"] == "[redacted]"
+    for name in ("Sso-Token", "Authorization", "Cookie"):
+        assert listed["request"]["headers"][name] == "[redacted]"
+
+
+def test_journal_filters(api: Api, token: str, admin: Admin) -> None:
+    token_b = api.token(TRADER_B)
+    api.get("/v2/orders/4000000001", token)  # 404
+    api.get("/v2/orders", token_b)
+    api.get("/v2/rates/spot?symbol=EUR%2FUSD", token)
+    assert [e["path"] for e in admin.journal(org="orgB")] == ["/v2/sso/login", "/v2/orders"]
+    assert [e["status"] for e in admin.journal(path="/v2/orders*")] == [404, 200]
+    assert [e["path"] for e in admin.journal(status=404)] == ["/v2/orders/4000000001"]
+    assert [e["method"] for e in admin.journal(method="post")] == ["POST", "POST"]
+    assert [e["id"] for e in admin.journal(after=3)] == [4, 5]
+    assert [e["id"] for e in admin.journal(limit=2)] == [4, 5]
+    assert admin.journal(path="/v2/rates/spot")[0]["query"] == "symbol=EUR%2FUSD"
+
+
+def test_journal_as_ndjson(api: Api, token: str, admin: Admin) -> None:
+    api.get("/v2/orders", token)
+    response = admin.call("GET", "/journal", query={"format": "ndjson"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/x-ndjson"
+    lines = response.get_data(as_text=True).splitlines()
+    assert [json.loads(line) for line in lines] == admin.journal()
+
+
+def test_admin_calls_are_not_journaled(admin: Admin) -> None:
+    admin.ok("GET", "/clock")
+    admin.ok("GET", "/faults")
+    assert admin.journal() == []
+
+
+def test_journal_is_bounded() -> None:
+    app = create_app(Config.default(journal_size=3), clock=ManualClock())
+    try:
+        client = app.test_client()
+        for _ in range(5):
+            client.get("/v2/orders")
+        assert [e["id"] for e in Admin(client).journal()] == [3, 4, 5]
+    finally:
+        close_app(app)
+
+
+def test_journal_clears_all_or_one_org(api: Api, token: str, admin: Admin) -> None:
+    api.token(TRADER_B)
+    assert admin.ok("DELETE", "/journal", query={"org": "orgB"}) == {"removed": 1}
+    assert {e["org"] for e in admin.journal()} == {"apiOrganizationId"}
+    assert admin.ok("DELETE", "/journal") == {"removed": 1}
+    assert admin.journal() == []

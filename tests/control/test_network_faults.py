@@ -1,0 +1,183 @@
+"""Network faults through real sockets: Werkzeug's server (running_sandbox) and gunicorn (serve)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from mock_server.testing import LiveSandbox, running_sandbox
+from tests.helpers import EXAMPLE_LOGIN
+
+STARTUP_TIMEOUT_S = 30
+CLIENT_TIMEOUT_S = 5
+
+
+@pytest.fixture
+def live() -> Iterator[LiveSandbox]:
+    with running_sandbox() as sandbox:
+        yield sandbox
+
+
+class Wire:
+    """A logged-in requests session against one base URL."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        login = self.session.post(f"{base_url}/v2/sso/login", json=EXAMPLE_LOGIN, timeout=5)
+        assert login.status_code == 200, login.text
+        self.session.headers["SSO_TOKEN"] = login.headers["SSO_TOKEN"]
+
+    def get(self, path: str, fault: str | None = None, **kwargs: Any) -> requests.Response:
+        headers = {"X-Sandbox-Fault": fault} if fault else {}
+        kwargs.setdefault("timeout", CLIENT_TIMEOUT_S)
+        return self.session.get(f"{self.base_url}{path}", headers=headers, **kwargs)
+
+    def order(self, co_id: str, fault: str | None = None) -> requests.Response:
+        quote = self.get("/v2/rates/spot", params={"symbol": "EUR/USD"}).json()
+        order = {
+            "coId": co_id,
+            "type": "PQ",
+            "timeInForce": "FOK",
+            "side": "Buy",
+            "symbol": "EUR/USD",
+            "currency": "EUR",
+            "size": 1_000_000,
+            "price": quote["offer"],
+            "rateId": quote["rateId"],
+        }
+        headers = {"X-Sandbox-Fault": fault} if fault else {}
+        return self.session.post(
+            f"{self.base_url}/v2/orders", json=order, headers=headers, timeout=CLIENT_TIMEOUT_S
+        )
+
+
+def test_reset_drops_the_connection_and_the_server_carries_on(live: LiveSandbox) -> None:
+    wire = Wire(live.base_url)
+    with pytest.raises(requests.ConnectionError):
+        wire.get("/v2/orders", fault="reset")
+    assert wire.get("/v2/orders").status_code == 200
+
+
+def test_reset_before_an_order_places_nothing(live: LiveSandbox) -> None:
+    wire = Wire(live.base_url)
+    with pytest.raises(requests.ConnectionError):
+        wire.order("retry-me", fault="reset")
+    assert wire.get("/v2/orders", params={"coId": "retry-me"}).status_code == 404
+    assert wire.order("retry-me").status_code == 202  # a retry is safe: nothing happened
+
+
+def test_reset_after_commits_the_order_though_the_client_saw_no_answer(
+    live: LiveSandbox,
+) -> None:
+    wire = Wire(live.base_url)
+    with pytest.raises(requests.ConnectionError):
+        wire.order("lost-answer", fault="reset-after")
+    found = wire.get("/v2/orders", params={"coId": "lost-answer"})
+    assert found.status_code == 200
+    assert found.json()["status"] == "RECEIVED"
+    blind_retry = wire.order("lost-answer")
+    assert blind_retry.status_code == 400
+    assert blind_retry.json()["errorCode"] == "DUPLICATE_COID"
+
+
+def test_reset_after_from_a_rule_fires_once(live: LiveSandbox) -> None:
+    rule = {"method": "POST", "path": "/v2/orders", "fault": "reset-after", "times": 1}
+    assert requests.post(f"{live.base_url}/__admin/faults", json=rule, timeout=5).ok
+    wire = Wire(live.base_url)
+    with pytest.raises(requests.ConnectionError):
+        wire.order("first")
+    assert wire.order("second").status_code == 202
+    journal = requests.get(f"{live.base_url}/__admin/journal", params={"path": "/v2/orders"})
+    assert [(e["status"], e["delivered"]) for e in journal.json()] == [(202, False), (202, True)]
+
+
+def test_truncated_body_breaks_mid_read(live: LiveSandbox) -> None:
+    with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.ConnectionError)):
+        Wire(live.base_url).get("/v2/orders", fault="truncated")
+
+
+def test_garbage_body_is_not_json(live: LiveSandbox) -> None:
+    response = Wire(live.base_url).get("/v2/orders", fault="garbage")
+    assert response.status_code == 200
+    with pytest.raises(requests.JSONDecodeError):
+        response.json()
+
+
+def test_http_fault_on_the_wire(live: LiveSandbox) -> None:
+    response = Wire(live.base_url).get("/v2/orders", fault="503")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.json()["errorCode"] == "SERVICE_UNAVAILABLE"
+
+
+def test_hang_outlasts_the_client_timeout_until_faults_are_cleared(live: LiveSandbox) -> None:
+    wire = Wire(live.base_url)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        wire.get("/v2/orders", fault="hang", timeout=0.3)
+    assert requests.delete(f"{live.base_url}/__admin/faults", timeout=5).ok  # lets it go
+    assert wire.get("/v2/orders").status_code == 200
+
+
+# -- the same under gunicorn, the server `integral-mock serve` runs -----------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m mock_server serve` in a process; waits (bounded) for /__admin/health."""
+    base_url = f"http://127.0.0.1:{_free_port()}"
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    command = [
+        *(sys.executable, "-m", "mock_server", "serve", "--ephemeral", "--clock", "manual"),
+        *("--port", base_url.rsplit(":", 1)[1]),
+    ]
+    with log.open("wb") as out, subprocess.Popen(command, stdout=out, stderr=out) as process:
+        try:
+            _wait_until_healthy(base_url, process, log)
+            yield base_url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if requests.get(f"{base_url}/__admin/health", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"serve was not healthy within {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+def test_network_faults_under_gunicorn(served: str) -> None:
+    wire = Wire(served)
+    with pytest.raises(requests.ConnectionError):
+        wire.get("/v2/orders", fault="reset")
+    with pytest.raises(requests.ConnectionError):
+        wire.order("gunicorn-lost", fault="reset-after")
+    assert wire.get("/v2/orders", params={"coId": "gunicorn-lost"}).status_code == 200
+    with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.ConnectionError)):
+        wire.get("/v2/orders", fault="truncated")
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        wire.get("/v2/orders", fault="hang", timeout=0.3)
+    assert requests.delete(f"{served}/__admin/faults", timeout=5).ok
+    assert wire.get("/v2/orders").status_code == 200
