@@ -1,0 +1,227 @@
+"""Error paths other than 400: 401, 403, 404, 405, 413, 415, 500, and X-Request-ID."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from mock_server.clock import ManualClock
+from mock_server.config import Config, Org
+from mock_server.exchange import Exchange
+from tests.helpers import TRADER_B, VIEWER, Api, assert_error
+
+ORDER = {
+    "coId": "c-1",
+    "type": "PQ",
+    "timeInForce": "FOK",
+    "side": "Buy",
+    "symbol": "EUR/USD",
+    "currency": "EUR",
+    "size": 1000,
+    "price": 1.1,
+    "rateId": "r-1",
+}
+PROTECTED = [
+    ("GET", "/v2/rates/spot?symbol=EUR%2FUSD"),
+    ("POST", "/v2/orders"),
+    ("GET", "/v2/orders"),
+    ("GET", "/v2/orders?coId=c-1"),
+    ("GET", "/v2/orders/4000000001"),
+]
+JSON = "application/json"
+RENEW = [("GET", "/v2/sso/token/renew"), ("GET", "/sso/tokens/renew")]
+
+
+def _call(client: FlaskClient, method: str, path: str, token: str | None = None) -> TestResponse:
+    headers = {"SSO_TOKEN": token} if token else {}
+    body = ORDER if method == "POST" else None
+    return client.open(path, method=method, json=body, headers=headers)
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED + RENEW)
+def test_login_required(client: FlaskClient, method: str, path: str) -> None:
+    body = assert_error(_call(client, method, path), 401, "TOKEN_MISSING")
+    assert body["responseTuples"] is None
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED + RENEW)
+def test_unknown_token_is_refused(client: FlaskClient, method: str, path: str) -> None:
+    assert_error(_call(client, method, path, "not-a-token-we-issued"), 401, "TOKEN_INVALID")
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_expired_token_is_refused(
+    api: Api, clock: ManualClock, config: Config, method: str, path: str
+) -> None:
+    token = api.token()
+    clock.advance(config.token_lifetime_ms)
+    assert_error(_call(api.client, method, path, token), 401, "TOKEN_EXPIRED")
+
+
+def test_401_comes_before_400(client: FlaskClient) -> None:
+    response = client.post("/v2/orders", data="{not json", content_type="application/json")
+    assert_error(response, 401, "TOKEN_MISSING")
+
+
+def test_viewer_may_read_rates_but_not_place(api: Api) -> None:
+    token = api.token(VIEWER)
+    order = api.pq_order(api.spot(token))
+    assert_error(api.place(token, order), 403, "FORBIDDEN")
+    assert api.active(token) == []
+    assert_error(api.get(f"/v2/orders?coId={order['coId']}", token), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/nothing", "/v2/orders/4000000001/fills", "/v2/rates", "/", "/v3/orders"]
+)
+def test_unknown_route_is_404(api: Api, path: str) -> None:
+    assert_error(api.get(path, api.token()), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize("path", ["/v2/orders/4000000001", "/v2/orders/0", "/v2/orders?coId=nope"])
+def test_unknown_order_is_404(api: Api, path: str) -> None:
+    assert_error(api.get(path, api.token()), 404, "NOT_FOUND")
+
+
+def test_another_orgs_order_is_404_by_id_and_by_coid(api: Api) -> None:
+    theirs = api.token(TRADER_B)
+    placed = api.placed(theirs, api.pq_order(api.spot(theirs), coId="orgB-secret"))
+    assert api.order(theirs, placed["orderId"])["org"] == "orgB"
+    mine = api.token()
+    assert_error(api.get(f"/v2/orders/{placed['orderId']}", mine), 404, "NOT_FOUND")
+    assert_error(api.get("/v2/orders?coId=orgB-secret", mine), 404, "NOT_FOUND")
+    assert api.active(mine) == []
+
+
+@pytest.mark.parametrize("symbol", ["XXX%2FYYY", "EUR%2FEUR", "USD%2FEUR"])
+def test_unknown_symbol_is_404(api: Api, symbol: str) -> None:
+    response = api.get(f"/v2/rates/spot?symbol={symbol}", api.token())
+    assert_error(response, 404, "UNKNOWN_SYMBOL")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        Config.default(validate_responses=True).replace(
+            orgs=(Org("apiOrganizationId", ("EUR/USD",)),)
+        )
+    ],
+)
+def test_symbol_the_org_is_not_provisioned_for_is_404(api: Api) -> None:
+    token = api.token()
+    assert api.spot(token)["symbol"] == "EUR/USD"
+    response = api.get("/v2/rates/spot?symbol=USD%2FJPY", token)
+    assert_error(response, 404, "UNKNOWN_SYMBOL")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/v2/orders/4000000001", {"GET"}),
+        ("PUT", "/v2/orders", {"GET", "POST"}),
+        ("GET", "/v2/sso/login", {"POST"}),
+        ("POST", "/v2/rates/spot", {"GET"}),
+        ("POST", "/v2/sso/token/renew", {"GET"}),
+        ("OPTIONS", "/v2/orders", {"GET", "POST"}),
+    ],
+)
+def test_wrong_method_is_405_with_allow(
+    client: FlaskClient, method: str, path: str, allowed: set[str]
+) -> None:
+    response = client.open(path, method=method)
+    assert_error(response, 405, "METHOD_NOT_ALLOWED")
+    assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/v2/orders", "GET, POST"),
+        ("/v2/rates/spot?symbol=EUR%2FUSD", "GET"),
+        ("/v2/orders/1", "GET"),
+    ],
+)
+def test_head_is_not_in_the_spec_so_it_is_405_with_allow(api: Api, path: str, allowed: str) -> None:
+    response = api.client.head(path, headers={"SSO_TOKEN": api.token(), "X-Request-ID": "h-1"})
+    assert response.status_code == 405
+    assert response.headers["Allow"] == allowed
+    assert response.headers["X-Request-ID"] == "h-1"
+    assert response.mimetype == "application/json"
+    assert response.data == b""
+
+
+@pytest.mark.parametrize("path", ["/v2/orders", "/v2/sso/login"])
+def test_body_over_the_limit_is_413(api: Api, config: Config, path: str) -> None:
+    padding = "x" * config.max_body_bytes
+    response = api.client.post(
+        path, json={**ORDER, "pad": padding}, headers={"SSO_TOKEN": api.token()}
+    )
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+
+
+@pytest.mark.parametrize("config", [Config.default(validate_responses=True, max_body_bytes=1024)])
+def test_body_of_exactly_the_limit_is_accepted_and_one_byte_more_is_413(api: Api) -> None:
+    token = api.token()
+    order = api.pq_order(api.spot(token))
+    bare = json.dumps({**order, "pad": ""})
+    exact = json.dumps({**order, "pad": "x" * (1024 - len(bare))})
+    assert len(exact) == 1024
+    headers = {"SSO_TOKEN": token}
+    accepted = api.client.post("/v2/orders", data=exact, content_type=JSON, headers=headers)
+    assert accepted.status_code == 202
+    over = exact.replace(order["coId"], order["coId"] + "x")
+    refused = api.client.post("/v2/orders", data=over, content_type=JSON, headers=headers)
+    assert_error(refused, 413, "PAYLOAD_TOO_LARGE")
+
+
+@pytest.mark.parametrize("path", ["/v2/orders", "/v2/sso/login"])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_body_that_is_not_json_is_415(api: Api, path: str, content_type: str) -> None:
+    response = api.client.post(
+        path, data="user=apiUserId", content_type=content_type, headers={"SSO_TOKEN": api.token()}
+    )
+    assert_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+def _boom(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("secret internals")
+
+
+@pytest.mark.parametrize("method", ["get_spot_rate", "place_order", "active_orders"])
+def test_unexpected_exception_is_a_500_error_object_with_the_request_id(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, method: str
+) -> None:
+    token = api.token()
+    monkeypatch.setattr(Exchange, method, _boom)
+    call = {"get_spot_rate": "/v2/rates/spot?symbol=EUR%2FUSD", "active_orders": "/v2/orders"}
+    headers = {"SSO_TOKEN": token, "X-Request-ID": "req-500"}
+    if method == "place_order":
+        response = api.client.post("/v2/orders", json=ORDER, headers=headers)
+    else:
+        response = api.client.get(call[method], headers=headers)
+    body = assert_error(response, 500, "INTERNAL_ERROR")
+    assert response.headers["X-Request-ID"] == "req-500"
+    assert "req-500" in body["errorMessage"]
+    text = response.get_data(as_text=True)
+    assert "secret internals" not in text
+    assert "Traceback" not in text
+    assert "<html" not in text.lower()
+    assert any("req-500" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_request_id_is_echoed_on_success_and_error(api: Api) -> None:
+    token = api.token()
+    for path in ("/v2/rates/spot?symbol=EUR%2FUSD", "/v2/orders/1", "/nowhere"):
+        response = api.get(path, token, headers={"X-Request-ID": "abc-123"})
+        assert response.headers["X-Request-ID"] == "abc-123"
+    response = api.client.get("/v2/orders", headers={"X-Request-ID": "unauth-1"})
+    assert response.headers["X-Request-ID"] == "unauth-1"
+
+
+def test_request_id_is_generated_when_absent(client: FlaskClient) -> None:
+    ids = {client.get("/v2/orders").headers["X-Request-ID"] for _ in range(3)}
+    assert len(ids) == 3
+    assert all(ids)
