@@ -11,10 +11,9 @@ import requests
 
 from client.errors import TransportError, Unauthorized
 from client.models import LoginResult, RenewResult
-from client.transport import Reply, Transport, parse
+from client.transport import TOKEN, Reply, Transport, parse
 
 log = logging.getLogger("client")
-TOKEN = "SSO_TOKEN"
 LOGIN_PATH = "/v2/sso/login"
 RENEW_PATH = "/v2/sso/token/renew"
 R = TypeVar("R", bound=LoginResult)
@@ -42,9 +41,10 @@ def token_from(response: requests.Response) -> str:
 
 
 def forget_cookie(jar: requests.cookies.RequestsCookieJar) -> None:
-    """Drop the SSO_TOKEN cookie a session stored, so only the header speaks for the client.
+    """Drop the SSO_TOKEN cookie the session stored: the client sends its own on each call.
 
-    A shared session would otherwise send one client's cookie beside another client's header.
+    Kept, it would travel beside the client's, and a session shared by two clients would mix
+    their tokens.
     """
     for cookie in [c for c in jar if c.name == TOKEN]:
         jar.clear(cookie.domain, cookie.path, cookie.name)

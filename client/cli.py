@@ -29,7 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     env = {k: os.environ.get(k, v) for k, v in DEFAULTS.items()}
     parser = argparse.ArgumentParser(prog="python -m client", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    trade = commands.add_parser("trade", help="quote, place a PQ order, poll it to a final state")
+    trade = commands.add_parser(
+        "trade",
+        help="quote, place a PQ order, poll it to a final state",
+        epilog="The password is read from $INTEGRAL_PASSWORD. Defaults: the docs' example login.",
+    )
     trade.add_argument("symbol", help="currency pair, e.g. EUR/USD")
     trade.add_argument("side", choices=[s.value for s in Side])
     trade.add_argument("size", type=_amount, help="amount of the dealt currency")

@@ -19,15 +19,12 @@ from client.errors import (
     BadRequest,
     IntegralError,
     NotFound,
-    OrderCancelled,
-    OrderError,
-    OrderExpired,
-    OrderRejected,
     OrderTimeout,
     RateLimited,
     ServerError,
     TransportError,
     Unauthorized,
+    unfilled,
 )
 from client.models import LoginResult, Order, OrderRequest, RenewResult, SpotRate
 from client.transport import Backoff, Reply, RetryPolicy, Transport, parse
@@ -35,11 +32,6 @@ from client.wire import decimal, to_wire
 
 log = logging.getLogger("client")
 ORDERS = "/v2/orders"
-_UNFILLED: dict[OrderStatus, type[OrderError]] = {
-    OrderStatus.REJECTED: OrderRejected,
-    OrderStatus.EXPIRED: OrderExpired,
-    OrderStatus.CANCELLED: OrderCancelled,
-}
 
 
 class IntegralClient:
@@ -144,10 +136,12 @@ class IntegralClient:
                     raise
                 return self.get_order_by_coid(order.co_id)
             except (ServerError, RateLimited, TransportError) as exc:
+                # Wait first (Retry-After, backoff): the look-up should not meet the same outage.
+                may_resend = self._transport.pause_before_retry(exc, attempt)
                 found = self._find(order.co_id, exc)
                 if found is not None:
                     return found
-                if not self._transport.pause_before_retry(exc, attempt):
+                if not may_resend:
                     raise
             attempt += 1
 
@@ -171,8 +165,10 @@ class IntegralClient:
             if on_update is not None and order.status is not last:
                 on_update(order)
             last = order.status
+            if order.status is OrderStatus.FILLED:
+                return order
             if order.status.is_final:
-                return _filled(order)
+                raise unfilled(order)
             remaining = deadline - self._clock()
             if remaining <= 0:
                 raise OrderTimeout(order, f"order {order_id} still {order.status} after {timeout}s")
@@ -243,10 +239,3 @@ class IntegralClient:
         except IntegralError as exc:
             exc.add_note(f"order {co_id} may or may not exist; look it up by coId before retrying")
             raise
-
-
-def _filled(order: Order) -> Order:
-    error = _UNFILLED.get(order.status)
-    if error is not None:
-        raise error(order)
-    return order

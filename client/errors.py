@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from client.enums import OrderStatus
+
 if TYPE_CHECKING:
     from client.models import Order
 
@@ -120,3 +122,13 @@ def error_class(status: int) -> type[ApiError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, ApiError)
+
+
+def unfilled(order: Order) -> OrderError:
+    """The exception for an order that ended other than FILLED."""
+    kind = {
+        OrderStatus.REJECTED: OrderRejected,
+        OrderStatus.EXPIRED: OrderExpired,
+        OrderStatus.CANCELLED: OrderCancelled,
+    }.get(order.status, OrderError)
+    return kind(order)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from client.enums import ExecFlag, OrderStatus, OrderType, Side, TimeInForce
-from client.wire import boolean, decimal, field, integer
+from client.wire import boolean, compact, decimal, field, integer
 
 
 def new_co_id() -> str:
@@ -60,7 +60,7 @@ class SpotRate:
         return self.offer if buys_base else self.bid
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class _OrderFields:
     """What every order carries, as placed and as echoed back (the spec's OrderFields)."""
 
@@ -84,8 +84,12 @@ class _OrderFields:
     exec_flags: ExecFlag | None = field("execFlags", ExecFlag, default=None)
     min_qty: Decimal | None = field("minQty", decimal, default=None)
 
+    def __repr__(self) -> str:
+        # Some thirty fields, mostly unset: show only the set ones, or nobody can read a log.
+        return f"{type(self).__name__}({compact(self)})"
 
-@dataclass(frozen=True, kw_only=True)
+
+@dataclass(frozen=True, kw_only=True, repr=False)
 class OrderRequest(_OrderFields):
     """An order to place. `co_id` is generated when not given; keep it to find the order."""
 
@@ -116,7 +120,7 @@ class OrderRequest(_OrderFields):
         )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, repr=False)
 class Order(_OrderFields):
     """An order as the venue holds it; fill fields are set once it has a fill."""
 

@@ -16,6 +16,7 @@ from client.errors import IntegralError, RateLimited, ServerError, TransportErro
 
 log = logging.getLogger("client")
 T = TypeVar("T")
+TOKEN = "SSO_TOKEN"
 
 # Failures after which the request may simply not have arrived, or its answer got lost.
 _RETRYABLE_CAUSES = (
@@ -135,15 +136,25 @@ class Transport:
         body: Mapping[str, Any] | None = None,
     ) -> Reply:
         headers = {"Accept": "application/json", "X-Request-ID": uuid.uuid4().hex}
+        cookies = {}
         if token is not None:
-            headers["SSO_TOKEN"] = token
+            # The header is what Integral's code samples send; the cookie (what its tutorials
+            # say) gets through servers and proxies that drop underscored headers, as nginx,
+            # gunicorn and werkzeug do by default.
+            headers[TOKEN] = cookies[TOKEN] = token
         if body is not None:
             headers["Content-Type"] = "application/json"
         data = None if body is None else wire.dumps(body)
         url = self.base_url + path
         try:
             response = self.session.request(
-                method, url, params=params, data=data, headers=headers, timeout=self.timeout
+                method,
+                url,
+                params=params,
+                data=data,
+                headers=headers,
+                cookies=cookies,
+                timeout=self.timeout,
             )
         except requests.RequestException as exc:
             raise TransportError(f"{method} {path}: {exc}") from exc

@@ -80,6 +80,12 @@ def to_wire(obj: Any) -> dict[str, Any]:
     return out
 
 
+def compact(obj: Any) -> str:
+    """`name=value, …` for the fields of a dataclass instance that are not None."""
+    values = ((f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj))
+    return ", ".join(f"{name}={value!r}" for name, value in values if value is not None)
+
+
 def _encode(value: Any, name: str) -> Any:
     if isinstance(value, Enum):
         return value.value

@@ -1,0 +1,75 @@
+"""`python -m client trade …` prints each step of the PQ workflow."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from client.cli import DEFAULTS, EXIT_ERROR, EXIT_NOT_FILLED, main
+
+
+@pytest.fixture(autouse=True)
+def _no_integral_environment(monkeypatch):
+    """The defaults under test, whatever INTEGRAL_* the surrounding shell exports."""
+    for name in DEFAULTS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _factory(make_client):
+    return lambda base_url, **credentials: make_client(credentials)
+
+
+def test_trade_prints_rate_order_each_status_and_the_fill(sandbox, make_client, capsys):
+    argv = ["trade", "EUR/USD", "Buy", "1000000", "--base-url", sandbox.base_url]
+
+    code = main(argv, make_client=_factory(make_client))
+
+    lines = capsys.readouterr().out.splitlines()
+    steps = [line.split()[0] for line in lines]
+    assert code == 0
+    assert steps[:3] == ["rate", "placed", "status"]
+    assert steps[-1] == "filled"
+    assert lines[0].startswith("rate     EUR/USD bid ")
+    assert "Buy 1000000 EUR EUR/USD at " in lines[1]
+    statuses = [line.split()[1] for line in lines if line.startswith("status")]
+    assert statuses[0] == "RECEIVED"
+    assert statuses[-1] == "FILLED"
+    assert lines[-1].startswith("filled   1000000 EUR at ")
+
+
+def test_a_rejection_is_reported_with_its_reason(sandbox, make_client, admin, capsys):
+    admin.outcome(outcome="REJECTED", reason="CREDIT_LIMIT: over the line")
+    argv = ["trade", "GBP/USD", "Sell", "1000", "--base-url", sandbox.base_url]
+
+    code = main(argv, make_client=_factory(make_client))
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == EXIT_NOT_FILLED
+    assert lines[-1].startswith("failed ")
+    assert lines[-1].endswith("is REJECTED: CREDIT_LIMIT: over the line")
+
+
+def test_an_api_error_is_reported_on_stderr(sandbox, make_client, capsys, monkeypatch):
+    monkeypatch.setenv("INTEGRAL_PASSWORD", "viewer-pass")
+    argv = ["trade", "EUR/USD", "Sell", "1000", "--base-url", sandbox.base_url, "--user", "viewer"]
+
+    code = main(argv, make_client=_factory(make_client))
+
+    captured = capsys.readouterr()
+    assert code == EXIT_ERROR
+    assert "HTTP 403 FORBIDDEN" in captured.err
+    assert captured.out.startswith("rate ")
+
+
+def test_the_module_runs_as_a_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "client", "trade", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert "INTEGRAL_BASE_URL" in result.stdout
+    assert "--base-url" in result.stdout
