@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, Response, jsonify
 
 from mock_server.controls import order_directive
 from mock_server.sessions import Token
+from mock_server.trades import parse_execution_time
 from mock_server.web import (
     INTEGRAL_BLUEPRINT,
     TOKEN_NAME,
@@ -20,6 +21,8 @@ from mock_server.web import (
 bp = Blueprint(INTEGRAL_BLUEPRINT, __name__)
 
 API_VERSION = "1.0.1"
+# Integral's documented default batch for trade downloads.
+DEFAULT_TRADE_BATCH = 50
 
 
 def _with_token(body: dict[str, Any], token: Token) -> Response:
@@ -93,6 +96,60 @@ def get_order(id: str) -> Response:  # noqa: A002 - the spec names the path para
     principal = authenticate()
     validated()
     return jsonify(sandbox().exchange.get_order(principal, id))
+
+
+@bp.delete("/v2/orders/<id>")
+def cancel_order(id: str) -> Response:  # noqa: A002 - the spec names the path parameter `id`
+    principal = authenticate()
+    validated()
+    sandbox().exchange.cancel_order(principal, id)
+    return Response(status=202)
+
+
+@bp.delete("/v2/orders")
+def cancel_all_orders() -> Response:
+    principal = authenticate()
+    validated()
+    sandbox().exchange.cancel_all_orders(principal)
+    return Response(status=202)
+
+
+@bp.get("/v2/rates/spot/<type>", endpoint="getSpotRateByType")
+@bp.get("/v2/rates/spot/<type>/<org>", endpoint="getSpotRateByTypeForOrg")
+def get_spot_rate_by_type(type: str, org: str | None = None) -> Response:  # noqa: A002
+    principal = authenticate()
+    query, _ = validated()
+    s = sandbox()
+    book = s.exchange.market.spot_book(principal, type, query["symbol"], s.clock.now_ms(), org)
+    return jsonify(book)
+
+
+@bp.get("/marketdataset")
+def get_market_data_sets() -> Response:
+    principal = authenticate()
+    query, _ = validated()
+    s = sandbox()
+    return jsonify(s.exchange.market.data_sets(principal, query, s.clock.now_ms()))
+
+
+@bp.get("/v2/trades/stp/messages")
+def get_trade_messages() -> Response:
+    principal = authenticate()
+    query, _ = validated()
+    s = sandbox()
+    max_count = int(query.get("maxCount", DEFAULT_TRADE_BATCH))
+    return jsonify(s.exchange.trades.messages(principal.org, s.clock.now_ms(), max_count))
+
+
+@bp.post("/v2/trades/stp/resend")
+def resend_trades() -> Response:
+    principal = authenticate()
+    _, body = validated()
+    s = sandbox()
+    start = parse_execution_time(body["startDate"], "startDate")
+    end = parse_execution_time(body["endDate"], "endDate")
+    count = s.exchange.trades.resend(principal.org, s.clock.now_ms(), start, end)
+    return jsonify({"status": "OK", "errorCode": None, "responseTuples": None, "resent": count})
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,8 @@ class User:
     trading: bool = True
     # Key for HMAC request signing; empty means this user cannot sign requests.
     secret: str = ""
+    # Orgs this user may place orders for (the `org` field of an order), besides its own.
+    on_behalf_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,10 @@ class Config:
         unknown -= {f.name for f in dataclasses.fields(cls)}
         if unknown:
             raise ValueError(f"unknown configuration keys: {', '.join(sorted(unknown))}")
-        users = tuple(User(**u) for u in data.get("users", ()))
+        users = tuple(
+            User(**{**u, "on_behalf_of": tuple(u.get("on_behalf_of", ()))})
+            for u in data.get("users", ())
+        )
         orgs = tuple(
             Org(name=o["name"], symbols=tuple(o.get("symbols", ()))) for o in data.get("orgs", ())
         )

@@ -6,6 +6,7 @@ import json
 import random
 import sqlite3
 import threading
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,15 +15,19 @@ from faker import Faker
 from mock_server import orders
 from mock_server.clock import Clock
 from mock_server.config import Config
-from mock_server.errors import BadRequest, NotFound
-from mock_server.fills import fill_fields
+from mock_server.errors import BadRequest, Forbidden, NotFound
+from mock_server.market_data import MarketData, fixed_period_quote
+from mock_server.matching import Fill
+from mock_server.order_book import FILL_STATUSES, OrderBook
+from mock_server.order_fate import NaturalFate, natural_fate
 from mock_server.orders import Progression, Schedule
 from mock_server.outcomes import Fate, Outcomes
 from mock_server.polls import PollCounter
-from mock_server.pq import pq_rejection, quoted_side
+from mock_server.pq import quoted_side
 from mock_server.rates import PAIRS, Pair, PriceFeed, QuoteBook
 from mock_server.sessions import Principal, Sessions, require_trading
 from mock_server.store import Store
+from mock_server.trades import TradeDesk
 
 FIRST_ORDER_ID = 4_000_000_001
 
@@ -43,6 +48,9 @@ class Exchange:
         self._progression = Progression.parse(config.progression)
         self.quotes = QuoteBook(store, self.feed, self.rng)
         self.sessions = Sessions(config, store)
+        self.book = OrderBook(store, self.feed, self.polls, self._counterparty)
+        self.market = MarketData(self.quotes, self.pair_for)
+        self.trades = TradeDesk(store, self.book)
         self._faker = Faker()
         self._faker_lock = threading.Lock()
 
@@ -77,18 +85,19 @@ class Exchange:
         rules and the reject rate are looked up here.
         """
         require_trading(principal)
+        self._check_on_behalf(principal, request)
         pair = self._order_pair(principal, request)
         now = self.now_ms()
-        schedule, outcome = self._decide(principal, request, pair, now)
+        natural = self._natural(principal, request, pair, now)
         fate = self.outcomes.decide(principal.org, request, directive)
-        gap = self.config.fill_delay_ms
-        schedule, outcome = fate.shape(schedule, outcome, gap, self._progression)
+        schedule, fills, reason, resting = self._shaped(natural, fate, request, pair)
         try:
             with self.store.transaction() as db:
                 order_id = self._next_order_id(db)
-                outcome = self._finish_outcome(order_id, request, pair, schedule, outcome)
                 db.execute(
-                    "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO orders (order_id, org, co_id, user, request, placed_ms, "
+                    "schedule, reason, fills, resting, checked_ms, expires_ms) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         order_id,
                         principal.org,
@@ -97,7 +106,11 @@ class Exchange:
                         json.dumps(request),
                         now,
                         json.dumps(schedule.to_json()),
-                        json.dumps(outcome),
+                        reason,
+                        json.dumps([f.to_json() for f in fills]),
+                        int(resting),
+                        now,
+                        natural.expires_ms,
                     ),
                 )
         except sqlite3.IntegrityError:
@@ -107,7 +120,16 @@ class Exchange:
                 code="DUPLICATE_COID",
                 fields=[{"field": "coId", "message": "already used"}],
             ) from None
-        return self._render(self._row(principal, "order_id = ?", order_id), now)
+        return self.book.render(self.book.row(principal.org, "order_id = ?", order_id), now)
+
+    def _check_on_behalf(self, principal: Principal, request: dict[str, Any]) -> None:
+        """An order for another org needs a user allowed to act for it (403 otherwise)."""
+        target = request.get("org", principal.org)
+        if target == principal.org:
+            return
+        user = self.config.find_user(principal.user, principal.org)
+        if user is None or target not in user.on_behalf_of:
+            raise Forbidden(f"User {principal.full_name} may not place orders for org {target}")
 
     def _order_pair(self, principal: Principal, request: dict[str, Any]) -> Pair:
         symbol, currency = request["symbol"], request["currency"]
@@ -121,48 +143,57 @@ class Exchange:
             raise BadRequest(message, fields=[{"field": "currency", "message": message}])
         return pair
 
-    def _decide(
+    def _natural(
         self, principal: Principal, request: dict[str, Any], pair: Pair, now: int
-    ) -> tuple[Schedule, dict[str, Any]]:
-        """The order's schedule and what it shows once final (fill fields or a reason)."""
-        reason: str | None
+    ) -> NaturalFate:
+        quote = None
         if request["type"] == "PQ":
-            quote = self.quotes.find(principal.org, request["rateId"])
-            reason = pq_rejection(request, pair, quote, now, self.config.quote_lifetime_ms)
-        else:
-            reason = f"NOT_SIMULATED: {request['type']} orders are not simulated yet; use PQ"
-        outcome = orders.REJECTED if reason else orders.FILLED
-        schedule = orders.lifecycle(
+            rate_id = request["rateId"]
+            quote = self.quotes.find(principal.org, rate_id) or fixed_period_quote(
+                self.feed, principal.org, rate_id
+            )
+        return natural_fate(
+            request,
+            pair,
+            self.feed,
+            quote,
             now,
             self._delay(self.config.new_delay_ms),
             self._delay(self.config.fill_delay_ms),
-            outcome,
+            self.config.quote_lifetime_ms,
         )
-        return schedule, {"reason": reason} if reason else {}
+
+    def _shaped(
+        self, natural: NaturalFate, fate: Fate, request: dict[str, Any], pair: Pair
+    ) -> tuple[Schedule, list[Fill], str | None, bool]:
+        """(schedule, fills, reason, resting) once the sandbox controls have had their say."""
+        progression = self._progression
+        if natural.resting and fate.outcome is None:
+            # A resting order moves with the market, which is a matter of time, not of reads.
+            fate, progression = replace(fate, progression=None), Progression()
+        reasons = {"reason": natural.reason} if natural.reason else {}
+        gap = self.config.fill_delay_ms
+        schedule, shaped = fate.shape(natural.schedule, reasons, gap, progression)
+        if fate.outcome is None:
+            at = next((s.at_ms for s in schedule if s.status in FILL_STATUSES), None)
+            fills = [replace(f, at_ms=at) for f in natural.fills] if at is not None else []
+            return schedule, fills, natural.reason, natural.resting
+        if fate.outcome != orders.FILLED:
+            return schedule, [], shaped.get("reason"), False
+        at = schedule.final.at_ms
+        size = Decimal(str(request["size"]))
+        return schedule, [Fill(at, size, self._forced_price(request, pair, at))], None, False
+
+    def _forced_price(self, request: dict[str, Any], pair: Pair, at_ms: int) -> Decimal:
+        """A forced fill is at the order's price, or (AtBest) at the market's touch."""
+        if "price" in request:
+            return Decimal(str(request["price"]))
+        bid, offer, _, _ = self.feed.top_of_book(pair, at_ms)
+        return offer if quoted_side(pair, request["side"], request["currency"]) == "offer" else bid
 
     def _delay(self, base_ms: int) -> int:
         jitter = self.config.delay_jitter_ms
         return max(0, base_ms + self.rng.randint(-jitter, jitter))
-
-    def _finish_outcome(
-        self,
-        order_id: int,
-        request: dict[str, Any],
-        pair: Pair,
-        schedule: Schedule,
-        outcome: dict[str, Any],
-    ) -> dict[str, Any]:
-        if schedule.final.status != orders.FILLED:
-            return outcome
-        at_ms = schedule.final.at_ms
-        if "price" in request:
-            price = Decimal(str(request["price"]))
-        else:  # an AtBest order forced to fill: at the market's side when it fills
-            bid, offer, _, _ = self.feed.top_of_book(pair, at_ms)
-            price = (
-                offer if quoted_side(pair, request["side"], request["currency"]) == "offer" else bid
-            )
-        return fill_fields(order_id, request, pair, price, at_ms, self._counterparty(order_id))
 
     def _counterparty(self, order_id: int) -> str:
         with self._faker_lock:
@@ -173,44 +204,41 @@ class Exchange:
         last = db.execute("SELECT MAX(order_id) FROM orders").fetchone()[0]
         return FIRST_ORDER_ID + self.seed % 1000 * 1_000_000 if last is None else last + 1
 
-    def get_order(self, principal: Principal, order_id: str) -> dict[str, Any]:
+    def _by_id(self, principal: Principal, order_id: str) -> sqlite3.Row:
         # The spec allows 19 digits; past SQLite's 64-bit range no order can exist.
         if int(order_id) >= 2**63:
             raise NotFound(f"No order {order_id} for org {principal.org}")
-        return self._read(self._row(principal, "order_id = ?", int(order_id)))
+        return self.book.row(principal.org, "order_id = ?", int(order_id))
+
+    def get_order(self, principal: Principal, order_id: str) -> dict[str, Any]:
+        return self.book.read(self._by_id(principal, order_id), self.now_ms())
 
     def query_order_by_coid(self, principal: Principal, co_id: str) -> dict[str, Any]:
-        return self._read(self._row(principal, "co_id = ?", co_id))
+        return self.book.read(self.book.row(principal.org, "co_id = ?", co_id), self.now_ms())
 
     def active_orders(self, principal: Principal) -> list[dict[str, Any]]:
         now = self.now_ms()
-        rows = self.store.query(
-            "SELECT * FROM orders WHERE org = ? ORDER BY order_id", (principal.org,)
-        )
-        rendered = (self._read(row, now) for row in rows)
+        rendered = (self.book.read(row, now) for row in self.book.rows(principal.org))
         return [order for order in rendered if order["status"] in orders.ACTIVE]
 
-    def _row(self, principal: Principal, where: str, value: object) -> sqlite3.Row:
-        # Filtering by org in the query itself: another org's order is simply not found.
-        rows = self.store.query(
-            f"SELECT * FROM orders WHERE org = ? AND {where}", (principal.org, value)
-        )
-        if not rows:
-            raise NotFound(f"No order {value} for org {principal.org}")
-        return rows[0]
+    def cancel_order(self, principal: Principal, order_id: str) -> None:
+        require_trading(principal)
+        self.book.cancel(self._by_id(principal, order_id), self.now_ms(), principal.full_name)
 
-    def _read(self, row: sqlite3.Row, now_ms: int | None = None) -> dict[str, Any]:
-        """The order as a client read shows it; the read counts for poll progression."""
-        now_ms = self.now_ms() if now_ms is None else now_ms
-        schedule = Schedule.from_json(json.loads(row["schedule"]))
-        return self._render(row, now_ms, self.polls.read(row["order_id"], schedule, now_ms))
+    def cancel_all_orders(self, principal: Principal) -> int:
+        """Cancel every active order of the caller's org; how many were cancelled."""
+        require_trading(principal)
+        cancelled = 0
+        for order in self.active_orders(principal):
+            row = self.book.row(principal.org, "order_id = ?", int(order["orderId"]))
+            self.book.cancel(row, self.now_ms(), principal.full_name)
+            cancelled += 1
+        return cancelled
 
     def orders_of(self, org: str | None = None) -> list[dict[str, Any]]:
         """Any org's orders as they stand (for /__admin/orders); looking is not a poll."""
-        where, params = ("WHERE org = ?", (org,)) if org else ("", ())
-        rows = self.store.query(f"SELECT * FROM orders {where} ORDER BY order_id", params)
         now = self.now_ms()
-        return [self._render(r, now, self.polls.current(r["order_id"])) for r in rows]
+        return [self.book.read(r, now, count_poll=False) for r in self.book.rows(org)]
 
     def reseed(self, seed: int) -> None:
         """Restart every random sequence from `seed`; prices follow the new seed at once."""
@@ -218,20 +246,3 @@ class Exchange:
         self.rng.seed(seed)  # in place: the quote book holds this same source
         self.feed.seed = seed
         self.outcomes.reseed(seed)
-
-    @staticmethod
-    def _render(row: sqlite3.Row, now_ms: int, polls: int = 0) -> dict[str, Any]:
-        """The order as the API shows it at `now_ms`, after `polls` reads."""
-        request = json.loads(row["request"])
-        status = Schedule.from_json(json.loads(row["schedule"])).status_at(now_ms, polls)
-        order = {
-            **request,
-            "org": request.get("org", row["org"]),
-            "orderId": str(row["order_id"]),
-            "userFullName": f"{row['user']}@{row['org']}",
-            "action": "place",
-            "status": status,
-        }
-        if status in orders.FINAL:
-            order.update(json.loads(row["outcome"]))
-        return order

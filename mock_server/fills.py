@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from mock_server.matching import Fill
 from mock_server.rates import Pair
 
 # Pairs that settle T+1 rather than the usual T+2.
@@ -28,24 +30,36 @@ def spot_value_date(pair: Pair, trade_date: dt.date) -> dt.date:
 
 
 def fill_fields(
-    order_id: int, order: dict[str, Any], pair: Pair, price: Decimal, at_ms: int, counterparty: str
+    order_id: int, order: dict[str, Any], pair: Pair, fills: Sequence[Fill], counterparty: str
 ) -> dict[str, Any]:
-    """The published WebSocket fill fields, for an order filled whole at `price`."""
-    size = Decimal(str(order["size"]))
+    """The published WebSocket fill fields of an order with these fills (at least one)."""
+    cum = sum((f.qty for f in fills), Decimal(0))
+    notional = sum((f.qty * f.price for f in fills), Decimal(0))
+    average = notional / cum
     # settlCurrAmt is in the currency not dealt: a EUR amount in EUR/USD settles in USD.
-    settle = size * price if order["currency"] == pair.base else size / price
-    trade_date = utc_date(at_ms)
+    in_term = sum((f.qty / f.price for f in fills), Decimal(0))
+    settle = notional if order["currency"] == pair.base else in_term
+    last = fills[-1]
+    trade_date = utc_date(last.at_ms)
+    size = Decimal(str(order["size"]))
     return {
-        "averagePrice": float(price),
-        "cumQty": order["size"],
-        "leavesQty": 0,
-        "lastPrice": float(price),
-        "lastQty": order["size"],
-        "execId": f"FXI{order_id}",
+        "averagePrice": _number(average.quantize(Decimal(1).scaleb(-pair.decimals - 2))),
+        "cumQty": _number(cum),
+        "leavesQty": _number(size - cum),
+        "lastPrice": _number(last.price),
+        "lastQty": _number(last.qty),
+        # One fill keeps the plain id; each further fill gets its own.
+        "execId": f"FXI{order_id}" if len(fills) == 1 else f"FXI{order_id}-{len(fills)}",
         "executionType": "TRADE",
         "tradeDate": trade_date.isoformat(),
-        "valueDate": spot_value_date(pair, trade_date).isoformat(),
+        "valueDate": order.get("valueDate") or spot_value_date(pair, trade_date).isoformat(),
         "settlCurrAmt": float(round(settle, 2)),
         "counterParty": counterparty,
-        "transactTime": at_ms,
+        "transactTime": last.at_ms,
     }
+
+
+def _number(value: Decimal) -> int | float:
+    """A JSON number as a client would write it: 1000000, not 1000000.0."""
+    normal = value.normalize()
+    return int(normal) if normal == normal.to_integral_value() else float(normal)

@@ -34,7 +34,12 @@ CREATE TABLE IF NOT EXISTS orders (
     request     TEXT NOT NULL,
     placed_ms   INTEGER NOT NULL,
     schedule    TEXT NOT NULL,
-    outcome     TEXT NOT NULL,
+    reason      TEXT,
+    fills       TEXT NOT NULL DEFAULT '[]',
+    -- Resting orders (Limit GTC/GTT/DAY, Stop) are matched on read up to checked_ms.
+    resting     INTEGER NOT NULL DEFAULT 0,
+    checked_ms  INTEGER,
+    expires_ms  INTEGER,
     UNIQUE (org, co_id)
 );
 CREATE INDEX IF NOT EXISTS orders_by_org ON orders (org, order_id);
@@ -42,6 +47,17 @@ CREATE INDEX IF NOT EXISTS orders_by_org ON orders (org, order_id);
 CREATE TABLE IF NOT EXISTS order_polls (
     order_id    INTEGER PRIMARY KEY,
     polls       INTEGER NOT NULL
+);
+-- Trades handed out by GET /v2/trades/stp/messages, and those queued again by a resend.
+CREATE TABLE IF NOT EXISTS trade_deliveries (
+    org         TEXT NOT NULL,
+    order_id    INTEGER NOT NULL,
+    PRIMARY KEY (org, order_id)
+);
+CREATE TABLE IF NOT EXISTS trade_resends (
+    seq         INTEGER PRIMARY KEY,
+    org         TEXT NOT NULL,
+    order_id    INTEGER NOT NULL
 );
 """
 

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from mock_server import hmac_auth
 from mock_server.clock import Clock
 from mock_server.config import Config
 from mock_server.errors import SandboxError, error_body
@@ -53,11 +54,24 @@ def presented_token() -> str | None:
 
 
 def authenticate() -> Principal:
-    """The caller, or 401. Views call this before validating, so 401 comes before 400."""
+    """The caller, by token or HMAC signature, or 401. Called before validating: 401 before 400."""
     s = sandbox()
-    principal = s.exchange.sessions.authenticate(presented_token(), s.clock.now_ms())
+    now = s.clock.now_ms()
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    if hmac_auth.is_hmac_request(headers):
+        body = request.get_data(cache=True)
+        user = hmac_auth.verify(s.config, headers, _request_line(), body, now)
+        principal = Principal(user.user, user.org, user.trading)
+    else:
+        principal = s.exchange.sessions.authenticate(presented_token(), now)
     g.principal = principal
     return principal
+
+
+def _request_line() -> str:
+    """`METHOD path?query HTTP/1.1`, with the query string as sent (still URL-encoded)."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.method} {request.path}{'?' + query if query else ''} HTTP/1.1"
 
 
 def validated() -> tuple[dict[str, Any], Any]:

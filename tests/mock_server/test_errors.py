@@ -120,8 +120,8 @@ def test_symbol_the_org_is_not_provisioned_for_is_404(api: Api) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("DELETE", "/v2/orders/4000000001", {"GET"}),
-        ("PUT", "/v2/orders", {"GET", "POST"}),
+        ("PUT", "/v2/orders/4000000001", {"GET", "DELETE"}),
+        ("PUT", "/v2/orders", {"DELETE", "GET", "POST"}),
         ("GET", "/v2/sso/login", {"POST"}),
         ("POST", "/v2/rates/spot", {"GET"}),
         ("POST", "/v2/sso/token/renew", {"GET"}),
@@ -139,9 +139,9 @@ def test_wrong_method_is_405_with_allow(
 @pytest.mark.parametrize(
     ("path", "allowed"),
     [
-        ("/v2/orders", "GET, POST"),
+        ("/v2/orders", "DELETE, GET, POST"),
         ("/v2/rates/spot?symbol=EUR%2FUSD", "GET"),
-        ("/v2/orders/1", "GET"),
+        ("/v2/orders/1", "DELETE, GET"),
     ],
 )
 def test_head_is_not_in_the_spec_so_it_is_405_with_allow(api: Api, path: str, allowed: str) -> None:

@@ -1,0 +1,118 @@
+"""An order's natural fate, decided when it is placed: its schedule, fills or rejection.
+
+"Natural" means what the simulated market makes of it before any sandbox control (a forced
+outcome, a delay) reshapes it. PQ orders trade at their quote or are rejected; Market and
+AtBest fill at the touch; Limit IOC/FOK take what the market gives when the order is worked;
+Limit GTC/GTT/DAY and Stop rest on the book and are matched later, as they are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from mock_server import orders
+from mock_server.matching import Fill, is_resting, take
+from mock_server.orders import Schedule, Step
+from mock_server.pq import pq_rejection, quoted_side
+from mock_server.rates import Pair, PriceFeed, Quote
+
+NOT_SIMULATED = frozenset({"StopLimit", "Pegged", "Algo"})
+_DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class NaturalFate:
+    """What the market makes of an order, before sandbox controls."""
+
+    schedule: Schedule
+    fills: tuple[Fill, ...] = ()
+    reason: str | None = None
+    resting: bool = False
+    expires_ms: int | None = None
+
+
+def natural_fate(
+    order: dict[str, Any],
+    pair: Pair,
+    feed: PriceFeed,
+    quote: Quote | None,
+    placed_ms: int,
+    new_after_ms: int,
+    final_after_ms: int,
+    quote_lifetime_ms: int,
+) -> NaturalFate:
+    new_at = placed_ms + max(1, new_after_ms)
+    worked_at = new_at + final_after_ms
+    kind = order["type"]
+    if kind in NOT_SIMULATED:
+        return _rejected(placed_ms, new_at, f"NOT_SIMULATED: {kind} orders are not simulated")
+    if kind == "PQ":
+        reason = pq_rejection(order, pair, quote, placed_ms, quote_lifetime_ms)
+        if reason or quote is None:
+            return _rejected(placed_ms, new_at, reason or "UNKNOWN_RATE")
+        side = quoted_side(pair, order["side"], order["currency"])
+        price = quote.offer if side == "offer" else quote.bid
+        return _filled(placed_ms, new_at, Fill(worked_at, _size(order), price))
+    if is_resting(order):
+        steps = [Step(placed_ms, orders.RECEIVED), Step(new_at, orders.NEW)]
+        return NaturalFate(Schedule(steps), resting=True, expires_ms=_expiry(order, placed_ms))
+    if kind in ("Market", "AtBest"):
+        # They sweep the book: the whole size fills at the touch.
+        fill = take(
+            order, pair, feed, worked_at, _size(order), all_or_none=False, check_limit=False
+        )
+        assert fill is not None
+        return _filled(placed_ms, new_at, Fill(worked_at, _size(order), fill.price))
+    return _immediate_limit(order, pair, feed, placed_ms, new_at, worked_at)
+
+
+def _immediate_limit(
+    order: dict[str, Any], pair: Pair, feed: PriceFeed, placed: int, new_at: int, at: int
+) -> NaturalFate:
+    """Limit IOC (fill what is there) or FOK (all or nothing), now or never."""
+    fok = order.get("timeInForce") == "FOK"
+    fill = take(order, pair, feed, at, _size(order), all_or_none=fok, check_limit=True)
+    if fill is None:
+        reason = f"NO_MATCH: the market did not reach the limit {order['price']} with size"
+        return _ended(placed, new_at, at, orders.EXPIRED, reason)
+    if fill.qty == _size(order):
+        return _filled(placed, new_at, fill)
+    steps = [
+        Step(placed, orders.RECEIVED),
+        Step(new_at, orders.NEW),
+        Step(at, orders.PARTIALLY_FILLED),
+        Step(at, orders.EXPIRED),
+    ]
+    reason = "IOC_REMAINDER: the part the market could not fill expired"
+    return NaturalFate(Schedule(steps), (fill,), reason)
+
+
+def _expiry(order: dict[str, Any], placed_ms: int) -> int | None:
+    """GTT: after `expiryTime` seconds; DAY: at the next UTC midnight; GTC: never."""
+    tif = order.get("timeInForce")
+    if tif == "GTT":
+        return placed_ms + int(order["expiryTime"]) * 1000
+    if tif == "DAY":
+        return (placed_ms // _DAY_MS + 1) * _DAY_MS
+    return None
+
+
+def _size(order: dict[str, Any]) -> Decimal:
+    return Decimal(str(order["size"]))
+
+
+def _filled(placed: int, new_at: int, fill: Fill) -> NaturalFate:
+    steps = [Step(placed, orders.RECEIVED), Step(new_at, orders.NEW), Step(fill.at_ms, "FILLED")]
+    return NaturalFate(Schedule(steps), (fill,))
+
+
+def _ended(placed: int, new_at: int, at: int, status: str, reason: str) -> NaturalFate:
+    steps = [Step(placed, orders.RECEIVED), Step(new_at, orders.NEW), Step(at, status)]
+    return NaturalFate(Schedule(steps), reason=reason)
+
+
+def _rejected(placed: int, new_at: int, reason: str) -> NaturalFate:
+    steps = [Step(placed, orders.RECEIVED), Step(new_at, orders.REJECTED)]
+    return NaturalFate(Schedule(steps), reason=reason)

@@ -1,0 +1,109 @@
+"""Trade download (STP messages): each filled order's trade, handed out once, resendable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from mock_server.errors import BadRequest, NotFound
+from mock_server.order_book import OrderBook
+from mock_server.orders import FINAL
+from mock_server.store import Store
+
+EXECUTION_TIME_FORMAT = "%Y-%m-%d %H:%M:%S,{ms:03d} +0000"
+
+
+def execution_time(epoch_ms: int) -> str:
+    """Integral's `yyyy-MM-dd HH:mm:ss,SSS Z`, in UTC."""
+    moment = dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC)
+    return moment.strftime(EXECUTION_TIME_FORMAT).format(ms=epoch_ms % 1000)
+
+
+def parse_execution_time(text: str, field: str) -> int:
+    """Epoch ms of a `yyyy-MM-dd HH:mm:ss,SSS Z` string; 400 naming `field` if it is not one."""
+    try:
+        moment = dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S,%f %z")
+    except ValueError:
+        message = "must be yyyy-MM-dd HH:mm:ss,SSS Z, e.g. 2024-10-24 15:30:00,000 +0000"
+        problem = {"field": field, "message": message}
+        raise BadRequest(f"{field} {message}", fields=[problem]) from None
+    return int(moment.timestamp() * 1000)
+
+
+def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
+    """The STP message of a filled order, from the order as the API renders it."""
+    return {
+        "orderId": order["orderId"],
+        "tradeId": f"T{order['orderId']}",
+        "coId": order["coId"],
+        "event": event,
+        "tradeType": "Spot",
+        "tradeDate": order["tradeDate"],
+        "valueDate": order["valueDate"],
+        "maker": order["counterParty"],
+        "side": order["side"],
+        "status": "Verified",
+        "symbol": order["symbol"],
+        "currency": order["currency"],
+        "rateId": order.get("rateId"),
+        "customerAccount": order.get("account", order["org"]),
+        "customerOrg": order["org"],
+        "user": order["userFullName"],
+        "counterparty": order["counterParty"],
+        "channel": "API/REST",
+        "executionTime": execution_time(order["transactTime"]),
+        "dealtAmount": order["cumQty"],
+        "rate": order["averagePrice"],
+        "settledAmount": order["settlCurrAmt"],
+    }
+
+
+class TradeDesk:
+    """Hands out each org's trades once, oldest first, then any queued resends."""
+
+    def __init__(self, store: Store, book: OrderBook) -> None:
+        self.store = store
+        self.book = book
+
+    def _traded(self, org: str, now_ms: int) -> dict[int, dict[str, Any]]:
+        """Final orders with a fill, by order id, in execution order."""
+        traded = {}
+        for row in self.book.rows(org):
+            order = self.book.read(row, now_ms, count_poll=False)
+            if order["status"] in FINAL and "cumQty" in order:
+                traded[row["order_id"]] = order
+        return dict(sorted(traded.items(), key=lambda item: item[1]["transactTime"]))
+
+    def messages(self, org: str, now_ms: int, max_count: int) -> list[dict[str, Any]]:
+        """Up to `max_count` trades not downloaded before; reading them consumes them."""
+        traded = self._traded(org, now_ms)
+        with self.store.transaction() as db:
+            delivered = {
+                r[0]
+                for r in db.execute("SELECT order_id FROM trade_deliveries WHERE org = ?", (org,))
+            }
+            fresh = [oid for oid in traded if oid not in delivered][:max_count]
+            db.executemany(
+                "INSERT INTO trade_deliveries VALUES (?, ?)", [(org, oid) for oid in fresh]
+            )
+            resent = db.execute(
+                "SELECT seq, order_id FROM trade_resends WHERE org = ? ORDER BY seq LIMIT ?",
+                (org, max_count - len(fresh)),
+            ).fetchall()
+            db.executemany("DELETE FROM trade_resends WHERE seq = ?", [(r[0],) for r in resent])
+        return [trade_message(traded[oid], "NEW") for oid in fresh] + [
+            trade_message(traded[r[1]], "RESEND") for r in resent if r[1] in traded
+        ]
+
+    def resend(self, org: str, now_ms: int, start_ms: int, end_ms: int) -> int:
+        """Queue again every trade executed in [start_ms, end_ms]; 404 if there is none."""
+        traded = self._traded(org, now_ms)
+        chosen = [oid for oid, o in traded.items() if start_ms <= o["transactTime"] <= end_ms]
+        if not chosen:
+            raise NotFound("No trades were executed in that range", code="NO_TRADES")
+        with self.store.transaction() as db:
+            db.executemany(
+                "INSERT INTO trade_resends (org, order_id) VALUES (?, ?)",
+                [(org, oid) for oid in chosen],
+            )
+        return len(chosen)
