@@ -9,7 +9,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from mock_server.clock import ManualClock
 from mock_server.controls import controls
@@ -17,7 +17,7 @@ from mock_server.errors import NotFound, SandboxError, Unauthorized
 from mock_server.fault_rules import FaultRule
 from mock_server.outcomes import OutcomeRule
 from mock_server.rules import Rule, RuleBook
-from mock_server.spec import SpecValidator, load_document
+from mock_server.spec import SpecValidator, load_document, shared_validator
 from mock_server.web import error_response, sandbox
 
 log = logging.getLogger("mock_server")
@@ -77,11 +77,7 @@ def _finish(response: Response) -> Response:
 
 def _spec() -> SpecValidator:
     """sandbox.yaml's validator, built on first use (most apps never see an admin call)."""
-    found = current_app.extensions.get("integral-mock.admin-spec")
-    if found is None:
-        found = SpecValidator(load_document(SANDBOX_SPEC))
-        current_app.extensions["integral-mock.admin-spec"] = found
-    return found
+    return shared_validator(SANDBOX_SPEC)
 
 
 def _validated() -> tuple[dict[str, Any], dict[str, Any]]:

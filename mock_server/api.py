@@ -103,7 +103,7 @@ def cancel_order(id: str) -> Response:  # noqa: A002 - the spec names the path p
     principal = authenticate()
     validated()
     sandbox().exchange.cancel_order(principal, id)
-    return Response(status=202)
+    return _accepted_without_body()
 
 
 @bp.delete("/v2/orders")
@@ -111,7 +111,7 @@ def cancel_all_orders() -> Response:
     principal = authenticate()
     validated()
     sandbox().exchange.cancel_all_orders(principal)
-    return Response(status=202)
+    return _accepted_without_body()
 
 
 @bp.get("/v2/rates/spot/<type>", endpoint="getSpotRateByType")
@@ -150,6 +150,12 @@ def resend_trades() -> Response:
     end = parse_execution_time(body["endDate"], "endDate")
     count = s.exchange.trades.resend(principal.org, s.clock.now_ms(), start, end)
     return jsonify({"status": "OK", "errorCode": None, "responseTuples": None, "resent": count})
+
+
+def _accepted_without_body() -> Response:
+    response = Response(status=202)
+    del response.headers["Content-Type"]  # no body, so no type (Flask would say text/html)
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ from mock_server.config import Config
 from mock_server.exchange import Exchange
 from mock_server.fault_rules import Faults
 from mock_server.journal import Journal
-from mock_server.spec import SpecValidator, load_document
+from mock_server.spec import load_document, shared_validator
 from mock_server.store import Store
 
 
@@ -38,7 +38,7 @@ def create_app(
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     exchange = Exchange(config, clock, Store(config.state_path))
-    web.init_app(app, web.Sandbox(config, clock, exchange, SpecValidator()))
+    web.init_app(app, web.Sandbox(config, clock, exchange, shared_validator()))
     api.init_app(app)
     admin.init_app(app)
     journal = Journal(config.journal_size)

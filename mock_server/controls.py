@@ -113,13 +113,22 @@ class ControlLayer:
         call = Call(environ, c.sleep, c.faults.hang_latch, c.config.hang_ms)
         started, at_ms = time.perf_counter(), c.clock.now_ms()
         response: Response | None = None
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:  # once: before a drop, or else when the answer is ready
+                recorded = True
+                duration = round((time.perf_counter() - started) * 1000, 3)
+                c.journal.record(_entry(req, body, org, at_ms, call, response, duration))
+
+        call.before_drop = record
         try:
             fault = c.faults.plan(req.method, req.path, org, req.headers)
             response = fault(call, lambda: Response.from_app(self.app, environ, buffered=True))
             return response(environ, start_response)
         finally:
-            duration = round((time.perf_counter() - started) * 1000, 3)
-            c.journal.record(_entry(req, body, org, at_ms, call, response, duration))
+            record()
 
     def _org(self, req: Request, body: bytes | None) -> str | None:
         """The org the request acts for: its token's, or the one a login names."""

@@ -46,10 +46,17 @@ class Call:
     latency_ms: int = 0
     acted: list[str] = field(default_factory=list)  # names of the faults that acted
     undelivered: Response | None = None  # an answer made and then dropped (reset-after)
+    # Run just before the connection is dropped, so whoever reads the journal after the
+    # client saw the drop finds the exchange already recorded.
+    before_drop: Callable[[], None] = lambda: None
 
     @property
     def has_socket(self) -> bool:
         return _socket(self.environ) is not None
+
+    def drop(self) -> NoReturn:
+        self.before_drop()
+        drop_connection(self.environ)
 
 
 Fault = Callable[[Call, Proceed], Response]
@@ -129,7 +136,7 @@ class Reset:
 
     def __call__(self, call: Call, proceed: Proceed) -> Response:
         call.acted.append("reset")
-        drop_connection(call.environ)
+        call.drop()
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,7 @@ class ResetAfter:
     def __call__(self, call: Call, proceed: Proceed) -> Response:
         call.undelivered = proceed()
         call.acted.append("reset-after")
-        drop_connection(call.environ)
+        call.drop()
 
 
 @dataclass(frozen=True)
@@ -188,7 +195,7 @@ class Hang:
         call.acted.append("hang")
         if call.has_socket:
             call.hang.wait(call.hang_ms / 1000)
-        drop_connection(call.environ)
+        call.drop()
 
 
 @dataclass(frozen=True)

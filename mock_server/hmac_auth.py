@@ -12,6 +12,7 @@ the user's secret (sandbox decisions where Integral's page is cut off).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import re
@@ -78,9 +79,11 @@ def _find_user(config: Config, username: str) -> User:
 
 def _check_date(date: str, now_ms: int) -> None:
     try:
-        sent_ms = int(parsedate_to_datetime(date).timestamp() * 1000)
+        sent = parsedate_to_datetime(date)
     except (TypeError, ValueError):
         raise _fail("Date is not an HTTP date") from None
+    # "-0000" (Python's formatdate() default) parses naive: it is UTC, not the host's local time.
+    sent_ms = int(sent.replace(tzinfo=sent.tzinfo or dt.UTC).timestamp() * 1000)
     if abs(sent_ms - now_ms) > MAX_SKEW_MS:
         raise _fail("Date is more than five minutes from the server's clock")
 

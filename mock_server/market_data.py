@@ -21,6 +21,8 @@ from mock_server.sessions import Principal
 FIXED_PERIOD_ID = "4HProduct"
 WINDOW_HOURS = 4
 _HOUR_MS = 3_600_000
+# A set is published a quarter of an hour before its window opens.
+PUBLISH_LEAD_MS = 15 * 60_000
 _FIXED_RATE = re.compile(
     r"^(?P<set>[A-Za-z0-9]+)\|(?P<date>\d{4}-\d{2}-\d{2})\|(?P<start>\d{4})-(?P<end>\d{4})"
     r"\|(?P<pair>[A-Z]{6})\|(?P<tenor>SPOT)$"
@@ -199,16 +201,17 @@ def _window(query: dict[str, str], now_ms: int) -> Window:
         raise BadRequest(message, fields=[{"field": "date", "message": message}]) from None
     start_hour = int(query["timeWindow"][:2]) if "timeWindow" in query else current.start_hour
     window = Window(date, start_hour)
-    if "timeWindow" in query and window.label != query["timeWindow"]:
+    if "timeWindow" in query and (start_hour % WINDOW_HOURS or window.label != query["timeWindow"]):
         message = f"timeWindow must be one of the 4-hour windows, such as {current.label}"
         raise BadRequest(message, fields=[{"field": "timeWindow", "message": message}])
+    if window.start_ms < PUBLISH_LEAD_MS:  # its times would be negative epoch milliseconds
+        raise NotFound(f"No {FIXED_PERIOD_ID} data set for {window.date} {window.label}")
     return window
 
 
 def _fixed_period_set(
     feed: PriceFeed, org: str, window: Window, pairs: list[Pair]
 ) -> dict[str, Any]:
-    lead = 15 * 60_000  # a set is published a quarter of an hour before its window opens
     rates = []
     for pair in pairs:
         quote = fixed_period_quote(feed, org, fixed_period_rate_id(window, pair))
@@ -219,10 +222,10 @@ def _fixed_period_set(
         "date": window.date.isoformat(),
         "timeWindow": window.label,
         "name": f"{WINDOW_HOURS}-hour fixed-period rates",
-        "createdTime": window.start_ms - lead,
+        "createdTime": window.start_ms - PUBLISH_LEAD_MS,
         "activationTime": window.start_ms,
         "validUntil": window.end_ms,
-        "nextCreationTime": window.end_ms - lead,
+        "nextCreationTime": window.end_ms - PUBLISH_LEAD_MS,
         "expirationTime": window.end_ms,
         "rates": rates,
     }

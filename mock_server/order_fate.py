@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server import orders
+from mock_server.errors import BadRequest
 from mock_server.matching import Fill, is_resting, take
 from mock_server.orders import Schedule, Step
 from mock_server.pq import pq_rejection, quoted_side
@@ -93,6 +94,9 @@ def _expiry(order: dict[str, Any], placed_ms: int) -> int | None:
     """GTT: after `expiryTime` seconds; DAY: at the next UTC midnight; GTC: never."""
     tif = order.get("timeInForce")
     if tif == "GTT":
+        if "expiryTime" not in order:  # the spec requires it only of Limit GTT; Stop may be GTT
+            problem = {"field": "expiryTime", "message": "is required with timeInForce GTT"}
+            raise BadRequest("expiryTime is required with timeInForce GTT", fields=[problem])
         return placed_ms + int(order["expiryTime"]) * 1000
     if tif == "DAY":
         return (placed_ms // _DAY_MS + 1) * _DAY_MS

@@ -97,6 +97,9 @@ class TradeDesk:
 
     def resend(self, org: str, now_ms: int, start_ms: int, end_ms: int) -> int:
         """Queue again every trade executed in [start_ms, end_ms]; 404 if there is none."""
+        if start_ms > end_ms:
+            message = "startDate is after endDate"
+            raise BadRequest(message, fields=[{"field": "startDate", "message": message}])
         traded = self._traded(org, now_ms)
         chosen = [oid for oid, o in traded.items() if start_ms <= o["transactTime"] <= end_ms]
         if not chosen:

@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -69,9 +70,12 @@ def authenticate() -> Principal:
 
 
 def _request_line() -> str:
-    """`METHOD path?query HTTP/1.1`, with the query string as sent (still URL-encoded)."""
-    query = request.query_string.decode("latin-1")
-    return f"{request.method} {request.path}{'?' + query if query else ''} HTTP/1.1"
+    """`METHOD path?query HTTP/1.1`, with path and query as sent (still URL-encoded)."""
+    sent = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if not sent:  # a WSGI server that keeps neither: rebuild the encoded form
+        query = request.query_string.decode("latin-1")
+        sent = quote(request.path, safe="/") + (f"?{query}" if query else "")
+    return f"{request.method} {sent} HTTP/1.1"
 
 
 def validated() -> tuple[dict[str, Any], Any]:
