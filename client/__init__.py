@@ -1,7 +1,16 @@
 """A typed reference client for Integral's FX Inside REST API (and the integral-mock sandbox)."""
 
 from client.client import IntegralClient
-from client.enums import ExecFlag, OrderStatus, OrderType, Side, TimeInForce
+from client.enums import (
+    BookType,
+    ExecFlag,
+    MarketDataSetId,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
+    TradeEvent,
+)
 from client.errors import (
     ApiError,
     BadRequest,
@@ -18,18 +27,25 @@ from client.errors import (
     TransportError,
     Unauthorized,
 )
+from client.hmac_auth import HmacAuth
 from client.models import LoginResult, Order, OrderRequest, RenewResult, SpotRate, new_co_id
+from client.results import BookLevel, MarketDataSet, ResendResult, SpotBook, TradeMessage
 from client.transport import Backoff, RetryPolicy
 
 __all__ = [
     "ApiError",
     "Backoff",
     "BadRequest",
+    "BookLevel",
+    "BookType",
     "ExecFlag",
     "Forbidden",
+    "HmacAuth",
     "IntegralClient",
     "IntegralError",
     "LoginResult",
+    "MarketDataSet",
+    "MarketDataSetId",
     "NotFound",
     "Order",
     "OrderCancelled",
@@ -42,11 +58,15 @@ __all__ = [
     "OrderType",
     "RateLimited",
     "RenewResult",
+    "ResendResult",
     "RetryPolicy",
     "ServerError",
     "Side",
+    "SpotBook",
     "SpotRate",
     "TimeInForce",
+    "TradeEvent",
+    "TradeMessage",
     "TransportError",
     "Unauthorized",
     "new_co_id",

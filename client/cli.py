@@ -1,4 +1,4 @@
-"""The command line: `python -m client trade EUR/USD Buy 1000000 --base-url URL`."""
+"""The command line: `python -m client trade EUR/USD Buy 1000000`, `python -m client trades`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from client.client import IntegralClient
 from client.enums import Side
 from client.errors import IntegralError, OrderError
 from client.models import Order, SpotRate
+from client.results import TradeMessage
 
 # The example login of Integral's own docs, which integral-mock accepts out of the box.
 DEFAULTS = {
@@ -29,21 +30,27 @@ def _parser() -> argparse.ArgumentParser:
     env = {k: os.environ.get(k, v) for k, v in DEFAULTS.items()}
     parser = argparse.ArgumentParser(prog="python -m client", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    epilog = "The password is read from $INTEGRAL_PASSWORD. Defaults: the docs' example login."
     trade = commands.add_parser(
-        "trade",
-        help="quote, place a PQ order, poll it to a final state",
-        epilog="The password is read from $INTEGRAL_PASSWORD. Defaults: the docs' example login.",
+        "trade", help="quote, place a PQ order, poll it to a final state", epilog=epilog
     )
     trade.add_argument("symbol", help="currency pair, e.g. EUR/USD")
     trade.add_argument("side", choices=[s.value for s in Side])
     trade.add_argument("size", type=_amount, help="amount of the dealt currency")
     trade.add_argument("--currency", help="dealt currency (default: the base of the pair)")
-    trade.add_argument("--base-url", default=env["INTEGRAL_BASE_URL"], help="$INTEGRAL_BASE_URL")
-    trade.add_argument("--user", default=env["INTEGRAL_USER"], help="$INTEGRAL_USER")
-    trade.add_argument("--org", default=env["INTEGRAL_ORG"], help="$INTEGRAL_ORG")
+    trade.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a fill")
+    trades = commands.add_parser(
+        "trades", help="download the trades not downloaded before (each comes once)", epilog=epilog
+    )
+    trades.add_argument("--max-count", type=int, default=50, help="trades per batch")
+    for command in (trade, trades):
+        command.add_argument(
+            "--base-url", default=env["INTEGRAL_BASE_URL"], help="$INTEGRAL_BASE_URL"
+        )
+        command.add_argument("--user", default=env["INTEGRAL_USER"], help="$INTEGRAL_USER")
+        command.add_argument("--org", default=env["INTEGRAL_ORG"], help="$INTEGRAL_ORG")
     # No --password flag: a password on a command line ends up in shell history and `ps`.
     parser.set_defaults(password=env["INTEGRAL_PASSWORD"])
-    trade.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a fill")
     return parser
 
 
@@ -54,6 +61,34 @@ def main(
 ) -> int:
     """Run the command; `make_client` is the seam tests use to inject a session and a clock."""
     args = _parser().parse_args(argv)
+    client_args: dict[str, Any] = {"user": args.user, "password": args.password, "org": args.org}
+    try:
+        with make_client(args.base_url, **client_args) as client:
+            if args.command == "trades":
+                return _trades(client, args.max_count)
+            return _trade(client, args)
+    except IntegralError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _trades(client: IntegralClient, max_count: int) -> int:
+    """Print each trade as its batch arrives: once consumed, a trade is not downloaded again."""
+    count = 0
+
+    def show(batch: list[TradeMessage]) -> None:
+        nonlocal count
+        count += len(batch)
+        for t in batch:
+            deal = f"{t.side.value} {t.dealt_amount} {t.currency} {t.symbol} at {t.rate}"
+            _say("trade", f"{t.trade_id} {t.event.value} {deal} {t.execution_time} {t.co_id}")
+
+    client.download_trades(max_count, on_batch=show)
+    _say("done", f"{count} trades")
+    return 0
+
+
+def _trade(client: IntegralClient, args: argparse.Namespace) -> int:
     placed: list[Order] = []
 
     def on_event(event: SpotRate | Order) -> None:
@@ -67,23 +102,18 @@ def main(
             _say("placed", f"order {event.order_id} coId {event.co_id}: {_deal(event)}")
         _say("status", event.status.value)
 
-    client_args: dict[str, Any] = {"user": args.user, "password": args.password, "org": args.org}
     try:
-        with make_client(args.base_url, **client_args) as client:
-            order = client.trade_pq(
-                args.symbol,
-                args.side,
-                args.size,
-                currency=args.currency,
-                timeout=args.timeout,
-                on_event=on_event,
-            )
+        order = client.trade_pq(
+            args.symbol,
+            args.side,
+            args.size,
+            currency=args.currency,
+            timeout=args.timeout,
+            on_event=on_event,
+        )
     except OrderError as exc:
         _say("failed", str(exc))
         return EXIT_NOT_FILLED
-    except IntegralError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
     fill = f"{order.cum_qty} {order.currency} at {order.average_price}"
     _say("filled", f"{fill} (execId {order.exec_id}, counterparty {order.counter_party})")
     return 0

@@ -1,19 +1,12 @@
-"""IntegralClient: one method per spec operation, plus the polling and the PQ workflow."""
+"""IntegralClient: one method per spec operation, plus polling, the PQ workflow and cancel."""
 
 from __future__ import annotations
 
 import logging
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
-from types import TracebackType
-from typing import Any
 from urllib.parse import quote
 
-import requests
-
-from client.auth import Authenticator
 from client.enums import OrderStatus, Side
 from client.errors import (
     BadRequest,
@@ -23,86 +16,29 @@ from client.errors import (
     RateLimited,
     ServerError,
     TransportError,
-    Unauthorized,
     unfilled,
 )
-from client.models import LoginResult, Order, OrderRequest, RenewResult, SpotRate
-from client.transport import Backoff, Reply, RetryPolicy, Transport, parse
+from client.market import MarketData
+from client.models import Order, OrderRequest, SpotRate
+from client.trades import Trades
+from client.transport import parse
 from client.wire import decimal, to_wire
 
 log = logging.getLogger("client")
 ORDERS = "/v2/orders"
 
 
-class IntegralClient:
+class IntegralClient(MarketData, Trades):
     """A client of Integral's REST API (and of integral-mock), safe to trade with.
+
+    `IntegralClient(base_url, user=…, password=…, org=…)` logs in for a token and renews it;
+    `IntegralClient(base_url, auth=HmacAuth(user, secret))` signs every call instead. Other
+    settings are keyword-only: `timeout`, `session` (an injected requests.Session stays open
+    on close), `retry`, `poll`, `renew_margin`, `clock`, `sleep`, `rng`.
 
     Not thread-safe: give each thread its own client. `clock` (seconds, monotonic) and `sleep`
     drive token renewal, backoff and polling; tests replace both to run without waiting.
     """
-
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        user: str,
-        password: str,
-        org: str,
-        timeout: float = 10.0,
-        session: requests.Session | None = None,
-        retry: RetryPolicy | None = None,
-        poll: Backoff | None = None,
-        renew_margin: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
-    ) -> None:
-        self._own_session = session is None
-        self._rng = rng or random.Random()
-        self._transport = Transport(
-            base_url,
-            session=session or requests.Session(),
-            timeout=timeout,
-            retry=retry or RetryPolicy(),
-            sleep=sleep,
-            rng=self._rng,
-        )
-        self._auth = Authenticator(
-            self._transport,
-            user=user,
-            password=password,
-            org=org,
-            clock=clock,
-            renew_margin=renew_margin,
-        )
-        self._poll = poll or Backoff(first=0.05, cap=1.0)
-        self._clock = clock
-        self._sleep = sleep
-
-    def __enter__(self) -> IntegralClient:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the HTTP session, unless the caller passed it in and so owns it."""
-        if self._own_session:
-            self._transport.session.close()
-
-    def login(self) -> LoginResult:
-        """Log in (other calls do so by themselves when needed) and keep the token."""
-        return self._auth.login()
-
-    def renew(self) -> RenewResult:
-        """Exchange the token for a fresh one (other calls do so before it expires)."""
-        return self._auth.renew()
-
-    def spot_rate(self, symbol: str) -> SpotRate:
-        """Top of book for `symbol` (`EUR/USD`), with a `rate_id` tradable by a PQ order."""
-        return parse(SpotRate, self._call("GET", "/v2/rates/spot", params={"symbol": symbol}).data)
 
     def get_order(self, order_id: str) -> Order:
         """The order as it stands; a REJECTED order is returned, not raised."""
@@ -144,6 +80,42 @@ class IntegralClient:
                 if not may_resend:
                     raise
             attempt += 1
+
+    def cancel_order(self, order_id: str) -> None:
+        """Cancel an active order (202); it becomes CANCELLED, keeping any fills it had.
+
+        Raises BadRequest `ORDER_FINAL` if the order had already ended (FILLED, EXPIRED, …).
+        A cancel is retried after a 5xx, a 429 or a lost connection; if the retry meets
+        ORDER_FINAL, the first attempt may have landed, so the order is read: CANCELLED
+        means done, any other final status is raised as that ORDER_FINAL.
+        """
+        path = f"{ORDERS}/{quote(order_id, safe='')}"
+        attempt = 0
+        while True:
+            try:
+                self._call("DELETE", path, idempotent=False)
+                return
+            except BadRequest as exc:
+                if attempt == 0 or exc.error_code != "ORDER_FINAL":
+                    raise
+                order = self.get_order(order_id)
+                if order.status is OrderStatus.CANCELLED:
+                    log.info("order %s: an earlier cancel landed", order_id)
+                    return
+                exc.add_note(f"order {order_id} ended {order.status.value} before the cancel")
+                raise
+            except (ServerError, RateLimited, TransportError) as exc:
+                if not self._transport.pause_before_retry(exc, attempt):
+                    raise
+            attempt += 1
+
+    def cancel_all_orders(self) -> None:
+        """Cancel every active order of the org (202, even when none was active).
+
+        Retried like a read: a second cancel-all changes nothing the first did not, though
+        it also cancels an order placed in between.
+        """
+        self._call("DELETE", ORDERS)
 
     def wait_for_final(
         self,
@@ -205,29 +177,6 @@ class IntegralClient:
                 notify(order)
 
         return self.wait_for_final(placed.order_id, timeout=timeout, on_update=on_update)
-
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Mapping[str, Any] | None = None,
-        idempotent: bool = True,
-    ) -> Reply:
-        def send(token: str) -> Reply:
-            return self._transport.send(
-                method, path, token=token, params=params, body=body, idempotent=idempotent
-            )
-
-        token = self._auth.token()
-        try:
-            return send(token)
-        except Unauthorized as exc:
-            # The token died early (server restart, clock jump, revocation): log in once more.
-            # A 401 is answered before anything happens, so even a POST is safe to repeat.
-            log.info("%s; logging in again", exc)
-            return send(self._auth.login_token())
 
     def _find(self, co_id: str, cause: IntegralError) -> Order | None:
         """The order placed with `co_id`, or None when the server certainly has none."""

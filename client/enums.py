@@ -55,3 +55,25 @@ class OrderStatus(StrEnum):
 _FINAL = frozenset(
     {OrderStatus.FILLED, OrderStatus.REJECTED, OrderStatus.EXPIRED, OrderStatus.CANCELLED}
 )
+
+
+class BookType(StrEnum):
+    """What getSpotRateByType answers: top of book, or a book of provider levels."""
+
+    TOB = "TOB"
+    FULL = "FULL"
+    RAW = "RAW"
+
+
+class MarketDataSetId(StrEnum):
+    """The market data sets: real-time rates, and 4-hour fixed-period rates."""
+
+    REAL_TIME = "RealTimeMDS"
+    FIXED_PERIOD = "4HProduct"
+
+
+class TradeEvent(StrEnum):
+    """A trade message's first download (NEW), or one queued again by a resend (RESEND)."""
+
+    NEW = "NEW"
+    RESEND = "RESEND"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from client.enums import ExecFlag, OrderStatus, OrderType, Side, TimeInForce
 from client.wire import boolean, compact, decimal, field, integer
@@ -118,6 +120,96 @@ class OrderRequest(_OrderFields):
             price=rate.price_for(side, currency),
             rate_id=rate.rate_id,
         )
+
+    @classmethod
+    def limit(
+        cls,
+        symbol: str,
+        side: Side | str,
+        size: Decimal | int | str,
+        price: Decimal | int | str,
+        *,
+        time_in_force: TimeInForce | str = TimeInForce.GTC,
+        expiry_time: int | None = None,
+        **options: Any,
+    ) -> OrderRequest:
+        """A Limit order: IOC/FOK trade now or never; GTC and DAY rest; GTT rests.
+
+        GTT needs `expiry_time` (seconds, at most 86399). `options` as for `market`.
+        """
+        tif = TimeInForce(time_in_force)
+        if (tif is TimeInForce.GTT) != (expiry_time is not None):
+            raise ValueError("expiry_time goes with GTT, and GTT needs it")
+        fields = {"price": decimal(price), "time_in_force": tif, "expiry_time": expiry_time}
+        return cls._new(OrderType.LIMIT, symbol, side, size, **fields, **options)
+
+    @classmethod
+    def market(
+        cls,
+        symbol: str,
+        side: Side | str,
+        size: Decimal | int | str,
+        price: Decimal | int | str,
+        **options: Any,
+    ) -> OrderRequest:
+        """A Market IOC order; it fills at the touch (Integral's order table wants a `price`).
+
+        `options` are any other fields: `currency` (default: the base of the pair), `co_id`
+        (default: generated), `org` and `account` (on behalf of), `min_qty`, `trade_channel`, …
+        """
+        fields = {"price": decimal(price), "time_in_force": TimeInForce.IOC}
+        return cls._new(OrderType.MARKET, symbol, side, size, **fields, **options)
+
+    @classmethod
+    def at_best(
+        cls,
+        symbol: str,
+        side: Side | str,
+        size: Decimal | int | str,
+        value_date: dt.date | str,
+        **options: Any,
+    ) -> OrderRequest:
+        """An AtBest FOK order settling on `value_date`; `price_type="NDF"` for an NDF."""
+        date = value_date.isoformat() if isinstance(value_date, dt.date) else value_date
+        fields = {"time_in_force": TimeInForce.FOK, "value_date": date}
+        return cls._new(OrderType.AT_BEST, symbol, side, size, **fields, **options)
+
+    @classmethod
+    def stop(
+        cls,
+        symbol: str,
+        side: Side | str,
+        size: Decimal | int | str,
+        stop_price: Decimal | int | str,
+        *,
+        trigger: ExecFlag | str = ExecFlag.MID_TRIGGER,
+        price: Decimal | int | str | None = None,
+        **options: Any,
+    ) -> OrderRequest:
+        """A Stop order: rests until the bid, offer or mid (`trigger`) reaches `stop_price`.
+
+        Then it works at the market. `price` defaults to `stop_price`.
+        """
+        fields = {
+            "stop_price": decimal(stop_price),
+            "price": decimal(stop_price if price is None else price),
+            "exec_flags": ExecFlag(trigger),
+        }
+        return cls._new(OrderType.STOP, symbol, side, size, **fields, **options)
+
+    @classmethod
+    def _new(
+        cls,
+        kind: OrderType,
+        symbol: str,
+        side: Side | str,
+        size: Decimal | int | str,
+        **fields: Any,
+    ) -> OrderRequest:
+        fields.setdefault("currency", symbol.split("/")[0])
+        if fields.get("co_id") is None:
+            fields.pop("co_id", None)  # let the field generate one
+        return cls(type=kind, symbol=symbol, side=Side(side), size=decimal(size), **fields)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)

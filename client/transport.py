@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
+from requests.auth import AuthBase
+from urllib3.exceptions import NewConnectionError
 
 from client import wire
 from client.errors import IntegralError, RateLimited, ServerError, TransportError, error_class
@@ -74,6 +76,27 @@ def retryable(exc: IntegralError) -> bool:
     return isinstance(exc, ServerError | RateLimited)
 
 
+def unprocessed(exc: IntegralError) -> bool:
+    """Whether the request certainly was not acted on: refused (429, 503) or never connected.
+
+    What a call that changes state on the server (a trade download consumes what it returns)
+    may retry; a 500, a timeout or a connection lost after sending may have done the work.
+    """
+    if isinstance(exc, RateLimited):
+        return True
+    if isinstance(exc, ServerError):
+        return exc.status == 503
+    if isinstance(exc, TransportError):
+        cause = exc.__cause__
+        if isinstance(cause, requests.ConnectTimeout):
+            return True
+        reason = getattr(cause.args[0], "reason", None) if cause and cause.args else None
+        return isinstance(cause, requests.ConnectionError) and isinstance(
+            reason, NewConnectionError
+        )
+    return False
+
+
 class Transport:
     """Sends one logical request to the API, retrying it only when told it is safe to repeat."""
 
@@ -100,16 +123,22 @@ class Transport:
         path: str,
         *,
         token: str | None = None,
+        auth: AuthBase | None = None,
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
         idempotent: bool,
+        retry_if: Callable[[IntegralError], bool] | None = None,
     ) -> Reply:
+        """Send, retrying a failure when `idempotent` (or, if given, when `retry_if` says so)."""
         attempt = 0
         while True:
             try:
-                return self.send_once(method, path, token=token, params=params, body=body)
+                return self.send_once(
+                    method, path, token=token, auth=auth, params=params, body=body
+                )
             except IntegralError as exc:
-                if not idempotent or not self.pause_before_retry(exc, attempt):
+                allowed = idempotent if retry_if is None else retry_if(exc)
+                if not allowed or not self.pause_before_retry(exc, attempt):
                     raise
             attempt += 1
 
@@ -132,6 +161,7 @@ class Transport:
         path: str,
         *,
         token: str | None = None,
+        auth: AuthBase | None = None,
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
     ) -> Reply:
@@ -154,6 +184,7 @@ class Transport:
                 data=data,
                 headers=headers,
                 cookies=cookies,
+                auth=auth,
                 timeout=self.timeout,
             )
         except requests.RequestException as exc:

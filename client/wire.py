@@ -46,6 +46,17 @@ def decimal(value: Any) -> Decimal:
     raise TypeError(f"expected a number, got {value!r}")
 
 
+def objects(cls: type[T]) -> Callable[[Any], tuple[T, ...]]:
+    """A parser of a JSON array of objects into a tuple of `cls`."""
+
+    def parse(value: Any) -> tuple[T, ...]:
+        if not isinstance(value, list):
+            raise TypeError(f"expected an array, got {type(value).__name__}")
+        return tuple(from_wire(cls, item) for item in value)
+
+    return parse
+
+
 def field(name: str, parse: Parse = text, **kwargs: Any) -> Any:
     """A dataclass field that travels as JSON property `name`, read with `parse`."""
     return dataclasses.field(metadata={"wire": name, "parse": parse}, **kwargs)

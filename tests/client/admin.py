@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import requests
@@ -34,5 +35,15 @@ class Admin:
     def orders(self, **query: str) -> list[dict[str, Any]]:
         return self._send("GET", "/orders", 200, params=query)
 
-    def journal(self, **query: str) -> list[dict[str, Any]]:
-        return self._send("GET", "/journal", 200, params=query)
+    def journal(self, *, wait_for: int = 0, **query: str) -> list[dict[str, Any]]:
+        """The journal's entries; with `wait_for`, polled (real time, briefly) until that many.
+
+        An exchange whose connection a fault dropped is journaled after the drop, so a client
+        that saw the reset may ask before the entry is there.
+        """
+        deadline = time.monotonic() + 5.0
+        while True:
+            entries: list[dict[str, Any]] = self._send("GET", "/journal", 200, params=query)
+            if len(entries) >= wait_for or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.01)

@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 
 class FaultyAdapter(HTTPAdapter):
@@ -30,7 +31,10 @@ class FaultyAdapter(HTTPAdapter):
         queued = self.plan.get(key, [])
         fault = queued.pop(0) if queued else ""
         if fault == "refuse":
-            raise requests.ConnectionError("connection refused (injected)")
+            # Shaped as requests reports a refused connect, so the client can tell it apart
+            # from a connection lost after sending.
+            refused = NewConnectionError(None, "connection refused (injected)")
+            raise requests.ConnectionError(MaxRetryError(None, str(request.url), refused))
         if fault.startswith("status:"):
             return self._error_response(request, *fault.split(":")[1:])
         self.sent.append(key)

@@ -1,13 +1,15 @@
-"""`python -m client trade …` prints each step of the PQ workflow."""
+"""`python -m client trade …` prints each step of the PQ workflow; `trades` the downloads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
 import pytest
 
 from client.cli import DEFAULTS, EXIT_ERROR, EXIT_NOT_FILLED, main
+from client.results import execution_time
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +75,30 @@ def test_the_module_runs_as_a_command():
 
     assert "INTEGRAL_BASE_URL" in result.stdout
     assert "--base-url" in result.stdout
+
+
+def test_trades_prints_each_trade_once(sandbox, make_client, capsys):
+    filled = make_client().trade_pq("EUR/USD", "Buy", 1000, co_id="cli-trade")
+    argv = ["trades", "--base-url", sandbox.base_url, "--max-count", "1"]
+
+    first = main(argv, make_client=_factory(make_client))
+    lines = capsys.readouterr().out.splitlines()
+    second = main(argv, make_client=_factory(make_client))
+
+    executed = execution_time(dt.datetime.fromtimestamp(filled.transact_time / 1000, dt.UTC))
+    assert (first, second) == (0, 0)
+    assert lines == [
+        f"trade    T{filled.order_id} NEW Buy 1000 EUR EUR/USD at {filled.average_price}"
+        f" {executed} cli-trade",
+        "done     1 trades",
+    ]
+    assert capsys.readouterr().out == "done     0 trades\n"
+
+
+def test_trades_reports_a_refusal_on_stderr(sandbox, make_client, capsys, monkeypatch):
+    monkeypatch.setenv("INTEGRAL_PASSWORD", "wrong")
+
+    code = main(["trades", "--base-url", sandbox.base_url], make_client=_factory(make_client))
+
+    assert code == EXIT_ERROR
+    assert "HTTP 401" in capsys.readouterr().err

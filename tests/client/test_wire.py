@@ -1,13 +1,27 @@
-"""Exact numbers on the wire, and models built from JSON as the spec shapes it."""
+"""Exact numbers on the wire, models built from JSON as the spec shapes it, order helpers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 
 import pytest
 
-from client import Backoff, Order, OrderRequest, OrderType, Side, SpotRate, TimeInForce
+from client import (
+    Backoff,
+    BookType,
+    ExecFlag,
+    MarketDataSet,
+    Order,
+    OrderRequest,
+    OrderType,
+    Side,
+    SpotBook,
+    SpotRate,
+    TimeInForce,
+)
+from client.results import execution_time, parse_execution_time
 from client.wire import dumps, from_wire, loads, number, to_wire
 
 RATE = {
@@ -111,3 +125,90 @@ def test_backoff_doubles_up_to_its_cap_with_jitter_in_the_upper_half():
     for delay, ceiling in zip(delays, ceilings, strict=True):
         assert ceiling / 2 <= delay <= ceiling
     assert len(set(delays[4:])) == 4  # jittered, not one fixed value
+
+
+def test_order_helpers_fill_in_type_time_in_force_currency_and_a_coid():
+    limit = OrderRequest.limit("USD/JPY", "Sell", "1000", "151.25")
+    stop = OrderRequest.stop("EUR/USD", Side.BUY, 1000, "1.2", price="1.21", co_id="s-1")
+    at_best = OrderRequest.at_best("USD/INR", "Buy", 10, dt.date(2026, 1, 5))
+
+    assert to_wire(limit) == {
+        "coId": limit.co_id,
+        "type": "Limit",
+        "timeInForce": "GTC",
+        "side": "Sell",
+        "symbol": "USD/JPY",
+        "currency": "USD",
+        "size": 1000,
+        "price": 151.25,
+    }
+    assert limit.co_id.startswith("c-")
+    assert (stop.co_id, stop.stop_price, stop.price) == ("s-1", Decimal("1.2"), Decimal("1.21"))
+    assert stop.exec_flags is ExecFlag.MID_TRIGGER
+    assert (at_best.value_date, at_best.time_in_force) == ("2026-01-05", TimeInForce.FOK)
+
+
+@pytest.mark.parametrize(
+    ("tif", "expiry"), [(TimeInForce.GTT, None), (TimeInForce.GTC, 60), (TimeInForce.IOC, 60)]
+)
+def test_expiry_time_goes_with_gtt_only(tif, expiry):
+    with pytest.raises(ValueError, match="GTT"):
+        OrderRequest.limit("EUR/USD", "Buy", 1, "1.1", time_in_force=tif, expiry_time=expiry)
+
+
+def test_an_unknown_option_is_refused():
+    with pytest.raises(TypeError):
+        OrderRequest.market("EUR/USD", "Buy", 1, "1.1", colour="red")
+
+
+def test_a_book_is_read_with_its_levels_as_tradable_rates():
+    level = {**RATE, "provider": "LP-Alpha"}
+    book = from_wire(
+        SpotBook, {"symbol": "EUR/USD", "type": "FULL", "time": 1, "levels": [level, level]}
+    )
+
+    assert book.type is BookType.FULL
+    assert book.best.provider == "LP-Alpha"
+    assert OrderRequest.pq(book.best, Side.BUY, Decimal(1)).price == Decimal("1.18638")
+    with pytest.raises(ValueError, match="levels"):
+        from_wire(SpotBook, {"symbol": "EUR/USD", "type": "FULL", "time": 1, "levels": {}})
+
+
+def test_a_data_set_reads_null_times_as_absent():
+    data = {
+        "id": "RealTimeMDS",
+        "date": None,
+        "timeWindow": None,
+        "name": "Real-time market data",
+        "createdTime": None,
+        "activationTime": None,
+        "validUntil": None,
+        "nextCreationTime": None,
+        "expirationTime": None,
+        "rates": [RATE],
+    }
+
+    data_set = from_wire(MarketDataSet, data)
+
+    assert data_set.valid_until is None
+    assert data_set.rate("EUR/USD").rate_id == RATE["rateId"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (
+            dt.datetime(2024, 10, 24, 15, 30, 0, 123456, tzinfo=dt.UTC),
+            "2024-10-24 15:30:00,123 +0000",
+        ),
+        (
+            dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+            "2024-01-02 03:04:05,000 -0500",
+        ),
+    ],
+)
+def test_execution_times_are_integrals_format_both_ways(moment, text):
+    assert execution_time(moment) == text
+    assert parse_execution_time(text) == moment.replace(
+        microsecond=moment.microsecond // 1000 * 1000
+    )

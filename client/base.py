@@ -1,0 +1,142 @@
+"""The client's core: settings, session, login or HMAC signing, and the one way to call."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import requests
+from requests.auth import AuthBase
+
+from client.auth import Authenticator
+from client.errors import IntegralError, Unauthorized
+from client.models import LoginResult, RenewResult
+from client.transport import Backoff, Reply, RetryPolicy, Transport
+
+log = logging.getLogger("client")
+
+
+class BaseClient:
+    """Holds the transport and the credentials; the operations live in IntegralClient's bases.
+
+    Give `user`, `password` and `org` to log in for a token, or `auth=HmacAuth(user, secret)`
+    to sign every call instead (then no login happens, and `password` may be left out).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        org: str | None = None,
+        auth: AuthBase | None = None,
+        timeout: float = 10.0,
+        session: requests.Session | None = None,
+        retry: RetryPolicy | None = None,
+        poll: Backoff | None = None,
+        renew_margin: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._own_session = session is None
+        self._rng = rng or random.Random()
+        self._transport = Transport(
+            base_url,
+            session=session or requests.Session(),
+            timeout=timeout,
+            retry=retry or RetryPolicy(),
+            sleep=sleep,
+            rng=self._rng,
+        )
+        self._signer = auth
+        self._auth: Authenticator | None = None
+        if user is not None and password is not None and org is not None:
+            self._auth = Authenticator(
+                self._transport,
+                user=user,
+                password=password,
+                org=org,
+                clock=clock,
+                renew_margin=renew_margin,
+            )
+        elif auth is None:
+            raise TypeError("give user, password and org, or auth=HmacAuth(user, secret)")
+        self._poll = poll or Backoff(first=0.05, cap=1.0)
+        self._clock = clock
+        self._sleep = sleep
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP session, unless the caller passed it in and so owns it."""
+        if self._own_session:
+            self._transport.session.close()
+
+    def login(self) -> LoginResult:
+        """Log in (other calls do so by themselves when needed) and keep the token."""
+        return self._authenticator().login()
+
+    def renew(self) -> RenewResult:
+        """Exchange the token for a fresh one (other calls do so before it expires)."""
+        return self._authenticator().renew()
+
+    def _authenticator(self) -> Authenticator:
+        if self._auth is None:
+            raise RuntimeError("this client signs its calls (auth=…) and has no password")
+        return self._auth
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+        retry_if: Callable[[IntegralError], bool] | None = None,
+    ) -> Reply:
+        """One operation: signed, or with a token (logging in again once on a 401)."""
+        if self._signer is not None:
+            # A 401 here is a wrong secret or a Date off the server's clock: no retry helps.
+            return self._transport.send(
+                method,
+                path,
+                auth=self._signer,
+                params=params,
+                body=body,
+                idempotent=idempotent,
+                retry_if=retry_if,
+            )
+        auth = self._authenticator()
+
+        def send(token: str) -> Reply:
+            return self._transport.send(
+                method,
+                path,
+                token=token,
+                params=params,
+                body=body,
+                idempotent=idempotent,
+                retry_if=retry_if,
+            )
+
+        token = auth.token()  # a failed login is raised as it is, not tried twice
+        try:
+            return send(token)
+        except Unauthorized as exc:
+            # The token died early (server restart, clock jump, revocation): log in once more.
+            # A 401 is answered before anything happens, so even a POST is safe to repeat.
+            log.info("%s; logging in again", exc)
+            return send(auth.login_token())

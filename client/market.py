@@ -1,0 +1,94 @@
+"""Market data operations: spot rate, books by type, market data sets, fixed-period rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from client.base import BaseClient
+from client.enums import BookType, MarketDataSetId
+from client.errors import TransportError
+from client.models import SpotRate
+from client.results import MarketDataSet, SpotBook
+from client.transport import parse
+
+SPOT = "/v2/rates/spot"
+
+
+class MarketData(BaseClient):
+    """getSpotRate, getSpotRateByType(ForOrg) and getMarketDataSets; reads, so retried."""
+
+    def spot_rate(self, symbol: str) -> SpotRate:
+        """Top of book for `symbol` (`EUR/USD`), with a `rate_id` tradable by a PQ order."""
+        return parse(SpotRate, self._call("GET", SPOT, params={"symbol": symbol}).data)
+
+    def spot_rate_by_type(
+        self, book_type: BookType | str, symbol: str, *, org: str | None = None
+    ) -> SpotRate | SpotBook:
+        """TOB answers a SpotRate; FULL and RAW a SpotBook of provider levels, best first.
+
+        With `org` (which must be the caller's own) it calls getSpotRateByTypeForOrg.
+        """
+        kind = BookType(book_type)
+        data = self._by_type(kind, symbol, org)
+        if kind is BookType.TOB:
+            return parse(SpotRate, data)
+        return parse(SpotBook, data)
+
+    def spot_book(
+        self, symbol: str, book_type: BookType | str = BookType.FULL, *, org: str | None = None
+    ) -> SpotBook:
+        """The FULL (or RAW) book for `symbol`; each level's `rate_id` is tradable by PQ."""
+        kind = BookType(book_type)
+        if kind is BookType.TOB:
+            raise ValueError("TOB is not a book; use spot_rate or spot_rate_by_type")
+        return parse(SpotBook, self._by_type(kind, symbol, org))
+
+    def _by_type(self, kind: BookType, symbol: str, org: str | None) -> Any:
+        path = f"{SPOT}/{kind.value}" + ("" if org is None else f"/{quote(org, safe='')}")
+        return self._call("GET", path, params={"symbol": symbol}).data
+
+    def market_data_sets(
+        self,
+        *,
+        set_id: MarketDataSetId | str | None = None,
+        symbols: str | Sequence[str] | None = None,
+        date: dt.date | str | None = None,
+        time_window: str | None = None,
+        tenor: str | None = None,
+        org: str | None = None,
+    ) -> list[MarketDataSet]:
+        """getMarketDataSets: the real-time and fixed-period sets, or the one `set_id` names.
+
+        `symbols` is one pair or several; `date` and `time_window` (`0800-1200`) pick a
+        fixed period, by default the one running now on the server's clock.
+        """
+        params: dict[str, str] = {}
+        if set_id is not None:
+            params["id"] = MarketDataSetId(set_id).value
+        if isinstance(symbols, str):
+            params["symbol"] = symbols
+        elif symbols is not None:
+            params["symbols"] = ",".join(symbols)
+        if date is not None:
+            params["date"] = date.isoformat() if isinstance(date, dt.date) else date
+        for name, value in (("timeWindow", time_window), ("tenor", tenor), ("org", org)):
+            if value is not None:
+                params[name] = value
+        data = self._call("GET", "/marketdataset", params=params).data
+        if not isinstance(data, list):
+            raise TransportError("getMarketDataSets answered something not an array")
+        return [parse(MarketDataSet, item) for item in data]
+
+    def fixed_period_rate(
+        self, symbol: str, *, date: dt.date | str | None = None, time_window: str | None = None
+    ) -> SpotRate:
+        """The fixed-period (4HProduct) rate for `symbol`, tradable by PQ inside its window."""
+        sets = self.market_data_sets(
+            set_id=MarketDataSetId.FIXED_PERIOD, symbols=symbol, date=date, time_window=time_window
+        )
+        if len(sets) != 1:
+            raise TransportError(f"asked for one fixed-period set, got {len(sets)}")
+        return sets[0].rate(symbol)

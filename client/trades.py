@@ -1,0 +1,78 @@
+"""Trade download (STP messages), which consumes what it reads, and resending a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from client.base import BaseClient
+from client.errors import IntegralError, TransportError
+from client.results import ResendResult, TradeMessage, execution_time
+from client.transport import parse, retryable, unprocessed
+
+log = logging.getLogger("client")
+MESSAGES = "/v2/trades/stp/messages"
+DEFAULT_BATCH = 50  # Integral's documented default
+
+
+class Trades(BaseClient):
+    """getTradeMessages and resendTrades."""
+
+    def trade_messages(self, max_count: int | None = None) -> list[TradeMessage]:
+        """One batch of trades not downloaded before (oldest first, then resends).
+
+        A read consumes what it answers, so a lost answer loses its trades: only failures
+        the server certainly did not act on (429, 503, no connection) are retried. After any
+        other failure, `resend_trades` over the period makes them downloadable again.
+        """
+        params = None if max_count is None else {"maxCount": str(max_count)}
+        try:
+            reply = self._call("GET", MESSAGES, params=params, retry_if=unprocessed)
+        except IntegralError as exc:
+            if retryable(exc) and not unprocessed(exc):  # the read may have happened
+                exc.add_note("trades in a lost answer are consumed; resend_trades gets them back")
+            raise
+        if not isinstance(reply.data, list):
+            raise TransportError("getTradeMessages answered something not an array")
+        return [parse(TradeMessage, item) for item in reply.data]
+
+    def download_trades(
+        self,
+        max_count: int = DEFAULT_BATCH,
+        *,
+        on_batch: Callable[[list[TradeMessage]], None] | None = None,
+    ) -> list[TradeMessage]:
+        """Every trade waiting: batches of `max_count` until an empty answer, as published.
+
+        `on_batch` sees each batch as it arrives, so a caller that stores them keeps what it
+        got even if a later batch fails (the error's notes say how many came before).
+        """
+        trades: list[TradeMessage] = []
+        while True:
+            try:
+                batch = self.trade_messages(max_count)
+            except IntegralError as exc:
+                if trades:
+                    exc.add_note(f"{len(trades)} trades were downloaded (and consumed) before")
+                raise
+            if not batch:
+                return trades
+            log.debug("downloaded %d trades", len(batch))
+            if on_batch is not None:
+                on_batch(batch)
+            trades.extend(batch)
+
+    def resend_trades(self, start: dt.datetime | str, end: dt.datetime | str) -> ResendResult:
+        """Queue every trade executed in [start, end] for download again, as `event: RESEND`.
+
+        Aware datetimes, or strings already in `yyyy-MM-dd HH:mm:ss,SSS Z`. NotFound
+        (`NO_TRADES`) when the period holds none. Retried like a read: at worst a trade is
+        queued twice, and a consumer dedupes resent trades on `trade_id` anyway.
+        """
+        body = {"startDate": _when(start), "endDate": _when(end)}
+        return parse(ResendResult, self._call("POST", "/v2/trades/stp/resend", body=body).data)
+
+
+def _when(moment: dt.datetime | str) -> str:
+    return moment if isinstance(moment, str) else execution_time(moment)
