@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +10,8 @@ import requests
 
 from mock_server.testing import LiveSandbox, running_sandbox
 from tests.helpers import EXAMPLE_LOGIN
+from tests.serve_process import serve_process
 
-STARTUP_TIMEOUT_S = 30
 CLIENT_TIMEOUT_S = 5
 
 
@@ -130,42 +125,12 @@ def test_hang_outlasts_the_client_timeout_until_faults_are_cleared(live: LiveSan
 # -- the same under gunicorn, the server `integral-mock serve` runs -----------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m mock_server serve` in a process; waits (bounded) for /__admin/health."""
-    base_url = f"http://127.0.0.1:{_free_port()}"
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    command = [
-        *(sys.executable, "-m", "mock_server", "serve", "--ephemeral", "--clock", "manual"),
-        *("--port", base_url.rsplit(":", 1)[1]),
-    ]
-    with log.open("wb") as out, subprocess.Popen(command, stdout=out, stderr=out) as process:
-        try:
-            _wait_until_healthy(base_url, process, log)
-            yield base_url
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if requests.get(f"{base_url}/__admin/health", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"serve was not healthy within {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
+    workdir = tmp_path_factory.mktemp("serve")
+    with serve_process(workdir, "--ephemeral", "--clock", "manual") as process:
+        yield process.base_url
 
 
 def test_network_faults_under_gunicorn(served: str) -> None:
