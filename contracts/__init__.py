@@ -1,0 +1,1 @@
+"""The Schemathesis contract suite: proves a server (the sandbox, or Integral) keeps to the spec."""

@@ -1,0 +1,158 @@
+"""Orders driven to a final status: in-process by moving the clock on, live by polling in time."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from schemathesis import Response
+
+from contracts import calls, checks, credentials
+from contracts.target import Target
+
+# In-process, each poll moves the clock on by this much (plus the 20 ms every request takes),
+# small enough to catch the order in each status on its way.
+POLL_STEP_MS = 50
+LIVE_POLL_INTERVAL_S = 0.25
+POLLS_AFTER_FINAL = 3
+
+
+class Desk:
+    """The tutorial's steps, each sent through Schemathesis and its answer put to every check."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.schema = target.schema
+        self.token = calls.login(self.schema, credentials.caller())
+
+    def call(self, operation_id: str, **parts: Any) -> Response:
+        case = calls.request(self.schema, operation_id, self.token, **parts)
+        return case.call_and_validate()
+
+    def quote(self, symbol: str = "EUR/USD") -> dict[str, Any]:
+        response = self.call("getSpotRate", query={"symbol": symbol})
+        assert response.status_code == 200, response.text_lossy()
+        quote: dict[str, Any] = response.json()
+        return quote
+
+    def place(self, quote: dict[str, Any], **changes: Any) -> dict[str, Any]:
+        """A PQ order buying 1000 base at the quoted offer, with `changes` applied."""
+        order = {
+            "coId": f"life-{quote['rateId']}",
+            "type": "PQ",
+            "timeInForce": "FOK",
+            "side": "Buy",
+            "symbol": quote["symbol"],
+            "currency": quote["symbol"][:3],
+            "size": 1000,
+            "price": quote["offer"],
+            "rateId": quote["rateId"],
+            **changes,
+        }
+        response = self.call("placeOrder", body=order)
+        assert response.status_code == 202, response.text_lossy()
+        placed: dict[str, Any] = response.json()
+        return placed
+
+    def order(self, order_id: str) -> dict[str, Any]:
+        response = self.call("getOrder", path_parameters={"id": order_id})
+        assert response.status_code == 200, response.text_lossy()
+        found: dict[str, Any] = response.json()
+        return found
+
+    def active_ids(self) -> set[str]:
+        response = self.call("queryOrders")
+        assert response.status_code == 200, response.text_lossy()
+        return {o["orderId"] for o in response.json()}
+
+    def wait(self) -> None:
+        if self.target.clock is not None:
+            self.target.clock.advance(POLL_STEP_MS)
+        else:
+            time.sleep(LIVE_POLL_INTERVAL_S)
+
+    def poll_to_final(self, placed: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every sighting of the order until it is final, then a few more: all must agree."""
+        seen, deadline = [placed], time.monotonic() + self.target.settings.poll_timeout_s
+        while seen[-1]["status"] not in checks.FINAL:
+            assert time.monotonic() < deadline, f"not final in time: {_statuses(seen)}"
+            self.wait()
+            seen.append(self.order(placed["orderId"]))
+        for _ in range(POLLS_AFTER_FINAL):
+            self.wait()
+            seen.append(self.order(placed["orderId"]))
+        for before, after in zip(seen, seen[1:], strict=False):
+            checks.status_never_moves_backwards(
+                placed["orderId"], before["status"], after["status"]
+            )
+        return seen
+
+
+@pytest.fixture
+def desk(contract_target: Target) -> Desk:
+    return Desk(contract_target)
+
+
+def test_order_at_the_quote_is_received_then_filled_and_stays_filled(desk: Desk) -> None:
+    quote = desk.quote()
+    placed = desk.place(quote)
+    assert placed["status"] == checks.RECEIVED
+    seen = desk.poll_to_final(placed)
+    assert seen[-1]["status"] == checks.FILLED, _statuses(seen)
+    if desk.target.clock is not None:
+        # The manual clock steps slower than the sandbox's delays, so the working stage shows.
+        assert checks.NEW in _statuses(seen), _statuses(seen)
+    filled = seen[-1]
+    assert Decimal(str(filled["cumQty"])) == Decimal(str(placed["size"]))
+    assert Decimal(str(filled["averagePrice"])) == Decimal(str(quote["offer"]))
+
+
+def test_order_off_the_quote_is_rejected_with_a_reason_at_http_200(desk: Desk) -> None:
+    quote = desk.quote()
+    off_price = float(Decimal(str(quote["offer"])) * 2)
+    seen = desk.poll_to_final(desk.place(quote, price=off_price))
+    assert seen[-1]["status"] == checks.REJECTED, _statuses(seen)
+    assert seen[-1]["reason"], seen[-1]
+
+
+def test_active_orders_list_an_order_until_it_is_final(desk: Desk) -> None:
+    placed = desk.place(desk.quote())
+    if desk.target.clock is not None:
+        # Only in-process is the order surely still working; a live venue may fill it at once.
+        assert placed["orderId"] in desk.active_ids()
+    desk.poll_to_final(placed)
+    assert placed["orderId"] not in desk.active_ids()
+
+
+def test_order_cancelled_while_working_ends_cancelled_and_leaves_the_active_list(
+    desk: Desk,
+) -> None:
+    placed = desk.place(desk.quote())
+    cancel = desk.call("cancelOrder", path_parameters={"id": placed["orderId"]})
+    if cancel.status_code == 400 and desk.target.clock is None:
+        pytest.skip("the live venue finished the order before the cancel reached it")
+    assert cancel.status_code == 202, cancel.text_lossy()
+    seen = desk.poll_to_final(placed)
+    assert seen[-1]["status"] == checks.CANCELLED, _statuses(seen)
+    assert seen[-1]["reason"], seen[-1]
+    assert placed["orderId"] not in desk.active_ids()
+
+
+def test_another_org_cannot_see_the_order(desk: Desk) -> None:
+    other = credentials.other_org()
+    if other is None:
+        pytest.skip("INTEGRAL_OTHER_USER is empty: no second org to ask")
+    placed = desk.place(desk.quote())
+    schema, token = desk.schema, calls.login(desk.schema, other)
+    checks.other_org_cannot_see_order(
+        placed,
+        calls.send(schema, "getOrder", token, path_parameters={"id": placed["orderId"]}),
+        calls.send(schema, "queryOrders", token, query={"coId": placed["coId"]}),
+        calls.send(schema, "queryOrders", token),
+    )
+
+
+def _statuses(seen: list[dict[str, Any]]) -> list[str]:
+    return [o["status"] for o in seen]

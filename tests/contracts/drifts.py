@@ -1,0 +1,187 @@
+"""Deliberately broken variants of the sandbox, and what the contract suite says on each."""
+
+# Every drift is WSGI middleware that changes answers after the sandbox's own response validation
+# has passed them, so only the contract suite stands between the drift and a green run.
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from werkzeug.wrappers import Request, Response
+
+from contracts.target import WsgiApp
+from tests.contracts.memory_drifts import (
+    CancelledOrdersVanish,
+    FilledThenNew,
+    FinalOrdersListedActive,
+    LeaksOtherOrgsOrders,
+    NewOrderNotFoundAtOnce,
+    ReusedOrderIds,
+    TokenNotRequired,
+)
+from tests.contracts.middleware import Rewriting, body_of, is_call, rewriting, with_body
+
+# -- status codes ----------------------------------------------------------------------------
+
+
+def place_answers_200(request: Request, response: Response) -> None:
+    if is_call(request, "POST", "/v2/orders") and response.status_code == 202:
+        response.status_code = 200
+
+
+def unauthorized_answers_200(request: Request, response: Response) -> None:
+    if response.status_code == 401:
+        response.status_code = 200
+
+
+def unsupported_method_answers_404(request: Request, response: Response) -> None:
+    if response.status_code == 405:
+        response.status_code = 404
+        del response.headers["Allow"]
+
+
+def rejected_answers_400(request: Request, response: Response) -> None:
+    body = body_of(response)
+    if isinstance(body, dict) and body.get("status") == "REJECTED":
+        response.status_code = 400
+
+
+# -- bodies ----------------------------------------------------------------------------------
+
+
+def price_as_string(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "GET", "/v2/rates/spot") and isinstance(body, dict) and "offer" in body:
+        return with_body(response, {**body, "bid": str(body["bid"]), "offer": str(body["offer"])})
+    return None
+
+
+def order_without_user_full_name(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if request.path.startswith("/v2/orders") and isinstance(body, dict) and "orderId" in body:
+        return with_body(response, {k: v for k, v in body.items() if k != "userFullName"})
+    return None
+
+
+def error_without_error_code(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if response.status_code >= 400 and isinstance(body, dict):
+        return with_body(response, {k: v for k, v in body.items() if k != "errorCode"})
+    return None
+
+
+# -- headers and content types ---------------------------------------------------------------
+
+
+def no_request_id(request: Request, response: Response) -> None:
+    del response.headers["X-Request-ID"]
+
+
+def request_id_not_echoed(request: Request, response: Response) -> None:
+    response.headers["X-Request-ID"] = "req-made-up-by-the-server"
+
+
+def method_not_allowed_without_allow(request: Request, response: Response) -> None:
+    del response.headers["Allow"]
+
+
+def errors_as_html(request: Request, response: Response) -> None:
+    if response.status_code >= 400:
+        response.headers["Content-Type"] = "text/html; charset=utf-8"
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+
+
+def received_answered_as_new(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "POST", "/v2/orders") and response.status_code == 202:
+        return with_body(response, {**body, "status": "NEW"})
+    return None
+
+
+def rejected_without_reason(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    orders = body if isinstance(body, list) else [body]
+    if any(isinstance(o, dict) and o.pop("reason", None) for o in orders):
+        return with_body(response, body)
+    return None
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A way to break the sandbox, and what the suite says when it notices (any of these)."""
+
+    wrap: Callable[[WsgiApp], WsgiApp]
+    caught_by: tuple[str, ...]
+
+
+DRIFTS: dict[str, Drift] = {
+    # status codes
+    "place_answers_200": Drift(
+        rewriting(place_answers_200), ("placing_answers_202_received", "Undocumented status code")
+    ),
+    "unauthorized_answers_200": Drift(
+        rewriting(unauthorized_answers_200),
+        ("accepts requests without authentication", "Response violates schema"),
+    ),
+    "unsupported_method_answers_404": Drift(
+        rewriting(unsupported_method_answers_404), ("Wrong response to undeclared method",)
+    ),
+    "rejected_answers_400": Drift(
+        rewriting(rejected_answers_400), ("rejected_order_has_reason", "error_body_is_error_object")
+    ),
+    # bodies and types
+    "price_as_string": Drift(rewriting(price_as_string), ("Response violates schema",)),
+    "order_without_user_full_name": Drift(
+        rewriting(order_without_user_full_name), ("Response violates schema",)
+    ),
+    "error_without_error_code": Drift(
+        rewriting(error_without_error_code),
+        ("error_body_is_error_object", "Response violates schema"),
+    ),
+    # headers and content types
+    "no_request_id": Drift(
+        rewriting(no_request_id), ("request_id_is_echoed", "Missing required response headers")
+    ),
+    "request_id_not_echoed": Drift(rewriting(request_id_not_echoed), ("request_id_is_echoed",)),
+    "method_not_allowed_without_allow": Drift(
+        rewriting(method_not_allowed_without_allow),
+        ("Wrong response to undeclared method", "Missing required response headers"),
+    ),
+    "errors_as_html": Drift(
+        rewriting(errors_as_html), ("error_body_is_error_object", "Undocumented Content-Type")
+    ),
+    # authentication and tenant isolation
+    "token_not_required": Drift(TokenNotRequired, ("accepts requests without authentication",)),
+    "leaks_other_orgs_orders": Drift(
+        LeaksOtherOrgsOrders, ("other_org_cannot_see_order: another org asked",)
+    ),
+    # the order lifecycle
+    "received_answered_as_new": Drift(
+        rewriting(received_answered_as_new),
+        ("placing_answers_202_received", "Response violates schema"),
+    ),
+    "filled_then_new": Drift(
+        lambda app: Rewriting(app, FilledThenNew(set())), ("status_never_moves_backwards",)
+    ),
+    "reuses_order_ids": Drift(
+        lambda app: Rewriting(app, ReusedOrderIds()), ("order_ids_are_unique",)
+    ),
+    "new_order_not_found_at_once": Drift(
+        lambda app: Rewriting(app, NewOrderNotFoundAtOnce(set())),
+        ("placed_order_is_visible_at_once", "Created resource not found"),
+    ),
+    "cancelled_orders_vanish": Drift(
+        lambda app: Rewriting(app, CancelledOrdersVanish(set())),
+        ("cancelled_order_stays_readable",),
+    ),
+    "rejected_without_reason": Drift(
+        rewriting(rejected_without_reason),
+        ("rejected_order_has_reason", "Response violates schema"),
+    ),
+    "final_orders_listed_active": Drift(
+        FinalOrdersListedActive, ("active_orders_are_active", "Response violates schema")
+    ),
+}

@@ -1,0 +1,79 @@
+"""WSGI middleware to break the sandbox with: rewrite its answers, or ask again as someone else."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+from contracts.credentials import EXAMPLE_LOGIN
+from contracts.target import WsgiApp
+
+Rewrite = Callable[[Request, Response], Response | None]
+# WSGI spells the SSO_TOKEN header Sso-Token; either spelling is the token.
+TOKEN_NAMES = ("sso_token", "sso-token")
+
+
+class Rewriting:
+    """Runs the app, then lets `rewrite` change the answer (None keeps it)."""
+
+    def __init__(self, app: WsgiApp, rewrite: Rewrite) -> None:
+        self.app, self.rewrite = app, rewrite
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        request = Request(environ)
+        response = Response.from_app(self.app, environ)
+        response = self.rewrite(request, response) or response
+        return response(environ, start_response)
+
+
+def rewriting(rewrite: Rewrite) -> Callable[[WsgiApp], WsgiApp]:
+    return lambda app: Rewriting(app, rewrite)
+
+
+def body_of(response: Response) -> Any:
+    try:
+        return json.loads(response.get_data())
+    except ValueError:
+        return None
+
+
+def with_body(response: Response, body: Any) -> Response:
+    response.set_data(json.dumps(body))
+    return response
+
+
+def is_call(request: Request, method: str, path_prefix: str) -> bool:
+    return request.method == method and request.path.startswith(path_prefix)
+
+
+class AsExampleUser:
+    """Middleware that can repeat a request as the docs' example user (of apiOrganizationId)."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.token: str | None = None
+
+    def call(self, environ: dict[str, Any]) -> Response:
+        return Response.from_app(self.app, environ)
+
+    def example_token(self) -> str:
+        if self.token is None:
+            login = EnvironBuilder("/v2/sso/login", method="POST", json=EXAMPLE_LOGIN.as_login())
+            self.token = self.call(login.get_environ()).headers["SSO_TOKEN"]
+        return self.token
+
+    def as_example_user(self, request: Request) -> Response:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in TOKEN_NAMES}
+        again = EnvironBuilder(
+            request.path,
+            method=request.method,
+            query_string=request.query_string.decode(),
+            headers={**headers, "SSO_TOKEN": self.example_token()},
+        )
+        return self.call(again.get_environ())

@@ -1,0 +1,73 @@
+"""The CI recipe works: `st run openapi/integral.yaml --url URL` logs in, checks, reports JUnit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+from contracts.target import Ticking, WsgiApp
+from mock_server.app import create_app
+from mock_server.clock import ManualClock
+from mock_server.config import Config
+from tests.contracts.drifts import DRIFTS
+from tests.helpers import close_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def serving(drift: str | None = None) -> Iterator[str]:
+    """The sandbox (behind `drift`, if named) on a free loopback port."""
+    clock = ManualClock()
+    app = create_app(Config.default(validate_responses=True), clock=clock)
+    wsgi: WsgiApp = Ticking(app, clock)
+    if drift:
+        wsgi = DRIFTS[drift].wrap(wsgi)
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        close_app(app)
+
+
+def st_run(url: str, junit: Path) -> subprocess.CompletedProcess[str]:
+    # `python -m schemathesis.cli` is `st`, found without relying on PATH.
+    command = [sys.executable, "-m", "schemathesis.cli", "run", "openapi/integral.yaml"]
+    command += ["--url", url, "--max-examples", "5"]
+    command += ["--report-junit-path", str(junit), "--no-color"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTEGRAL_")}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_st_run_logs_in_passes_and_writes_junit(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    with serving() as url:
+        run = st_run(url, junit)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    suite = ET.parse(junit).getroot()
+    totals = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    assert totals is not None
+    assert int(totals.get("tests", "0")) > 0
+    assert totals.get("failures") == "0"
+    assert totals.get("errors") == "0"
+
+
+def test_st_run_applies_our_own_checks(tmp_path: Path) -> None:
+    """Only contracts/checks.py can see this drift, so failing proves the hooks are loaded."""
+    with serving("request_id_not_echoed") as url:
+        run = st_run(url, tmp_path / "junit.xml")
+    assert run.returncode == 1, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "request_id_is_echoed" in run.stdout
