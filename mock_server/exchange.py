@@ -17,13 +17,12 @@ from mock_server.clock import Clock
 from mock_server.config import Config
 from mock_server.errors import BadRequest, Forbidden, NotFound
 from mock_server.market_data import MarketData, fixed_period_quote
-from mock_server.matching import Fill
+from mock_server.matching import Fill, touch_price
 from mock_server.order_book import FILL_STATUSES, OrderBook
 from mock_server.order_fate import NaturalFate, natural_fate
 from mock_server.orders import Progression, Schedule
 from mock_server.outcomes import Fate, Outcomes
 from mock_server.polls import PollCounter
-from mock_server.pq import quoted_side
 from mock_server.rates import PAIRS, Pair, PriceFeed, QuoteBook
 from mock_server.sessions import Principal, Sessions, require_trading
 from mock_server.store import Store
@@ -188,8 +187,7 @@ class Exchange:
         """A forced fill is at the order's price, or (AtBest) at the market's touch."""
         if "price" in request:
             return Decimal(str(request["price"]))
-        bid, offer, _, _ = self.feed.top_of_book(pair, at_ms)
-        return offer if quoted_side(pair, request["side"], request["currency"]) == "offer" else bid
+        return touch_price(request, pair, self.feed, at_ms)
 
     def _delay(self, base_ms: int) -> int:
         jitter = self.config.delay_jitter_ms
@@ -231,7 +229,12 @@ class Exchange:
         cancelled = 0
         for order in self.active_orders(principal):
             row = self.book.row(principal.org, "order_id = ?", int(order["orderId"]))
-            self.book.cancel(row, self.now_ms(), principal.full_name)
+            try:
+                self.book.cancel(row, self.now_ms(), principal.full_name)
+            except BadRequest as exc:
+                if exc.code != "ORDER_FINAL":
+                    raise
+                continue  # it filled or expired since the list was read: nothing to cancel
             cancelled += 1
         return cancelled
 

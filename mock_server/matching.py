@@ -43,6 +43,11 @@ def is_resting(order: dict[str, Any]) -> bool:
     return order["type"] == "Limit" and order.get("timeInForce") not in IMMEDIATE_TIME_IN_FORCE
 
 
+def touch_price(order: dict[str, Any], pair: Pair, feed: PriceFeed, at_ms: int) -> Decimal:
+    """The price the order would trade at `at_ms`: the offer when it buys the base, else the bid."""
+    return _touch(order, pair, feed, at_ms)[0]
+
+
 def _touch(order: dict[str, Any], pair: Pair, feed: PriceFeed, at_ms: int) -> tuple[Decimal, int]:
     """The price and quoted size (in base) the order would hit at `at_ms`."""
     bid, offer, bid_limit, offer_limit = feed.top_of_book(pair, at_ms)

@@ -14,7 +14,7 @@ from mock_server.fills import fill_fields
 from mock_server.matching import Fill, grid_points, stop_triggered, take
 from mock_server.orders import Schedule, Step
 from mock_server.polls import PollCounter
-from mock_server.rates import PAIRS, PriceFeed
+from mock_server.rates import PAIRS, Pair, PriceFeed
 from mock_server.store import Store
 
 FILL_STATUSES = frozenset({orders.PARTIALLY_FILLED, orders.FILLED})
@@ -130,7 +130,7 @@ class OrderBook:
         )
 
     def _fill_at(
-        self, request: dict[str, Any], pair: Any, at: int, leaves: Decimal, triggered: bool
+        self, request: dict[str, Any], pair: Pair, at: int, leaves: Decimal, triggered: bool
     ) -> Fill | None:
         if request["type"] == "Stop":
             # Once a stop has triggered (it has fills), it works as a market order.
@@ -141,6 +141,10 @@ class OrderBook:
 
     def cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
         """Cancel an active order now; 400 if it is already final."""
+        with self.store.exclusive():  # no fill or other cancel between the check and the cut
+            self._cancel(row, now_ms, by)
+
+    def _cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
         row = self.advance(row, now_ms)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         polls = self.polls.current(row["order_id"])

@@ -14,7 +14,7 @@ from typing import Any
 
 from mock_server import orders
 from mock_server.errors import BadRequest
-from mock_server.matching import Fill, is_resting, take
+from mock_server.matching import Fill, is_resting, take, touch_price
 from mock_server.orders import Schedule, Step
 from mock_server.pq import pq_rejection, quoted_side
 from mock_server.rates import Pair, PriceFeed, Quote
@@ -60,12 +60,9 @@ def natural_fate(
         steps = [Step(placed_ms, orders.RECEIVED), Step(new_at, orders.NEW)]
         return NaturalFate(Schedule(steps), resting=True, expires_ms=_expiry(order, placed_ms))
     if kind in ("Market", "AtBest"):
-        # They sweep the book: the whole size fills at the touch.
-        fill = take(
-            order, pair, feed, worked_at, _size(order), all_or_none=False, check_limit=False
-        )
-        assert fill is not None
-        return _filled(placed_ms, new_at, Fill(worked_at, _size(order), fill.price))
+        # The whole size fills at the touch: the sandbox does not walk deeper levels.
+        price = touch_price(order, pair, feed, worked_at)
+        return _filled(placed_ms, new_at, Fill(worked_at, _size(order), price))
     return _immediate_limit(order, pair, feed, placed_ms, new_at, worked_at)
 
 
@@ -76,7 +73,8 @@ def _immediate_limit(
     fok = order.get("timeInForce") == "FOK"
     fill = take(order, pair, feed, at, _size(order), all_or_none=fok, check_limit=True)
     if fill is None:
-        reason = f"NO_MATCH: the market did not reach the limit {order['price']} with size"
+        limit = order["price"]
+        reason = f"NO_MATCH: the market was not at or better than the limit {limit} for the size"
         return _ended(placed, new_at, at, orders.EXPIRED, reason)
     if fill.qty == _size(order):
         return _filled(placed, new_at, fill)
@@ -108,7 +106,11 @@ def _size(order: dict[str, Any]) -> Decimal:
 
 
 def _filled(placed: int, new_at: int, fill: Fill) -> NaturalFate:
-    steps = [Step(placed, orders.RECEIVED), Step(new_at, orders.NEW), Step(fill.at_ms, "FILLED")]
+    steps = [
+        Step(placed, orders.RECEIVED),
+        Step(new_at, orders.NEW),
+        Step(fill.at_ms, orders.FILLED),
+    ]
     return NaturalFate(Schedule(steps), (fill,))
 
 
