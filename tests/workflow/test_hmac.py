@@ -197,3 +197,12 @@ def test_a_minus_zero_date_is_utc_whatever_the_hosts_time_zone(signer: Signer) -
     assert minus_zero.endswith(" -0000")
     response = signer.send("GET", "/v2/orders", date=minus_zero)
     assert response.status_code == 200, response.json
+
+
+def test_non_ascii_in_the_digest_or_signature_is_a_401_not_a_crash(signer: Signer) -> None:
+    headers = signature_headers("GET", "/v2/orders", b"", signer.clock.now_ms())
+    headers["Digest"] = "SHA-256=\u00e9"
+    headers["Authorization"] = headers["Authorization"].replace('signature="', 'signature="\u00e9')
+    response = signer.client.get("/v2/orders", headers=headers)
+    assert_error(response, 401, "HMAC_INVALID")
+    assert "Digest" in response.json["errorMessage"]
