@@ -1,19 +1,21 @@
-"""The SSO token: taken from login or renew, sent as a header, renewed before it expires."""
+"""The SSO token: taken from login or renew, sent on each call, renewed before it expires."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import requests
+from requests.auth import AuthBase
 
 from client.errors import TransportError, Unauthorized
 from client.models import LoginResult, RenewResult
-from client.transport import TOKEN, Reply, Transport, parse
+from client.transport import Reply, Transport, parse
 
 log = logging.getLogger("client")
+TOKEN = "SSO_TOKEN"
 LOGIN_PATH = "/v2/sso/login"
 RENEW_PATH = "/v2/sso/token/renew"
 R = TypeVar("R", bound=LoginResult)
@@ -23,13 +25,35 @@ R = TypeVar("R", bound=LoginResult)
 class Token:
     """A token and when, on the client's own clock, it stops being good."""
 
-    value: str
+    value: str = field(repr=False)  # a credential: kept out of logs and tracebacks
     obtained_at: float
     lifetime: float
 
     def due(self, now: float, margin: float) -> bool:
         """Whether to renew now: less than `margin` left (at most half of a short lifetime)."""
         return now >= self.obtained_at + self.lifetime - min(margin, self.lifetime / 2)
+
+
+class TokenAuth(AuthBase):
+    """Sends the token as the SSO_TOKEN header and as the SSO_TOKEN cookie, in place of any other.
+
+    The header is what Integral's code samples send; the cookie (what its tutorials say) gets
+    through servers and proxies that drop underscored headers, as nginx, gunicorn and werkzeug
+    do by default.
+    """
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "TokenAuth(<hidden>)"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers[TOKEN] = self._token
+        cookies = request.headers.get("Cookie", "").split("; ")
+        others = [c for c in cookies if c and not c.startswith(f"{TOKEN}=")]
+        request.headers["Cookie"] = "; ".join([*others, f"{TOKEN}={self._token}"])
+        return request
 
 
 def token_from(response: requests.Response) -> str:
@@ -69,10 +93,6 @@ class Authenticator:
         self._margin = renew_margin
         self._token: Token | None = None
 
-    @property
-    def user_full_name(self) -> str:
-        return f"{self._credentials['user']}@{self._credentials['org']}"
-
     def login(self) -> LoginResult:
         started = self._clock()
         # Login has no side effect but a new token, so it is as safe to retry as a GET.
@@ -85,7 +105,7 @@ class Authenticator:
         assert self._token is not None
         token = self._token.value
         started = self._clock()
-        reply = self._transport.send("GET", RENEW_PATH, token=token, idempotent=True)
+        reply = self._transport.send("GET", RENEW_PATH, auth=TokenAuth(token), idempotent=True)
         return self._keep(RenewResult, reply, started)
 
     def token(self) -> str:
@@ -108,8 +128,8 @@ class Authenticator:
         return self._token.value
 
     def _keep(self, cls: type[R], reply: Reply, started: float) -> R:
+        forget_cookie(self._transport.session.cookies)  # first, even if the body is refused
         result = parse(cls, reply.data)
-        forget_cookie(self._transport.session.cookies)
         # The lifetime comes from two readings of the server's clock, so a skewed client clock
         # does not matter; counting it from when the request left errs on the early side.
         lifetime = max(result.lifetime_ms, 0) / 1000

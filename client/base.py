@@ -12,7 +12,7 @@ from typing import Any, Self
 import requests
 from requests.auth import AuthBase
 
-from client.auth import Authenticator
+from client.auth import Authenticator, TokenAuth
 from client.errors import IntegralError, Unauthorized
 from client.models import LoginResult, RenewResult
 from client.transport import Backoff, Reply, RetryPolicy, Transport
@@ -108,35 +108,27 @@ class BaseClient:
         retry_if: Callable[[IntegralError], bool] | None = None,
     ) -> Reply:
         """One operation: signed, or with a token (logging in again once on a 401)."""
+
+        def send(auth: AuthBase) -> Reply:
+            return self._transport.send(
+                method,
+                path,
+                auth=auth,
+                params=params,
+                body=body,
+                idempotent=idempotent,
+                retry_if=retry_if,
+            )
+
         if self._signer is not None:
             # A 401 here is a wrong secret or a Date off the server's clock: no retry helps.
-            return self._transport.send(
-                method,
-                path,
-                auth=self._signer,
-                params=params,
-                body=body,
-                idempotent=idempotent,
-                retry_if=retry_if,
-            )
-        auth = self._authenticator()
-
-        def send(token: str) -> Reply:
-            return self._transport.send(
-                method,
-                path,
-                token=token,
-                params=params,
-                body=body,
-                idempotent=idempotent,
-                retry_if=retry_if,
-            )
-
-        token = auth.token()  # a failed login is raised as it is, not tried twice
+            return send(self._signer)
+        tokens = self._authenticator()
+        token = tokens.token()  # a failed login is raised as it is, not tried twice
         try:
-            return send(token)
+            return send(TokenAuth(token))
         except Unauthorized as exc:
             # The token died early (server restart, clock jump, revocation): log in once more.
             # A 401 is answered before anything happens, so even a POST is safe to repeat.
             log.info("%s; logging in again", exc)
-            return send(auth.login_token())
+            return send(TokenAuth(tokens.login_token()))

@@ -68,7 +68,9 @@ def main(
                 return _trades(client, args.max_count)
             return _trade(client, args)
     except IntegralError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # The notes are what to do next: look an order up by coId, resend consumed trades.
+        for line in (f"error: {exc}", *getattr(exc, "__notes__", ())):
+            print(line, file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -21,8 +21,8 @@ from client.errors import (
 from client.market import MarketData
 from client.models import Order, OrderRequest, SpotRate
 from client.trades import Trades
-from client.transport import parse
-from client.wire import decimal, to_wire
+from client.transport import parse, parse_list
+from client.wire import to_wire
 
 log = logging.getLogger("client")
 ORDERS = "/v2/orders"
@@ -50,10 +50,7 @@ class IntegralClient(MarketData, Trades):
 
     def active_orders(self) -> list[Order]:
         """The org's orders that are not final yet, oldest first."""
-        data = self._call("GET", ORDERS).data
-        if not isinstance(data, list):
-            raise TransportError("queryOrders without coId answered something not an array")
-        return [parse(Order, item) for item in data]
+        return parse_list(Order, self._call("GET", ORDERS).data)
 
     def place_order(self, order: OrderRequest) -> Order:
         """Place `order` exactly once and return it as received (normally status RECEIVED).
@@ -166,14 +163,14 @@ class IntegralClient(MarketData, Trades):
         notify = on_event or (lambda _: None)
         rate = self.spot_rate(symbol)
         notify(rate)
-        request = OrderRequest.pq(rate, Side(side), decimal(size), currency=currency, co_id=co_id)
+        request = OrderRequest.pq(rate, side, size, currency=currency, co_id=co_id)
         placed = self.place_order(request)
         notify(placed)
-        seen = [placed.status]
 
         def on_update(order: Order) -> None:
-            if order.status is not seen[-1]:
-                seen.append(order.status)
+            # wait_for_final reports changes only, and statuses only move forward: the one
+            # to skip is a first poll that still shows the status placing answered.
+            if order.status is not placed.status:
                 notify(order)
 
         return self.wait_for_final(placed.order_id, timeout=timeout, on_update=on_update)

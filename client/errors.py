@@ -1,10 +1,10 @@
 """The client's exceptions: one tree, so a caller can catch as broadly or narrowly as it needs.
 
     IntegralError                 anything this client raises
-    ├── ApiError                  the server answered 4xx/5xx with (or without) the error object
+    ├── ApiError                  an error status (3xx, 4xx, 5xx), with or without the error object
     │   ├── BadRequest            400: a field is wrong, or the coId was used (DUPLICATE_COID)
     │   ├── Unauthorized          401: wrong credentials, or a token missing, invalid or expired
-    │   ├── Forbidden             403: the user lacks trading permission
+    │   ├── Forbidden             403: the user lacks trading permission, or names another org
     │   ├── NotFound              404: unknown org, symbol or order (or another org's order)
     │   ├── RateLimited           429: wait `retry_after` seconds
     │   └── ServerError           5xx: the server or a gateway failed; `retry_after` on 503
@@ -16,7 +16,8 @@
         ├── OrderCancelled        final status CANCELLED
         └── OrderTimeout          no final status before the deadline; `.order` is the last seen
 
-Any other 4xx (405, 413, 415) is raised as a plain ApiError.
+Any other status is raised as a plain ApiError: 405, 413, 415, and a redirect (3xx), which
+the client does not follow, so that its token goes to no other host.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class Unauthorized(ApiError):
 
 
 class Forbidden(ApiError):
-    """403: the user may log in but not do this (trading permission)."""
+    """403: the user may log in but not do this (trading permission, another org's book)."""
 
 
 class NotFound(ApiError):

@@ -12,7 +12,7 @@ from client.enums import BookType, MarketDataSetId
 from client.errors import TransportError
 from client.models import SpotRate
 from client.results import MarketDataSet, SpotBook
-from client.transport import parse
+from client.transport import parse, parse_list
 
 SPOT = "/v2/rates/spot"
 
@@ -77,10 +77,7 @@ class MarketData(BaseClient):
         for name, value in (("timeWindow", time_window), ("tenor", tenor), ("org", org)):
             if value is not None:
                 params[name] = value
-        data = self._call("GET", "/marketdataset", params=params).data
-        if not isinstance(data, list):
-            raise TransportError("getMarketDataSets answered something not an array")
-        return [parse(MarketDataSet, item) for item in data]
+        return parse_list(MarketDataSet, self._call("GET", "/marketdataset", params=params).data)
 
     def fixed_period_rate(
         self, symbol: str, *, date: dt.date | str | None = None, time_window: str | None = None
@@ -91,4 +88,7 @@ class MarketData(BaseClient):
         )
         if len(sets) != 1:
             raise TransportError(f"asked for one fixed-period set, got {len(sets)}")
-        return sets[0].rate(symbol)
+        try:
+            return sets[0].rate(symbol)
+        except LookupError as exc:  # an answer without what was asked for, like the check above
+            raise TransportError(str(exc)) from None

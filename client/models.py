@@ -17,6 +17,11 @@ def new_co_id() -> str:
     return f"c-{uuid.uuid4().hex}"
 
 
+def base_currency(symbol: str) -> str:
+    """The base currency of a pair: `EUR` of `EUR/USD`."""
+    return symbol.split("/")[0]
+
+
 @dataclass(frozen=True, kw_only=True)
 class LoginResult:
     """What login answers besides the token (which the client keeps to itself)."""
@@ -51,14 +56,15 @@ class SpotRate:
 
     @property
     def base(self) -> str:
-        return self.symbol.split("/")[0]
+        return base_currency(self.symbol)
 
-    def price_for(self, side: Side, currency: str | None = None) -> Decimal:
+    def price_for(self, side: Side | str, currency: str | None = None) -> Decimal:
         """The quoted price a PQ order must carry: buying the base pays the offer.
 
         Dealing the term currency flips the side: buying USD in EUR/USD sells EUR at the bid.
         """
-        buys_base = (side is Side.BUY) == (currency is None or currency == self.base)
+        # Side(side): "Buy" == Side.BUY, but "Buy" is not Side.BUY, so a str would sell.
+        buys_base = (Side(side) is Side.BUY) == (currency is None or currency == self.base)
         return self.offer if buys_base else self.bid
 
 
@@ -102,24 +108,22 @@ class OrderRequest(_OrderFields):
     def pq(
         cls,
         rate: SpotRate,
-        side: Side,
-        size: Decimal,
+        side: Side | str,
+        size: Decimal | int | str,
         *,
         currency: str | None = None,
         co_id: str | None = None,
     ) -> OrderRequest:
         """A previously-quoted FOK order at exactly the price `rate` quotes for this side."""
-        return cls(
-            co_id=co_id or new_co_id(),
-            type=OrderType.PQ,
-            time_in_force=TimeInForce.FOK,
-            side=side,
-            symbol=rate.symbol,
-            currency=currency or rate.base,
-            size=size,
-            price=rate.price_for(side, currency),
-            rate_id=rate.rate_id,
-        )
+        currency = currency or rate.base
+        fields = {
+            "time_in_force": TimeInForce.FOK,
+            "currency": currency,
+            "price": rate.price_for(side, currency),
+            "rate_id": rate.rate_id,
+            "co_id": co_id or None,  # "" too: generated
+        }
+        return cls._new(OrderType.PQ, rate.symbol, side, size, **fields)
 
     @classmethod
     def limit(
@@ -206,10 +210,10 @@ class OrderRequest(_OrderFields):
         size: Decimal | int | str,
         **fields: Any,
     ) -> OrderRequest:
-        fields.setdefault("currency", symbol.split("/")[0])
-        if fields.get("co_id") is None:
-            fields.pop("co_id", None)  # let the field generate one
-        return cls(type=kind, symbol=symbol, side=Side(side), size=decimal(size), **fields)
+        # An option given as None means "the default", as for pq: a generated coId, the base.
+        given = {name: value for name, value in fields.items() if value is not None}
+        given.setdefault("currency", base_currency(symbol))
+        return cls(type=kind, symbol=symbol, side=Side(side), size=decimal(size), **given)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)

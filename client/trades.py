@@ -7,9 +7,9 @@ import logging
 from collections.abc import Callable
 
 from client.base import BaseClient
-from client.errors import IntegralError, TransportError
+from client.errors import IntegralError
 from client.results import ResendResult, TradeMessage, execution_time
-from client.transport import parse, retryable, unprocessed
+from client.transport import parse, parse_list, retryable, unprocessed
 
 log = logging.getLogger("client")
 MESSAGES = "/v2/trades/stp/messages"
@@ -28,14 +28,13 @@ class Trades(BaseClient):
         """
         params = None if max_count is None else {"maxCount": str(max_count)}
         try:
+            # Parsed inside: an answer that arrived but does not fit consumed its trades too.
             reply = self._call("GET", MESSAGES, params=params, retry_if=unprocessed)
+            return parse_list(TradeMessage, reply.data)
         except IntegralError as exc:
             if retryable(exc) and not unprocessed(exc):  # the read may have happened
                 exc.add_note("trades in a lost answer are consumed; resend_trades gets them back")
             raise
-        if not isinstance(reply.data, list):
-            raise TransportError("getTradeMessages answered something not an array")
-        return [parse(TradeMessage, item) for item in reply.data]
 
     def download_trades(
         self,

@@ -18,7 +18,6 @@ from client.errors import IntegralError, RateLimited, ServerError, TransportErro
 
 log = logging.getLogger("client")
 T = TypeVar("T")
-TOKEN = "SSO_TOKEN"
 
 # Failures after which the request may simply not have arrived, or its answer got lost.
 _RETRYABLE_CAUSES = (
@@ -67,6 +66,14 @@ def parse(cls: type[T], data: Any) -> T:
         return wire.from_wire(cls, data)
     except (TypeError, ValueError) as exc:
         raise TransportError(f"response is not a valid {cls.__name__}: {exc}") from None
+
+
+def parse_list(cls: type[T], data: Any) -> list[T]:
+    """Build a model per item of a response array; anything else is a TransportError."""
+    try:
+        return list(wire.objects(cls)(data))
+    except (TypeError, ValueError) as exc:
+        raise TransportError(f"response is not an array of {cls.__name__}: {exc}") from None
 
 
 def retryable(exc: IntegralError) -> bool:
@@ -122,7 +129,6 @@ class Transport:
         method: str,
         path: str,
         *,
-        token: str | None = None,
         auth: AuthBase | None = None,
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
@@ -133,9 +139,7 @@ class Transport:
         attempt = 0
         while True:
             try:
-                return self.send_once(
-                    method, path, token=token, auth=auth, params=params, body=body
-                )
+                return self.send_once(method, path, auth=auth, params=params, body=body)
             except IntegralError as exc:
                 allowed = idempotent if retry_if is None else retry_if(exc)
                 if not allowed or not self.pause_before_retry(exc, attempt):
@@ -160,18 +164,11 @@ class Transport:
         method: str,
         path: str,
         *,
-        token: str | None = None,
         auth: AuthBase | None = None,
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
     ) -> Reply:
         headers = {"Accept": "application/json", "X-Request-ID": uuid.uuid4().hex}
-        cookies = {}
-        if token is not None:
-            # The header is what Integral's code samples send; the cookie (what its tutorials
-            # say) gets through servers and proxies that drop underscored headers, as nginx,
-            # gunicorn and werkzeug do by default.
-            headers[TOKEN] = cookies[TOKEN] = token
         if body is not None:
             headers["Content-Type"] = "application/json"
         data = None if body is None else wire.dumps(body)
@@ -183,14 +180,16 @@ class Transport:
                 params=params,
                 data=data,
                 headers=headers,
-                cookies=cookies,
                 auth=auth,
                 timeout=self.timeout,
+                # requests would carry the SSO_TOKEN header and cookie to wherever a redirect
+                # points, another host included; the API never redirects, so none is followed.
+                allow_redirects=False,
             )
         except requests.RequestException as exc:
             raise TransportError(f"{method} {path}: {exc}") from exc
         log.debug("%s %s -> %s", method, path, response.status_code)
-        if response.status_code >= 400:
+        if response.status_code >= 300:
             raise _error(response)
         try:
             decoded = wire.loads(response.content) if response.content else None
@@ -210,6 +209,8 @@ def _error(response: requests.Response) -> IntegralError:
     else:
         # A proxy in the way may answer HTML; keep the status, which is what callers act on.
         code, message, tuples = f"HTTP_{response.status_code}", response.reason or "", None
+        if response.is_redirect:
+            message += f" to {response.headers['Location']} (not followed; check base_url)"
     return error_class(response.status_code)(
         response.status_code,
         code,
@@ -221,6 +222,7 @@ def _error(response: requests.Response) -> IntegralError:
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
+    value = response.headers.get("Retry-After", "").strip()
     # Only the delta-seconds form: the spec promises it, and an HTTP-date needs a wall clock.
-    return float(value) if value.strip().isdigit() else None
+    # ASCII digits only: "²" (a Latin-1 byte in a header) is a digit to isdigit, not to float.
+    return float(value) if value.isascii() and value.isdigit() else None

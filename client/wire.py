@@ -34,16 +34,17 @@ def boolean(value: Any) -> bool:
 
 def decimal(value: Any) -> Decimal:
     """A JSON number (parsed with parse_float=Decimal) or a decimal string, as Decimal."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise TypeError(f"expected a number, got {value!r}")
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, int | Decimal | str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            raise ValueError(f"not a number: {value!r}") from None
-    raise TypeError(f"expected a number, got {value!r}")
+    try:
+        # A float by its shortest repr: Decimal(1.1) would be 1.100000000000000088817841970….
+        result = Decimal(repr(value) if isinstance(value, float) else value)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    # NaN and Infinity are no JSON number and no price (json reads the literals NaN, Infinity).
+    if not result.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return result
 
 
 def objects(cls: type[T]) -> Callable[[Any], tuple[T, ...]]:

@@ -14,8 +14,9 @@ class FaultyAdapter(HTTPAdapter):
     """Client-side network faults on top of the real connection to the sandbox.
 
     `refuse` fails before sending; `lose` and `timeout` send for real and then drop the answer
-    (the order is committed, the client never hears so); `status:N[:S]` answers an error object
-    with status N (and Retry-After S) without sending.
+    (the order is committed, the client never hears so); `mangle` sends for real and swaps the
+    answer for JSON the spec does not allow; `status:N[:S]` answers an error object with status
+    N (and Retry-After S) without sending; `redirect` answers 302 to another host, unsent.
     """
 
     def __init__(self) -> None:
@@ -37,14 +38,27 @@ class FaultyAdapter(HTTPAdapter):
             raise requests.ConnectionError(MaxRetryError(None, str(request.url), refused))
         if fault.startswith("status:"):
             return self._error_response(request, *fault.split(":")[1:])
+        if fault == "redirect":
+            return self._redirect(request)
         self.sent.append(key)
         response = super().send(request, *args, **kwargs)
+        if fault == "mangle":
+            response.close()  # the real answer (the server did act) is dropped, unread
+            response._content = b'[{"tradeId": "mangled"}]'
         if fault in ("lose", "timeout"):
             response.close()  # the answer is dropped, and its socket with it
         if fault == "lose":
             raise requests.ConnectionError("connection reset after sending (injected)")
         if fault == "timeout":
             raise requests.ReadTimeout("read timed out (injected)")
+        return response
+
+    def _redirect(self, request: requests.PreparedRequest) -> requests.Response:
+        response = requests.Response()
+        response.status_code, response.reason = 302, "Found"
+        response.request, response.url = request, str(request.url)
+        response.headers["Location"] = ELSEWHERE
+        response._content = b""
         return response
 
     def _error_response(
@@ -63,6 +77,7 @@ class FaultyAdapter(HTTPAdapter):
         return response
 
 
+ELSEWHERE = "http://elsewhere.invalid/collect"  # another host, which must never see a token
 _CODES = {
     401: "TOKEN_INVALID",
     404: "NOT_FOUND",

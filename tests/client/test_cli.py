@@ -102,3 +102,15 @@ def test_trades_reports_a_refusal_on_stderr(sandbox, make_client, capsys, monkey
 
     assert code == EXIT_ERROR
     assert "HTTP 401" in capsys.readouterr().err
+
+
+def test_an_errors_notes_say_what_to_do_next(sandbox, make_client, admin, capsys):
+    make_client().trade_pq("EUR/USD", "Buy", 1000)
+    admin.fault(method="GET", path="/v2/trades/stp/messages", fault="reset-after", times=1)
+
+    code = main(["trades", "--base-url", sandbox.base_url], make_client=_factory(make_client))
+
+    err = capsys.readouterr().err.splitlines()
+    assert code == EXIT_ERROR
+    assert err[0].startswith("error: GET /v2/trades/stp/messages: ")
+    assert err[1] == "trades in a lost answer are consumed; resend_trades gets them back"

@@ -56,14 +56,20 @@ def test_a_placement_whose_answer_is_lost_or_refused_fills_once(client, admin, r
     assert len(posts) == (2 if fault in ("503", "reset") else 1)
 
 
-def test_token_expiry_in_the_middle_of_a_flow_is_renewed_ahead(client, admin, sandbox, recorder):
-    def expire_after_placing(event):
+def _expire_after_placing(sandbox):
+    """An on_event hook that moves the sandbox past the token's 30 minutes once placed."""
+
+    def hook(event):
         if getattr(event, "status", None) is OrderStatus.RECEIVED:
             sandbox.clock.advance(31 * 60 * 1000)
 
-    order = client.trade_pq(
-        "EUR/USD", "Buy", 1000, co_id="flow-renew", on_event=expire_after_placing
-    )
+    return hook
+
+
+def test_token_expiry_in_the_middle_of_a_flow_is_renewed_ahead(client, admin, sandbox, recorder):
+    expire = _expire_after_placing(sandbox)
+
+    order = client.trade_pq("EUR/USD", "Buy", 1000, co_id="flow-renew", on_event=expire)
 
     assert order.status is OrderStatus.FILLED
     assert "/v2/sso/token/renew" in recorder.paths()
@@ -75,12 +81,9 @@ def test_token_expiry_unseen_by_the_client_costs_one_new_login(
 ):
     # A client clock that stands still cannot renew ahead; the server's 401 must be enough.
     client = make_client(clock=lambda: 0.0)
+    expire = _expire_after_placing(sandbox)
 
-    def expire_after_placing(event):
-        if getattr(event, "status", None) is OrderStatus.RECEIVED:
-            sandbox.clock.advance(31 * 60 * 1000)
-
-    order = client.trade_pq("EUR/USD", "Buy", 1000, co_id="flow-401", on_event=expire_after_placing)
+    order = client.trade_pq("EUR/USD", "Buy", 1000, co_id="flow-401", on_event=expire)
 
     assert order.status is OrderStatus.FILLED
     assert recorder.paths().count("/v2/sso/login") == 2

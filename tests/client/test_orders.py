@@ -19,9 +19,8 @@ from client import (
     Side,
     TimeInForce,
 )
+from tests.client.conftest import TRADER_B, VIEWER
 
-VIEWER = {"user": "viewer", "password": "viewer-pass", "org": "apiOrganizationId"}
-TRADER_B = {"user": "traderB", "password": "traderB-pass", "org": "orgB"}
 AWAY = Decimal("0.01")  # a hundred pips: the market does not get there in a test
 
 

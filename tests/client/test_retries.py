@@ -88,3 +88,18 @@ def test_with_no_retries_the_first_failure_is_raised(make_client, faults):
         client.spot_rate("EUR/USD")
 
     assert "injected" in str(caught.value)
+
+
+def test_a_retry_after_that_is_no_count_of_seconds_falls_back_to_backoff(
+    client, faults, virtual_time, recorder
+):
+    client.login()
+    # "²" is what a Latin-1 byte 0xB2 decodes to: a digit to str.isdigit, not to float.
+    faults.add(*SPOT, "status:503:²")
+
+    assert client.spot_rate("EUR/USD").symbol == "EUR/USD"
+
+    assert len(virtual_time.sleeps) == 1
+    assert 0.05 <= virtual_time.sleeps[0] <= 0.1  # the first backoff step
+    assert [p.split(":")[0] for p in recorder.problems] == ["GET /v2/rates/spot -> 503"]
+    recorder.problems.clear()  # the injected Retry-After breaks the spec on purpose

@@ -1,10 +1,16 @@
-"""The SSO token: kept from login, renewed ahead of expiry despite skew, replaced once on 401."""
+"""The SSO token: kept from login, renewed ahead despite skew, replaced on 401, kept home."""
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import urlsplit
 
-from client import Unauthorized
+import pytest
+import requests
+
+from client import ApiError, Unauthorized
+from client.auth import Token, TokenAuth
+from tests.client.conftest import RecordingSession
+from tests.client.network import ELSEWHERE
 
 THIRTY_MINUTES = 30 * 60
 
@@ -129,3 +135,45 @@ def test_a_second_401_in_a_row_is_raised(make_client, recorder, faults):
         "/v2/sso/login",
         "/v2/rates/spot",
     ]
+
+
+def test_a_redirect_is_raised_not_followed_so_the_token_goes_to_no_other_host(make_client, faults):
+    session = requests.Session()  # not recorded: a 302 is no answer the spec has
+    session.mount("http://", faults)
+    client = make_client(session=session)
+    client.login()
+    faults.add("GET", "/v2/rates/spot", "redirect")
+
+    with pytest.raises(ApiError) as caught:
+        client.spot_rate("EUR/USD")
+    session.close()
+
+    assert (type(caught.value), caught.value.status) == (ApiError, 302)
+    assert f"to {ELSEWHERE} (not followed" in str(caught.value)
+    assert faults.sent == [("POST", "/v2/sso/login")]  # nothing went to the other host
+
+
+def test_the_token_cookie_is_the_clients_own_beside_the_sessions_others(
+    make_client, recorder, sandbox
+):
+    session = RecordingSession(recorder)
+    client = make_client(session=session)
+    client.login()
+    # A cookie a balancer set stays; an SSO_TOKEN the server set (for another client sharing
+    # the session, say) must not travel in place of, or beside, this client's token.
+    host = urlsplit(sandbox.base_url).hostname
+    session.cookies.set("affinity", "node-2", domain=host)
+    session.cookies.set("SSO_TOKEN", "stale-token-of-someone-else", domain=host)
+
+    client.spot_rate("EUR/USD")
+    session.close()
+
+    token = recorder.exchanges[0].response.headers["SSO_TOKEN"]
+    sent = recorder.exchanges[1].request_headers
+    assert sent["SSO_TOKEN"] == token
+    assert sent["Cookie"] == f"affinity=node-2; SSO_TOKEN={token}"
+
+
+def test_no_repr_shows_a_token():
+    assert "s3cret-token" not in repr(Token("s3cret-token", 0.0, 60.0))
+    assert "s3cret-token" not in repr(TokenAuth("s3cret-token"))

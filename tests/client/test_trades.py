@@ -143,3 +143,18 @@ def test_a_cancelled_order_with_a_part_filled_is_a_trade(client, sandbox):
     cancelled = client.get_order(placed.order_id)
     assert trade.order_id == placed.order_id
     assert 0 < trade.dealt_amount == cancelled.cum_qty < big.size
+
+
+def test_an_answer_that_does_not_fit_consumed_its_trades_and_says_so(client, faults, recorder):
+    (order,) = _fill(client, 1)
+    faults.add(*MESSAGES, "mangle")
+
+    with pytest.raises(TransportError) as caught:
+        client.download_trades()
+
+    assert "resend_trades" in " ".join(caught.value.__notes__)
+    assert [p.split(":")[0] for p in recorder.problems] == [f"GET {MESSAGES[1]} -> 200"]
+    recorder.problems.clear()  # the mangled answer breaks the spec on purpose
+    assert client.download_trades() == []  # the real answer was consumed
+    _whole_day(client)
+    assert [t.order_id for t in client.download_trades()] == [order.order_id]

@@ -74,6 +74,16 @@ def test_an_order_request_serialises_to_the_specs_names_without_unset_fields():
     }
 
 
+def test_pq_takes_side_and_size_as_text_like_the_other_helpers():
+    rate = from_wire(SpotRate, RATE)
+
+    as_text = OrderRequest.pq(rate, "Buy", "1000", co_id="pq-1")
+
+    assert as_text == OrderRequest.pq(rate, Side.BUY, Decimal(1000), co_id="pq-1")
+    assert (as_text.side, as_text.size, as_text.price) == (Side.BUY, 1000, rate.offer)
+    assert rate.price_for("Buy") == rate.offer
+
+
 def test_a_generated_coid_is_unique():
     make = dict(type=OrderType.LIMIT, side=Side.BUY, symbol="EUR/USD", currency="EUR")
     first = OrderRequest(**make, size=Decimal(1), time_in_force=TimeInForce.IOC)
@@ -108,7 +118,14 @@ def test_unknown_properties_are_ignored_and_null_is_absent():
 
 @pytest.mark.parametrize(
     "broken",
-    [{"time": True}, {"bid": "1,2"}, {"symbol": 5}, {"rateId": None}],
+    [
+        {"time": True},
+        {"bid": "1,2"},
+        {"symbol": 5},
+        {"rateId": None},
+        {"bid": "NaN"},
+        {"offer": float("inf")},
+    ],
 )
 def test_a_body_that_breaks_the_model_is_refused(broken):
     with pytest.raises((TypeError, ValueError)):
@@ -154,6 +171,20 @@ def test_order_helpers_fill_in_type_time_in_force_currency_and_a_coid():
 def test_expiry_time_goes_with_gtt_only(tif, expiry):
     with pytest.raises(ValueError, match="GTT"):
         OrderRequest.limit("EUR/USD", "Buy", 1, "1.1", time_in_force=tif, expiry_time=expiry)
+
+
+def test_json_nan_and_infinity_are_no_price():
+    with pytest.raises(ValueError, match="finite"):
+        from_wire(SpotRate, loads(dumps(RATE).replace(b"1.18638", b"NaN")))
+    with pytest.raises(ValueError, match="finite"):
+        OrderRequest.limit("EUR/USD", "Buy", 1000, "Infinity")
+
+
+def test_an_option_given_as_none_takes_its_default_as_in_pq():
+    market = OrderRequest.market("EUR/USD", "Buy", 1, "1.1", currency=None, co_id=None)
+
+    assert (market.currency, market.co_id[:2]) == ("EUR", "c-")
+    assert to_wire(market)["currency"] == "EUR"
 
 
 def test_an_unknown_option_is_refused():

@@ -23,9 +23,7 @@ from client import (
     TimeInForce,
     Unauthorized,
 )
-
-TRADER_B = {"user": "traderB", "password": "traderB-pass", "org": "orgB"}
-VIEWER = {"user": "viewer", "password": "viewer-pass", "org": "apiOrganizationId"}
+from tests.client.conftest import TRADER_B, VIEWER
 
 
 def test_trade_pq_fills_at_the_quoted_offer(make_client, recorder):
