@@ -22,7 +22,8 @@ from mock_server.web import error_response, sandbox
 
 log = logging.getLogger("mock_server")
 
-bp = Blueprint("admin", __name__, url_prefix="/__admin")
+PREFIX = "/__admin"
+bp = Blueprint("admin", __name__, url_prefix=PREFIX)
 SANDBOX_SPEC = "sandbox.yaml"
 OPEN_ENDPOINTS = frozenset({"admin.health", "admin.spec"})  # readiness probes need no token
 
@@ -38,7 +39,7 @@ def _guard() -> None:
     Registered on the app, not the blueprint, so that an unknown /__admin path is a 401 too
     rather than a 404 that tells a stranger what exists.
     """
-    if not request.path.startswith(bp.url_prefix or "") or request.endpoint in OPEN_ENDPOINTS:
+    if not request.path.startswith(PREFIX) or request.endpoint in OPEN_ENDPOINTS:
         return
     token = sandbox().config.admin_token
     if token:
@@ -47,22 +48,25 @@ def _guard() -> None:
             raise Unauthorized(
                 "The admin API needs `Authorization: Bearer <admin token>`", code="ADMIN_TOKEN"
             )
-    elif not _is_loopback(request.remote_addr):
+    elif not is_loopback(request.remote_addr):
         raise Unauthorized(
             "Without --admin-token the admin API answers loopback clients only",
             code="ADMIN_TOKEN",
         )
 
 
-def _is_loopback(address: str | None) -> bool:
+def is_loopback(host: str | None) -> bool:
+    """Whether an address (or `localhost`) is this machine's own; a host name may be anywhere."""
+    if host == "localhost":
+        return True
     try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
+        return host is not None and ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
 def _finish(response: Response) -> Response:
-    if not request.path.startswith(bp.url_prefix or ""):
+    if not request.path.startswith(PREFIX):
         return response
     if response.status_code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="integral-mock admin"'
@@ -138,9 +142,9 @@ def advance_clock() -> Response:
 def orders() -> Response:
     query, _ = _validated()
     found = controls().exchange.orders_of(query.get("org"))
-    for name, field in (("status", "status"), ("coId", "coId")):
-        if name in query:
-            found = [o for o in found if o[field] == query[name]]
+    for field in ("status", "coId"):
+        if field in query:
+            found = [o for o in found if o[field] == query[field]]
     return jsonify(found)
 
 

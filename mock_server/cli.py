@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import secrets
 import sys
 import time
@@ -13,6 +12,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from mock_server.admin import is_loopback
 from mock_server.app import create_app
 from mock_server.config import Config
 
@@ -87,6 +87,12 @@ def _control_arguments(serve: argparse.ArgumentParser) -> None:
 
 
 def build_config(args: argparse.Namespace) -> Config:
+    """The configuration `serve` runs with, an admin token made up if bound off loopback."""
+    return _guarded(_configured(args), args.host)
+
+
+def _configured(args: argparse.Namespace) -> Config:
+    """The configuration as the flags and the --config file give it."""
     overrides: dict[str, Any] = {}
     if args.seed is not None:
         overrides["seed"] = args.seed
@@ -99,31 +105,25 @@ def build_config(args: argparse.Namespace) -> Config:
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
     if args.config:
-        config = Config.from_file(args.config, **overrides)
-    else:
-        config = Config.default(**overrides)
-    if not config.admin_token and not _is_loopback(args.host):
-        # Anyone who can reach the port could reset or fault the sandbox: never open.
-        config = config.replace(admin_token=secrets.token_urlsafe(24))
-    return config
+        return Config.from_file(args.config, **overrides)
+    return Config.default(**overrides)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name: it may resolve anywhere
+def _guarded(config: Config, host: str) -> Config:
+    if config.admin_token or is_loopback(host):
+        return config
+    # Anyone who can reach the port could reset or fault the sandbox: never open.
+    return config.replace(admin_token=secrets.token_urlsafe(24))
 
 
 def serve(args: argparse.Namespace) -> None:
-    config = build_config(args)
+    configured = _configured(args)
+    config = _guarded(configured, args.host)
     base_url = f"http://{args.host}:{args.port}"
     print(f"integral-mock listening on {base_url}  (state: {config.state_path})", flush=True)
     print(f"  spec:          {base_url}/openapi.json", flush=True)
     print(f"  admin:         {base_url}/__admin  (clock: {config.clock})", flush=True)
-    if config.admin_token and config.admin_token != args.admin_token:
+    if config.admin_token != configured.admin_token:  # made up here; one given stays unsaid
         print(f"  admin token:   {config.admin_token}  (bound off loopback)", flush=True)
     print(
         f"  example login: curl -si {base_url}/v2/sso/login -H 'Content-Type: application/json'"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mock_server.config import Config
 from mock_server.errors import BadRequest
 from mock_server.faults import Chain, Delay, Error, Fault, fault_of
-from mock_server.latency import MAX_LATENCY_MS, Latency, parse_latency
+from mock_server.latency import MAX_LATENCY_MS, Latency, parse_latency, whole_ms
 from mock_server.rules import Rule, RuleBook
 
 FAULT_HEADER = "X-Sandbox-Fault"
@@ -33,6 +33,8 @@ class FaultRule(Rule):
     probability: float = 1.0
     latency: str = ""
     retry_after_s: int = 1
+    # `latency` parsed once, when the rule is added, rather than on every request it fires on.
+    delay: Latency | None = field(default=None, repr=False, compare=False)
 
     def matches(self, method: str, path: str, org: str | None) -> bool:
         return (
@@ -43,9 +45,16 @@ class FaultRule(Rule):
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FaultRule:
-        """A rule from POST /__admin/faults (shape checked by sandbox.yaml already)."""
+        """A rule from POST /__admin/faults (its shape and fault kind checked by sandbox.yaml)."""
         latency = str(data["latencyMs"]) if "latencyMs" in data else data.get("latency", "")
-        rule = cls(
+        try:
+            delay = parse_latency(latency)
+        except ValueError as exc:
+            raise BadRequest(str(exc), fields=[{"field": "latency", "message": str(exc)}]) from None
+        if not data.get("fault") and delay is None:
+            message = "a fault rule needs a fault, a latency, or both"
+            raise BadRequest(message, fields=[{"field": "fault", "message": message}])
+        return cls(
             **cls.common_from_json(data),
             method=data.get("method", "*").upper(),
             path=data.get("path", "*"),
@@ -53,26 +62,11 @@ class FaultRule(Rule):
             probability=float(data.get("probability", 1.0)),
             latency=latency,
             retry_after_s=int(data.get("retryAfter", 1)),
+            delay=delay,
         )
-        for field, check in (("fault", rule._check_fault), ("latency", rule._check_latency)):
-            try:
-                check()
-            except ValueError as exc:
-                raise BadRequest(str(exc), fields=[{"field": field, "message": str(exc)}]) from None
-        if not rule.fault and not rule.latency:
-            message = "a fault rule needs a fault, a latency, or both"
-            raise BadRequest(message, fields=[{"field": "fault", "message": message}])
-        return rule
 
-    def _check_fault(self) -> None:
-        if self.fault:
-            fault_of(self.fault, random.Random())
-
-    def _check_latency(self) -> None:
-        parse_latency(self.latency)
-
-    def to_json(self) -> dict[str, Any]:
-        fields = {
+    def fields(self) -> dict[str, Any]:
+        return {
             "method": self.method,
             "path": self.path,
             "fault": self.fault,
@@ -80,7 +74,6 @@ class FaultRule(Rule):
             "latency": self.latency or None,
             "retryAfter": self.retry_after_s,
         }
-        return {**self.common_json(), **{k: v for k, v in fields.items() if v is not None}}
 
 
 class Faults:
@@ -100,7 +93,8 @@ class Faults:
         return self._hang
 
     def release_hangs(self) -> None:
-        released, self._hang = self._hang, threading.Event()
+        with self._lock:  # two releases at once must not lose a latch a request waits on
+            released, self._hang = self._hang, threading.Event()
         released.set()
 
     def reseed(self, seed: int) -> None:
@@ -113,7 +107,7 @@ class Faults:
             faults = self._from_headers(headers) if self.config.sandbox_headers else []
             fired = self.rules.fire_all(lambda r: r.matches(method, path, org), self._draw)
             for rule in fired:
-                faults += self._latency(parse_latency(rule.latency))
+                faults += self._latency(rule.delay)
                 if rule.fault:
                     faults.append(fault_of(rule.fault, self._rng, rule.retry_after_s))
             faults += self._latency(self._global_latency)
@@ -130,10 +124,11 @@ class Faults:
         faults: list[Fault] = []
         latency, kind = headers.get(LATENCY_HEADER), headers.get(FAULT_HEADER)
         if latency is not None:
-            if not latency.strip().isdigit() or int(latency) > MAX_LATENCY_MS:
+            ms = whole_ms(latency)
+            if ms is None or ms > MAX_LATENCY_MS:
                 message = f"{LATENCY_HEADER} must be milliseconds, 0 to {MAX_LATENCY_MS}"
                 return [Error(400, message)]
-            faults.append(Delay(int(latency)))
+            faults.append(Delay(ms))
         if kind is not None:
             try:
                 faults.append(fault_of(kind, self._rng))

@@ -217,9 +217,11 @@ KINDS = ("500", "502", "503", "504", "429", "reset", "reset-after", "truncated",
 
 
 def fault_of(kind: str, rng: random.Random, retry_after_s: int = 1) -> Fault:
-    """The fault a kind names (one of KINDS); ValueError for anything else."""
+    """The fault a kind names (one of KINDS, any case); ValueError for anything else."""
     kind = kind.strip().lower()
-    if kind.isdigit() and int(kind) in ERRORS and kind != "400":
+    if kind not in KINDS:
+        raise ValueError(f"fault {kind!r} is none of {', '.join(KINDS)}")
+    if kind.isdigit():
         return Error(int(kind), retry_after_s=retry_after_s)
     network: dict[str, Callable[[], Fault]] = {
         "reset": Reset,
@@ -228,6 +230,4 @@ def fault_of(kind: str, rng: random.Random, retry_after_s: int = 1) -> Fault:
         "garbage": lambda: Garbage(rng.getrandbits(32)),
         "hang": Hang,
     }
-    if kind not in network:
-        raise ValueError(f"fault {kind!r} is none of {', '.join(KINDS)}")
     return network[kind]()

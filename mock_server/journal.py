@@ -13,6 +13,9 @@ REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"sso_token", "cookie", "set_cookie", "authorization"})
 SECRET_FIELDS = frozenset({"pass", "password", "secret", "token", "sso_token"})
 BODY_LIMIT = 16 * 1024  # characters kept of a body that is not JSON
+# The API's bodies are a few levels deep; a deeper one is kept as text, so that walking it
+# can never exhaust the stack of the request that is being recorded.
+MAX_DEPTH = 32
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -28,17 +31,29 @@ def redact_body(data: bytes | None) -> Any:
     if not data:
         return None
     try:
-        return _redact(json.loads(data))
-    except ValueError:
-        return data[:BODY_LIMIT].decode("utf-8", "replace")
+        return _redact(json.loads(data), MAX_DEPTH)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than we (or json) walk
+        return _redact_text(data)
 
 
-def _redact(value: Any) -> Any:
+def _redact(value: Any, depth: int) -> Any:
+    if isinstance(value, dict | list) and depth == 0:
+        raise ValueError("nested too deeply to redact")
     if isinstance(value, dict):
-        return {k: REDACTED if k.lower() in SECRET_FIELDS else _redact(v) for k, v in value.items()}
+        return {
+            k: REDACTED if k.lower() in SECRET_FIELDS else _redact(v, depth - 1)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_redact(v) for v in value]
+        return [_redact(v, depth - 1) for v in value]
     return value
+
+
+def _redact_text(data: bytes) -> str:
+    """Text kept as is, unless it names a secret field (a form-encoded or broken JSON login)."""
+    text = data[:BODY_LIMIT].decode("utf-8", "replace")
+    lowered = text.lower()
+    return REDACTED if any(name in lowered for name in SECRET_FIELDS) else text
 
 
 class Journal:

@@ -54,13 +54,22 @@ class LogNormal:
         return min(MAX_LATENCY_MS, round(drawn))
 
 
+def whole_ms(text: str) -> int | None:
+    """`text` as whole milliseconds when it is ASCII digits, else None.
+
+    `str.isdigit` alone is not enough: it passes `²`, which `int` then refuses with a ValueError.
+    """
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def parse_latency(text: str) -> Latency | None:
     """The distribution `text` names; None for ""; ValueError when it names none."""
     text = text.strip()
     if not text:
         return None
-    if text.isdigit():
-        return Fixed(_bounded(int(text)))
+    if (ms := whole_ms(text)) is not None:
+        return Fixed(_bounded(ms))
     if match := _UNIFORM.match(text):
         low, high = _bounded(int(match[1])), _bounded(int(match[2]))
         if low > high:

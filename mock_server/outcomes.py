@@ -15,6 +15,7 @@ from typing import Any
 
 from mock_server.config import Config
 from mock_server.errors import BadRequest
+from mock_server.latency import whole_ms
 from mock_server.orders import (
     EXPIRED,
     FILLED,
@@ -28,6 +29,7 @@ from mock_server.orders import (
 from mock_server.rules import Rule, RuleBook
 
 OUTCOMES = (FILLED, REJECTED, EXPIRED)
+MAX_FILL_DELAY_MS = 86_400_000
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _MAGIC = re.compile(r"^(FILL|REJECT|REJECT_[A-Z0-9_]+|EXPIRE|NOW|SLOW(\d{1,6})|POLL(\d{1,4}))$")
 _MAGIC_OUTCOME = {"FILL": FILLED, "REJECT": REJECTED, "EXPIRE": EXPIRED}
@@ -95,9 +97,11 @@ def fate_from_headers(outcome: str | None, fill_delay: str | None, progression: 
         source = "X-Sandbox-Outcome"
         fate = replace(fate, outcome=status, reason=reason_for(status, source, given.strip()))
     if fill_delay:
-        if not fill_delay.strip().isdigit() or int(fill_delay) > 86_400_000:
-            raise _header_error("X-Sandbox-Fill-Delay-Ms", "milliseconds, 0 to 86400000")
-        fate = replace(fate, fill_delay_ms=int(fill_delay))
+        ms = whole_ms(fill_delay)
+        if ms is None or ms > MAX_FILL_DELAY_MS:
+            expected = f"milliseconds, 0 to {MAX_FILL_DELAY_MS}"
+            raise _header_error("X-Sandbox-Fill-Delay-Ms", expected)
+        fate = replace(fate, fill_delay_ms=ms)
     if progression:
         try:
             fate = replace(fate, progression=Progression.parse(progression))
@@ -190,21 +194,15 @@ class OutcomeRule(Rule):
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutcomeRule:
-        """A rule from POST /__admin/outcomes (shape checked by sandbox.yaml already)."""
+        """A rule from POST /__admin/outcomes (shape and progression checked by sandbox.yaml)."""
         outcome = data.get("outcome")
-        progression = None
-        if "progression" in data:
-            try:
-                progression = Progression.parse(data["progression"])
-            except ValueError as exc:
-                problem = {"field": "progression", "message": str(exc)}
-                raise BadRequest(str(exc), fields=[problem]) from None
+        progression = data.get("progression")
         fate = Fate(
             outcome=outcome,
             reason=reason_for(outcome, "an outcome rule", data.get("reason")) if outcome else None,
             new_delay_ms=data.get("newDelayMs"),
             fill_delay_ms=data.get("fillDelayMs"),
-            progression=progression,
+            progression=Progression.parse(progression) if progression else None,
         )
         return cls(
             **cls.common_from_json(data),
@@ -217,9 +215,9 @@ class OutcomeRule(Rule):
             fate=fate,
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def fields(self) -> dict[str, Any]:
         fate = self.fate
-        fields = {
+        return {
             "symbol": self.symbol,
             "side": self.side,
             "type": self.type,
@@ -232,4 +230,3 @@ class OutcomeRule(Rule):
             "fillDelayMs": fate.fill_delay_ms,
             "progression": str(fate.progression) if fate.progression else None,
         }
-        return {**self.common_json(), **{k: v for k, v in fields.items() if v is not None}}

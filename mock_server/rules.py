@@ -31,13 +31,15 @@ class Rule:
     def common_from_json(data: dict[str, Any]) -> dict[str, Any]:
         return {"org": data.get("org"), "times": data.get("times")}
 
-    def to_json(self) -> dict[str, Any]:
-        return self.common_json()  # a kind of rule adds its own fields
+    def fields(self) -> dict[str, Any]:
+        """A kind of rule's own fields, as the API names them (None: not shown)."""
+        return {}
 
-    def common_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         remaining = None if self.times is None else max(0, self.times - self.fired)
-        body = {"id": self.id, "org": self.org, "times": self.times}
-        return {**body, "fired": self.fired, "remaining": remaining}
+        common = {"id": self.id, "org": self.org, "times": self.times}
+        common |= {"fired": self.fired, "remaining": remaining}
+        return common | {k: v for k, v in self.fields().items() if v is not None}
 
 
 R = TypeVar("R", bound=Rule)

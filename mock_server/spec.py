@@ -14,6 +14,7 @@ from flask import Request, Response
 from jsonschema.exceptions import ValidationError
 from openapi_core import OpenAPI
 from openapi_core.contrib.flask import FlaskOpenAPIRequest, FlaskOpenAPIResponse
+from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from werkzeug.exceptions import HTTPException
 
@@ -64,9 +65,13 @@ class SpecValidator:
         Values come from the request as sent (not openapi-core's unmarshalled copies), so an
         order echoes exactly what the client wrote: a date stays a string.
         """
-        for error in self.openapi.iter_request_errors(FlaskOpenAPIRequest(request)):
-            raise _request_error(error)
-        body = request.get_json(silent=True)
+        try:
+            for error in self.openapi.iter_request_errors(FlaskOpenAPIRequest(request)):
+                raise _request_error(error)
+            body = request.get_json(silent=True)
+        except RecursionError:  # JSON nested deeper than the parser goes: bad input, not a 500
+            problem = {"field": "body", "message": "is nested too deeply"}
+            raise BadRequest("body: is nested too deeply", fields=[problem]) from None
         return request.args.to_dict(), body
 
     def response_errors(self, request: Request, response: Response) -> list[str]:
@@ -136,13 +141,14 @@ def _chosen_variant(error: ValidationError) -> list[ValidationError]:
 
 def _describe(error: Exception) -> str:
     cause = error.__cause__
+    if isinstance(cause, MediaTypeDeserializeError):
+        # Its own text quotes the whole body back (a login's password with it), and fails on
+        # a body that is not UTF-8.
+        return "the body is not UTF-8 JSON"
     details = [e.message for e in getattr(cause, "schema_errors", ()) or ()]
     if details:
         return f"{type(error).__name__}: {'; '.join(details)}"
-    try:
-        return f"{error}"
-    except UnicodeDecodeError:  # openapi-core quotes the body, and fails on one that isn't UTF-8
-        return "the body is not UTF-8 JSON"
+    return f"{error}"
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from mock_server.app import create_app
 from mock_server.clock import ManualClock
 from mock_server.config import Config
+from mock_server.controls import controls_of
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def running_sandbox(
         yield LiveSandbox(f"http://127.0.0.1:{server.server_port}", app, clock, server)
     finally:
         # Let go of requests a `hang` fault holds, so the server thread can stop.
-        app.extensions["integral-mock.controls"].faults.release_hangs()
+        controls_of(app).faults.release_hangs()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Request
 
 from mock_server import hmac_auth
 from mock_server.clock import Clock
@@ -49,9 +50,13 @@ def sandbox() -> Sandbox:
     return found
 
 
-def presented_token() -> str | None:
-    """The token from the SSO_TOKEN header (what code samples send) or cookie (tutorials)."""
-    return request.headers.get(TOKEN_NAME) or request.cookies.get(TOKEN_NAME)
+def presented_token(req: Request | None = None) -> str | None:
+    """The token from the SSO_TOKEN header (what code samples send) or cookie (tutorials).
+
+    Of the current request, or of `req` (the control layer reads it below Flask).
+    """
+    req = request if req is None else req
+    return req.headers.get(TOKEN_NAME) or req.cookies.get(TOKEN_NAME)
 
 
 def authenticate() -> Principal:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.helpers import Api
+from mock_server.app import create_app
+from mock_server.config import Config
+from tests.helpers import Api, close_app
 
 
 class Admin:
@@ -43,6 +48,21 @@ class Admin:
 
     def orders(self, **query: Any) -> list[dict[str, Any]]:
         return list(self.ok("GET", "/orders", query=query))
+
+
+@contextmanager
+def made_app(config: Config, **options: Any) -> Iterator[Flask]:
+    """`create_app(config, **options)` for one test, its store closed afterwards."""
+    app = create_app(config, **options)
+    try:
+        yield app
+    finally:
+        close_app(app)
+
+
+def api_of(app: Flask) -> Api:
+    """The `api` helper for an app a test made itself, on that app's own clock."""
+    return Api(app.test_client(), app.extensions["integral-mock"].clock)
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import pytest
 from flask import Flask
 from openapi_spec_validator import validate
 
-from mock_server.app import create_app
 from mock_server.clock import ManualClock
 from mock_server.config import Config
 from mock_server.spec import load_document
-from tests.control.conftest import Admin
-from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error, close_app
+from tests.control.conftest import Admin, api_of, made_app
+from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 
 ADMIN_TOKEN = "s3cret-admin-token"
 
@@ -35,9 +34,8 @@ def test_the_two_specs_stay_apart() -> None:
 
 @pytest.fixture
 def guarded() -> Iterator[Flask]:
-    app = create_app(Config.default(validate_responses=True, admin_token=ADMIN_TOKEN))
-    yield app
-    close_app(app)
+    with made_app(Config.default(validate_responses=True, admin_token=ADMIN_TOKEN)) as app:
+        yield app
 
 
 @pytest.mark.parametrize(
@@ -86,6 +84,23 @@ def test_admin_input_is_checked_against_sandbox_yaml(admin: Admin) -> None:
     assert body["responseTuples"][0]["field"] == "seed"
     assert_error(admin.call("POST", "/reset", {"org": 7}), 400, "INVALID_REQUEST")
     assert_error(admin.call("GET", "/journal", query={"limit": 0}), 400, "INVALID_REQUEST")
+
+
+# The app checks admin answers against sandbox.yaml: an undocumented status would be a 500.
+@pytest.mark.parametrize("path", ["/reset", "/seed", "/clock/advance", "/faults", "/outcomes"])
+def test_a_body_that_is_not_json_is_a_documented_415(admin: Admin, path: str) -> None:
+    response = admin.client.post(f"/__admin{path}", data="x", content_type="text/plain")
+    assert_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+def test_a_body_over_the_limit_is_a_documented_413(admin: Admin) -> None:
+    rule = {"fault": "503", "path": "x" * 70_000}
+    assert_error(admin.call("POST", "/faults", rule), 413, "PAYLOAD_TOO_LARGE")
+
+
+@pytest.mark.parametrize("path", ["/faults/0", "/outcomes/0"])
+def test_a_rule_id_below_one_is_a_documented_400(admin: Admin, path: str) -> None:
+    assert_error(admin.call("DELETE", path), 400, "INVALID_REQUEST")
 
 
 def _trade(api: Api, credentials: dict[str, str], co_id: str) -> str:
@@ -167,10 +182,8 @@ def test_seed_changes_prices_and_ids(api: Api, admin: Admin) -> None:
 
 def test_two_apps_in_one_process_share_nothing() -> None:
     config = Config.default(validate_responses=True)
-    one, two = create_app(config, clock=ManualClock()), create_app(config, clock=ManualClock())
-    try:
-        api_one = Api(one.test_client(), one.extensions["integral-mock"].clock)
-        api_two = Api(two.test_client(), two.extensions["integral-mock"].clock)
+    with made_app(config, clock=ManualClock()) as one, made_app(config, clock=ManualClock()) as two:
+        api_one, api_two = api_of(one), api_of(two)
         admin_one, admin_two = Admin(one.test_client()), Admin(two.test_client())
         admin_one.fault(fault="503", path="/v2/rates/*")
         admin_one.outcome(outcome="REJECTED")
@@ -186,6 +199,3 @@ def test_two_apps_in_one_process_share_nothing() -> None:
         assert admin_one.orders() == []
         assert {e["path"] for e in admin_one.journal()} == {"/v2/sso/login", "/v2/rates/spot"}
         assert_error(api_one.get("/v2/orders", token_two), 401, "TOKEN_INVALID")
-    finally:
-        close_app(one)
-        close_app(two)

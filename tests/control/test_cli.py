@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from mock_server import cli
 from mock_server.cli import _parser, build_config
 from mock_server.config import Config
 
@@ -67,3 +69,25 @@ def test_controls_from_a_config_file(tmp_path: Path) -> None:
     )
     config = _config("--config", str(path))
     assert (config.clock, config.reject_probability, config.journal_size) == ("manual", 0.25, 10)
+
+
+def _serve_output(monkeypatch: pytest.MonkeyPatch, capsys: Any, *flags: str) -> str:
+    """What `serve` prints before gunicorn would start (it does not start here)."""
+    monkeypatch.setattr(cli._Server, "run", lambda self: None)
+    cli.main(["serve", "--ephemeral", *flags])
+    return str(capsys.readouterr().out)
+
+
+def test_a_made_up_admin_token_is_printed(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    assert "admin token:" in _serve_output(monkeypatch, capsys, "--host", "0.0.0.0")
+
+
+def test_a_given_admin_token_is_never_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    path = tmp_path / "sandbox.toml"
+    path.write_text('admin_token = "from-the-file"\n[[orgs]]\nname = "o"\n')
+    for flags in (("--config", str(path)), ("--admin-token", "from-the-flag")):
+        out = _serve_output(monkeypatch, capsys, "--host", "0.0.0.0", *flags)
+        assert "admin token:" not in out
+        assert "from-the" not in out

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from mock_server.app import create_app
 from mock_server.clock import ManualClock, SystemClock
 from mock_server.config import Config
-from tests.control.conftest import Admin
-from tests.helpers import Api, assert_error, close_app
+from tests.control.conftest import Admin, made_app
+from tests.helpers import Api, assert_error
 
 
 def test_clock_shows_the_manual_time(admin: Admin, clock: ManualClock) -> None:
@@ -55,19 +54,13 @@ def test_a_clock_never_goes_back(admin: Admin) -> None:
 
 
 def test_the_system_clock_cannot_be_advanced() -> None:
-    app = create_app(Config.default(validate_responses=True), clock=SystemClock())
-    try:
+    with made_app(Config.default(validate_responses=True), clock=SystemClock()) as app:
         admin = Admin(app.test_client())
         assert admin.ok("GET", "/clock")["mode"] == "system"
         assert_error(admin.call("POST", "/clock/advance", {"ms": 1}), 409, "CLOCK_NOT_MANUAL")
-    finally:
-        close_app(app)
 
 
 def test_config_clock_manual_makes_a_manual_clock() -> None:
-    app = create_app(Config.default(clock="manual"))
-    try:
+    with made_app(Config.default(clock="manual")) as app:
         assert isinstance(app.extensions["integral-mock"].clock, ManualClock)
         assert Admin(app.test_client()).ok("POST", "/clock/advance", {"ms": 5})["mode"] == "manual"
-    finally:
-        close_app(app)

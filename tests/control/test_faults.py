@@ -9,14 +9,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server.app import create_app
 from mock_server.clock import ManualClock, SystemClock
 from mock_server.config import Config
-from mock_server.faults import ConnectionDropped
+from mock_server.faults import KINDS, ConnectionDropped
 from mock_server.latency import Fixed, LogNormal, Uniform, parse_latency
 from mock_server.spec import load_document
-from tests.control.conftest import Admin
-from tests.helpers import TRADER_B, Api, assert_error, close_app
+from tests.control.conftest import Admin, made_app
+from tests.helpers import TRADER_B, Api, assert_error
 
 HTTP_FAULTS = ("500", "502", "503", "504", "429")
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -83,25 +82,19 @@ def test_latency_is_recorded_not_slept_under_a_manual_clock(
 
 def test_latency_goes_through_the_injected_sleeper() -> None:
     slept: list[float] = []
-    app = create_app(Config.default(), clock=SystemClock(), sleep=slept.append)
-    try:
+    with made_app(Config.default(), clock=SystemClock(), sleep=slept.append) as app:
         app.test_client().get("/v2/orders", headers={"X-Sandbox-Latency-Ms": "250"})
         assert slept == [0.25]
-    finally:
-        close_app(app)
 
 
 def test_global_latency_from_config() -> None:
-    app = create_app(Config.default(latency="uniform:10-20"), clock=ManualClock())
-    try:
+    with made_app(Config.default(latency="uniform:10-20"), clock=ManualClock()) as app:
         client = app.test_client()
         for _ in range(5):
             client.get("/v2/orders")
         latencies = [e["latencyMs"] for e in Admin(client).journal()]
         assert len(latencies) == 5
         assert all(10 <= ms <= 20 for ms in latencies)
-    finally:
-        close_app(app)
 
 
 @pytest.mark.parametrize(
@@ -117,7 +110,9 @@ def test_latency_grammar(text: str, parsed: object) -> None:
     assert parse_latency(text) == parsed
 
 
-@pytest.mark.parametrize("text", ["fast", "uniform:200-20", "-5", "lognormal:0:1", "700000"])
+@pytest.mark.parametrize(
+    "text", ["fast", "uniform:200-20", "-5", "lognormal:0:1", "700000", "\u00b2"]
+)
 def test_latency_grammar_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="latency"):
         parse_latency(text)
@@ -162,8 +157,7 @@ def test_rules_chain_latency_and_fault(api: Api, token: str, admin: Admin) -> No
 
 def _seeded_run(seed: int) -> list[tuple[int, int]]:
     """(status, injected latency) of 30 spot requests under probabilistic rules."""
-    app = create_app(Config.default(seed=seed), clock=ManualClock())
-    try:
+    with made_app(Config.default(seed=seed), clock=ManualClock()) as app:
         client = app.test_client()
         admin, api = Admin(client), Api(client, ManualClock())
         admin.fault(path="/v2/rates/*", fault="503", probability=0.3)
@@ -172,8 +166,6 @@ def _seeded_run(seed: int) -> list[tuple[int, int]]:
         for _ in range(30):
             api.get("/v2/rates/spot?symbol=EUR%2FUSD", token)
         return [(e["status"], e["latencyMs"]) for e in admin.journal(path="/v2/rates/*")]
-    finally:
-        close_app(app)
 
 
 def test_a_seeded_fault_run_replays_exactly() -> None:
@@ -196,23 +188,25 @@ def test_full_reset_replays_the_fault_sequence(api: Api, token: str, admin: Admi
 
 def test_faults_do_not_shift_prices_or_ids() -> None:
     def quotes(with_faults: bool) -> list[str]:
-        app = create_app(Config.default(seed=3), clock=ManualClock())
-        try:
+        with made_app(Config.default(seed=3), clock=ManualClock()) as app:
             client = app.test_client()
             if with_faults:
                 Admin(client).fault(path="/v2/rates/*", latency="uniform:1-9", probability=0.5)
             api = Api(client, ManualClock())
             token = api.token()
             return [api.spot(token)["rateId"] for _ in range(5)]
-        finally:
-            close_app(app)
 
     assert quotes(with_faults=True) == quotes(with_faults=False)
 
 
 @pytest.mark.parametrize(
     ("header", "value"),
-    [("X-Sandbox-Fault", "418"), ("X-Sandbox-Fault", "explode"), ("X-Sandbox-Latency-Ms", "-1")],
+    [
+        ("X-Sandbox-Fault", "418"),
+        ("X-Sandbox-Fault", "explode"),
+        ("X-Sandbox-Latency-Ms", "-1"),
+        ("X-Sandbox-Latency-Ms", "\u00b2"),  # a digit to str.isdigit, not to int()
+    ],
 )
 def test_malformed_fault_headers_are_400(client: FlaskClient, header: str, value: str) -> None:
     body = assert_error(client.get("/v2/orders", headers={header: value}), 400, "INVALID_REQUEST")
@@ -227,11 +221,17 @@ def test_malformed_fault_headers_are_400(client: FlaskClient, header: str, value
         {"fault": "503", "probability": 1.5},
         {"latency": "sometimes"},
         {"fault": "503", "pth": "/v2/orders"},  # a typo must not widen the rule to every path
+        {"latency": " "},  # a latency of nothing, and no fault: a rule that would do nothing
     ],
 )
 def test_bad_fault_rules_are_400(admin: Admin, rule: dict[str, Any]) -> None:
     assert_error(admin.call("POST", "/faults", rule), 400, "INVALID_REQUEST")
     assert admin.ok("GET", "/faults") == []
+
+
+def test_fault_kinds_are_the_ones_sandbox_yaml_lists() -> None:
+    fault_kind = load_document("sandbox.yaml")["components"]["schemas"]["FaultKind"]
+    assert list(KINDS) == fault_kind["enum"]
 
 
 def test_garbage_keeps_the_status_and_spoils_the_body(api: Api, token: str) -> None:

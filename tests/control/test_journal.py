@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from mock_server.app import create_app
+import pytest
+
 from mock_server.clock import ManualClock
 from mock_server.config import Config
-from tests.control.conftest import Admin
-from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, close_app
+from tests.control.conftest import Admin, made_app
+from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 
 
 def test_journal_records_each_exchange(api: Api, token: str, admin: Admin) -> None:
@@ -50,6 +51,38 @@ def test_journal_redacts_passwords_and_tokens(api: Api, token: str, admin: Admin
         assert listed["request"]["headers"][name] == "[redacted]"
 
 
+JSON = "application/json"
+DEEP = json.loads("[" * 40 + "]" * 40)  # valid JSON, deeper than the journal walks
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("user=apiUserId&pass=This+is+a+long+password!&org=apiOrganizationId", "text/plain"),
+        (json.dumps(EXAMPLE_LOGIN)[:-1], JSON),  # JSON cut short
+        (json.dumps({**EXAMPLE_LOGIN, "deep": DEEP}), JSON),
+    ],
+)
+def test_journal_redacts_a_login_that_is_not_plain_json(
+    api: Api, admin: Admin, body: str, content_type: str
+) -> None:
+    response = api.client.post("/v2/sso/login", data=body, content_type=content_type)
+    assert "long" not in response.get_data(as_text=True)  # the 400 does not quote it back
+    (entry,) = admin.journal()
+    assert entry["request"]["body"] == "[redacted]"
+    assert "long" not in json.dumps(entry)
+
+
+def test_a_body_nested_too_deeply_is_a_400_and_journaled_as_text(
+    api: Api, token: str, admin: Admin
+) -> None:
+    deep = "[" * 50_000  # past what json (or the journal) would walk
+    for path in ("/v2/orders", "/v2/sso/login"):
+        response = api.client.post(path, data=deep, content_type=JSON, headers={"SSO_TOKEN": token})
+        assert_error(response, 400, "INVALID_REQUEST")
+        assert admin.journal(path=path)[-1]["request"]["body"].startswith("[[[")
+
+
 def test_journal_filters(api: Api, token: str, admin: Admin) -> None:
     token_b = api.token(TRADER_B)
     api.get("/v2/orders/4000000001", token)  # 404
@@ -80,14 +113,11 @@ def test_admin_calls_are_not_journaled(admin: Admin) -> None:
 
 
 def test_journal_is_bounded() -> None:
-    app = create_app(Config.default(journal_size=3), clock=ManualClock())
-    try:
+    with made_app(Config.default(journal_size=3), clock=ManualClock()) as app:
         client = app.test_client()
         for _ in range(5):
             client.get("/v2/orders")
         assert [e["id"] for e in Admin(client).journal()] == [3, 4, 5]
-    finally:
-        close_app(app)
 
 
 def test_journal_clears_all_or_one_org(api: Api, token: str, admin: Admin) -> None:

@@ -114,6 +114,22 @@ def test_http_fault_on_the_wire(live: LiveSandbox) -> None:
     assert response.json()["errorCode"] == "SERVICE_UNAVAILABLE"
 
 
+@pytest.mark.parametrize(
+    ("headers", "data"),
+    [
+        ({"X-Sandbox-Latency-Ms": "\u00b2"}, None),  # a digit to str.isdigit, not to int()
+        ({"Content-Type": "application/json"}, b"[" * 50_000),  # deeper than json goes
+    ],
+)
+def test_bad_input_gets_the_error_object_not_a_server_page(
+    live: LiveSandbox, headers: dict[str, str], data: bytes | None
+) -> None:
+    url = f"{live.base_url}/v2/sso/login"
+    response = requests.post(url, headers=headers, data=data, timeout=CLIENT_TIMEOUT_S)
+    assert response.status_code == 400
+    assert response.json()["errorCode"] == "INVALID_REQUEST"
+
+
 def test_hang_outlasts_the_client_timeout_until_faults_are_cleared(live: LiveSandbox) -> None:
     wire = Wire(live.base_url)
     with pytest.raises(requests.exceptions.ReadTimeout):

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
 
-from mock_server.app import create_app
 from mock_server.clock import ManualClock
 from mock_server.config import Config
-from tests.control.conftest import Admin, placed_with
-from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error, close_app
+from tests.control.conftest import Admin, api_of, made_app, placed_with
+from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 
 
 def _placed(api: Api, token: str, headers: dict[str, str] | None = None, **changes: Any) -> str:
@@ -207,6 +205,7 @@ def test_bad_outcome_rules_are_400(admin: Admin, rule: dict[str, Any]) -> None:
         ("X-Sandbox-Outcome", "CANCELLED"),
         ("X-Sandbox-Outcome", "FILLED:why"),
         ("X-Sandbox-Fill-Delay-Ms", "-5"),
+        ("X-Sandbox-Fill-Delay-Ms", "\u00b2"),  # a digit to str.isdigit, not to int()
         ("X-Sandbox-Progression", "polls:0"),
     ],
 )
@@ -216,12 +215,6 @@ def test_malformed_outcome_headers_are_400_and_place_nothing(
     body = assert_error(placed_with(api, token, {header: value}), 400, "INVALID_REQUEST")
     assert body["responseTuples"][0]["field"] == header
     assert admin.orders() == []
-
-
-def _app(config: Config) -> tuple[Api, FlaskClient]:
-    app = create_app(config, clock=ManualClock())
-    client = app.test_client()
-    return Api(client, app.extensions["integral-mock"].clock), client
 
 
 @pytest.mark.parametrize(
@@ -235,30 +228,28 @@ def _app(config: Config) -> tuple[Api, FlaskClient]:
 def test_controls_switched_off_are_ignored(
     settings: dict[str, bool], headers: dict[str, str], co_id: str
 ) -> None:
-    api, client = _app(Config.default(validate_responses=True, **settings))
-    try:
+    config = Config.default(validate_responses=True, **settings)
+    with made_app(config, clock=ManualClock()) as app:
+        api = api_of(app)
         token = api.token()
         order_id = _placed(api, token, headers, coId=co_id)
         assert _final(api, token, order_id)["status"] == "FILLED"
-    finally:
-        close_app(client.application)
 
 
 def test_global_progression_from_config() -> None:
-    api, client = _app(Config.default(validate_responses=True, progression="polls:2"))
-    try:
+    config = Config.default(validate_responses=True, progression="polls:2")
+    with made_app(config, clock=ManualClock()) as app:
+        api = api_of(app)
         token = api.token()
         order_id = _placed(api, token)
         assert [api.order(token, order_id)["status"] for _ in range(2)] == ["NEW", "FILLED"]
-    finally:
-        close_app(client.application)
 
 
 def _run(reject_probability: float) -> list[tuple[str, str, str]]:
     """(orderId, rateId, final status) of ten orders on a fresh app with seed 7."""
     config = Config.default(seed=7, reject_probability=reject_probability)
-    api, client = _app(config)
-    try:
+    with made_app(config, clock=ManualClock()) as app:
+        api = api_of(app)
         token = api.token(EXAMPLE_LOGIN)
         runs = []
         for n in range(10):
@@ -267,8 +258,6 @@ def _run(reject_probability: float) -> list[tuple[str, str, str]]:
             runs.append((placed["orderId"], quote["rateId"], placed["orderId"]))
         api.clock.advance(60_000)
         return [(o, r, api.order(token, o)["status"]) for o, r, _ in runs]
-    finally:
-        close_app(client.application)
 
 
 def test_reject_probability_is_seeded_and_leaves_prices_and_ids_alone() -> None:
