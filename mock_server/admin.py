@@ -7,6 +7,7 @@ import hmac
 import ipaddress
 import json
 import logging
+from urllib.parse import urlsplit
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
@@ -48,11 +49,27 @@ def _guard() -> None:
             raise Unauthorized(
                 "The admin API needs `Authorization: Bearer <admin token>`", code="ADMIN_TOKEN"
             )
-    elif not is_loopback(request.remote_addr):
+    elif not is_loopback(request.remote_addr) or not _same_machine_browser_safe():
         raise Unauthorized(
             "Without --admin-token the admin API answers loopback clients only",
             code="ADMIN_TOKEN",
         )
+
+
+def _same_machine_browser_safe() -> bool:
+    """Whether the Host (and any Origin) name this machine, not a web page's own site.
+
+    A loopback client may still be a browser running some site's script: DNS rebinding shows
+    as a foreign Host, a cross-site POST as a foreign Origin. curl and test clients send
+    neither a foreign Host nor an Origin.
+    """
+    origin = request.headers.get("Origin")
+    origin_host = urlsplit(origin).hostname if origin else "localhost"
+    return is_loopback(_hostname(request.host)) and is_loopback(origin_host)
+
+
+def _hostname(host: str) -> str | None:
+    return urlsplit(f"//{host}").hostname
 
 
 def is_loopback(host: str | None) -> bool:

@@ -79,6 +79,28 @@ def test_without_a_token_only_loopback_clients_are_served(client: Any) -> None:
     assert client.get("/__admin/clock", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "attacker.example:8080"},  # DNS rebinding: a foreign name on a loopback socket
+        {"Origin": "https://attacker.example"},  # a cross-site request from a browser page
+        {"Origin": "null"},  # a sandboxed page
+    ],
+)
+def test_without_a_token_a_browser_page_elsewhere_is_refused(
+    client: Any, headers: dict[str, str]
+) -> None:
+    assert_error(client.post("/__admin/reset", headers=headers), 401, "ADMIN_TOKEN")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Host": "localhost:8080"}, {"Host": "[::1]:8080"}, {"Origin": "http://127.0.0.1:8080"}],
+)
+def test_without_a_token_this_machine_is_served(client: Any, headers: dict[str, str]) -> None:
+    assert client.get("/__admin/clock", headers=headers).status_code == 200
+
+
 def test_admin_input_is_checked_against_sandbox_yaml(admin: Admin) -> None:
     body = assert_error(admin.call("POST", "/seed", {"seed": "seven"}), 400, "INVALID_REQUEST")
     assert body["responseTuples"][0]["field"] == "seed"
