@@ -7,8 +7,8 @@ import hmac
 import ipaddress
 import json
 import logging
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, jsonify, request
 

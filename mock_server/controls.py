@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.wrappers import Request, Response
 
-from mock_server import web
+from mock_server import hmac_auth, web
 from mock_server.clock import Clock
 from mock_server.config import Config
 from mock_server.errors import SandboxError
@@ -136,13 +136,16 @@ class ControlLayer:
             record()
 
     def _org(self, req: Request, body: bytes | None) -> str | None:
-        """The org the request acts for: its token's, or the one a login names."""
+        """The org the request acts for: its token's, its HMAC user's, or the one a login names."""
         if req.path == "/v2/sso/login" and body:
             try:
                 org = json.loads(body).get("org")
             except (ValueError, AttributeError, RecursionError):  # the app answers 400 for these
                 return None
             return org if isinstance(org, str) else None
+        headers = hmac_auth.lowercase(req.headers.items())
+        if hmac_auth.is_hmac_request(headers):
+            return hmac_auth.claimed_org(self.controls.config, headers)
         try:
             now = self.controls.clock.now_ms()
             return self.controls.exchange.sessions.authenticate(web.presented_token(req), now).org

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from email.utils import parsedate_to_datetime
 
 from mock_server.config import Config, User
@@ -27,6 +27,11 @@ ALGORITHM = "hmac-sha256"
 REQUIRED_HEADERS = ("date", "digest", "request-line")
 MAX_SKEW_MS = 5 * 60 * 1000
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
+
+
+def lowercase(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header (name, value) pairs keyed by lowercase name, as the functions here take them."""
+    return {name.lower(): value for name, value in headers}
 
 
 def is_hmac_request(headers: Mapping[str, str]) -> bool:
@@ -66,6 +71,15 @@ def _parse_authorization(value: str) -> dict[str, str]:
     if missing:
         raise _fail(f"Authorization lacks {', '.join(missing)}")
     return params
+
+
+def claimed_org(config: Config, headers: Mapping[str, str]) -> str | None:
+    """The org a signed request says it acts for (unverified: for the journal and rules)."""
+    try:
+        username = _parse_authorization(headers.get("authorization", ""))["username"]
+        return _find_user(config, username).org
+    except Unauthorized:
+        return None
 
 
 def _find_user(config: Config, username: str) -> User:

@@ -63,7 +63,7 @@ def authenticate() -> Principal:
     """The caller, by token or HMAC signature, or 401. Called before validating: 401 before 400."""
     s = sandbox()
     now = s.clock.now_ms()
-    headers = {name.lower(): value for name, value in request.headers.items()}
+    headers = hmac_auth.lowercase(request.headers.items())
     if hmac_auth.is_hmac_request(headers):
         body = request.get_data(cache=True)
         user = hmac_auth.verify(s.config, headers, _request_line(), body, now)

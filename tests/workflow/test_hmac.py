@@ -206,3 +206,11 @@ def test_non_ascii_in_the_digest_or_signature_is_a_401_not_a_crash(signer: Signe
     response = signer.client.get("/v2/orders", headers=headers)
     assert_error(response, 401, "HMAC_INVALID")
     assert "Digest" in response.json["errorMessage"]
+
+
+def test_a_signed_request_is_journaled_under_its_users_org(signer: Signer) -> None:
+    assert signer.send("GET", "/v2/orders").status_code == 200
+    journal = signer.client.get("/__admin/journal", query_string={"org": "apiOrganizationId"})
+    assert [e["path"] for e in journal.json] == ["/v2/orders"]
+    elsewhere = signer.client.get("/__admin/journal", query_string={"org": "orgB"})
+    assert elsewhere.json == []
