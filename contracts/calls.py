@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from schemathesis import Case, Response
@@ -26,6 +27,21 @@ def send(schema: BaseSchema, operation_id: str, token: str | None = None, **part
     return request(schema, operation_id, token, **parts).call()
 
 
+def look_up(
+    schema: BaseSchema, token: str | None, order: dict[str, Any]
+) -> tuple[Response, Response]:
+    """`order` asked for with `token`, by orderId and by coId."""
+    by_id = send(schema, "getOrder", token, path_parameters={"id": order["orderId"]})
+    return by_id, send(schema, "queryOrders", token, query={"coId": order["coId"]})
+
+
+def look_everywhere(
+    schema: BaseSchema, token: str | None, order: dict[str, Any]
+) -> tuple[Response, Response, Response]:
+    """`order` asked for with `token` by orderId and by coId, and the list of active orders."""
+    return (*look_up(schema, token, order), send(schema, "queryOrders", token))
+
+
 def login(schema: BaseSchema, credentials: Credentials) -> str:
     """A fresh token for `credentials`, or an error naming who could not log in and why."""
     response = send(schema, "login", body=credentials.as_login())
@@ -40,6 +56,6 @@ def login(schema: BaseSchema, credentials: Credentials) -> str:
 
 def token_of(case: Case) -> str | None:
     """The token a case was sent with, as header or cookie."""
-    headers = case.headers or {}
+    headers: Mapping[str, Any] = case.headers or {}
     value = headers.get(TOKEN) or (case.cookies or {}).get(TOKEN)
     return value if isinstance(value, str) else None

@@ -211,8 +211,9 @@ def cancelled_order_stays_readable(order_id: str, by_id: Response) -> None:
 
 
 def orders_in(response: Response, case: Case) -> list[dict[str, Any]]:
-    """The orders a successful answer of an order operation carries (none for anything else)."""
-    if not case.operation.path.startswith("/v2/orders") or not 200 <= response.status_code < 300:
+    """The orders an answer of an order operation carries, at any HTTP status."""
+    # A REJECTED order answered 400 is still an order: rejected_order_has_reason must see it.
+    if not case.operation.path.startswith("/v2/orders"):
         return []
     body = _json(response)
     items = body if isinstance(body, list) else [body]

@@ -32,7 +32,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--contract-poll-timeout",
         type=float,
         default=target.DEFAULT_POLL_TIMEOUT_S,
-        help="live only: seconds an order may take to reach a final status (default %(default)s)",
+        help="seconds an order may take to reach a final status, on the sandbox's clock "
+        "in-process (default %(default)s)",
     )
 
 

@@ -48,11 +48,14 @@ class FreshCoIds:
     """coIds no earlier order of this org used, even on a live server that outlives the run."""
 
     def __init__(self) -> None:
-        self.run = uuid.uuid4().hex[:8]
+        self.live_run = uuid.uuid4().hex[:8]
         self.counter = itertools.count(1)
 
-    def __call__(self, co_id: str) -> str:
-        suffix = f"~{self.run}{next(self.counter)}"
+    def __call__(self, co_id: str, *, live: bool) -> str:
+        # In-process the sandbox is as new as the run, so the counter alone is fresh there. A
+        # random run id would make each run differ: answers echo the coId, and Schemathesis
+        # draws later requests from what answers held.
+        suffix = f"~{self.live_run if live else ''}{next(self.counter)}"
         return co_id[: MAX_COID - len(suffix)] + suffix
 
 
@@ -64,26 +67,37 @@ def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> Non
     """Keep a request inside the rules the spec states in prose only, valid fields valid.
 
     A coId is unique within the org, the symbol one the org trades, the currency one side of it,
-    a `yyyy-MM-dd HH:mm:ss,SSS Z` time a real one: generated data cannot know these, and the
-    sandbox answers a breach 400, so positive_data_acceptance would flag Hypothesis' favourite
-    coId "0", symbol "AAA/AAA" and 30 February rather than any drift. A field that is already
-    invalid is left alone, so a negative case stays negative.
+    a `yyyy-MM-dd HH:mm:ss,SSS Z` time a real one, a range's start not after its end: generated
+    data cannot know these, and the sandbox answers a breach 400, so positive_data_acceptance
+    would flag Hypothesis' favourite coId "0", symbol "AAA/AAA" and 30 February rather than any
+    drift. A field that is already invalid is left alone, so a negative case stays negative.
     """
     body = case.body
     if not isinstance(body, dict):
         return
     if checks.is_place_order(case):
-        case.body = within_order_rules(body)
+        # The schema of a WSGI app in-process has the app; over HTTP it has none.
+        case.body = within_order_rules(body, live=case.operation.schema.app is None)
     elif case.operation.path == "/v2/trades/stp/resend":
         case.body = with_real_times(body)
+    elif case.operation.path == "/v2/sso/login" and _is_valid_stateful(case):
+        # Only a login that succeeds has links to follow, and following them is what the stateful
+        # phase is for; the other phases keep sending made-up logins, for their 401s and 404s.
+        case.body = {**body, **credentials.caller().as_login()}
 
 
-def within_order_rules(order: dict[str, Any]) -> dict[str, Any]:
+def _is_valid_stateful(case: Case) -> bool:
+    """Whether `case` is a schema-valid request of the stateful phase."""
+    meta = case.meta
+    return meta is not None and meta.phase.name == "stateful" and meta.generation.mode.is_positive
+
+
+def within_order_rules(order: dict[str, Any], *, live: bool) -> dict[str, Any]:
     """A copy of `order` with a fresh coId, a traded symbol and a currency of that symbol."""
     order = dict(order)
     co_id, symbol, currency = order.get("coId"), order.get("symbol"), order.get("currency")
     if isinstance(co_id, str) and 1 <= len(co_id) <= MAX_COID:
-        order["coId"] = fresh_coid(co_id)
+        order["coId"] = fresh_coid(co_id, live=live)
     if isinstance(symbol, str) and SYMBOL.match(symbol) and symbol not in TRADED:
         # crc32, not hash(): the same generated symbol maps to the same pair in every process.
         order["symbol"] = symbol = TRADED[zlib.crc32(symbol.encode()) % len(TRADED)]
@@ -94,21 +108,25 @@ def within_order_rules(order: dict[str, Any]) -> dict[str, Any]:
 
 
 def with_real_times(body: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `body` whose times of the spec's pattern are real ones (no 30 February)."""
+    """A copy of `body` whose times of the spec's pattern are real ones, start before end."""
     body = dict(body)
     for field in ("startDate", "endDate"):
         value = body.get(field)
-        if isinstance(value, str) and EXECUTION_TIME.match(value) and not _is_real_time(value):
+        if isinstance(value, str) and EXECUTION_TIME.match(value) and not _real_time(value):
             body[field] = A_REAL_TIME
+    start, end = _real_time(body.get("startDate")), _real_time(body.get("endDate"))
+    if start and end and start > end:
+        body["startDate"], body["endDate"] = body["endDate"], body["startDate"]
     return body
 
 
-def _is_real_time(text: str) -> bool:
+def _real_time(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or not EXECUTION_TIME.match(value):
+        return None
     try:
-        dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S,%f %z")
+        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S,%f %z")
     except ValueError:
-        return False
-    return True
+        return None
 
 
 for _check in (
@@ -146,19 +164,14 @@ class OrderHistory:
             self._read_back(case, str(case.path_parameters["id"]))
 
     def _look_up(self, case: Case, order: dict[str, Any]) -> None:
-        schema, token = case.operation.schema, calls.token_of(case)
-        by_id = calls.send(schema, "getOrder", token, path_parameters={"id": order["orderId"]})
-        by_coid = calls.send(schema, "queryOrders", token, query={"coId": order["coId"]})
+        schema = case.operation.schema
+        by_id, by_coid = calls.look_up(schema, calls.token_of(case), order)
         checks.placed_order_is_visible_at_once(order, by_id, by_coid)
         for found in (by_id, by_coid):
             self.ledger.see(found.json())
-        if credentials.other_org() is not None:
-            checks.other_org_cannot_see_order(
-                order,
-                self._as_other_org(schema, "getOrder", path_parameters={"id": order["orderId"]}),
-                self._as_other_org(schema, "queryOrders", query={"coId": order["coId"]}),
-                self._as_other_org(schema, "queryOrders"),
-            )
+        other = credentials.other_org()
+        if other is not None:
+            checks.other_org_cannot_see_order(order, *self._as_other_org(schema, other, order))
 
     def _read_back(self, case: Case, order_id: str) -> None:
         by_id = calls.send(
@@ -170,13 +183,14 @@ class OrderHistory:
         checks.cancelled_order_stays_readable(order_id, by_id)
         self.ledger.see(by_id.json())
 
-    def _as_other_org(self, schema: BaseSchema, operation_id: str, **parts: Any) -> Response:
+    def _as_other_org(
+        self, schema: BaseSchema, other: credentials.Credentials, order: dict[str, Any]
+    ) -> tuple[Response, Response, Response]:
+        """The other org's answers about `order`, logging in again once if its token expired."""
         for attempt in range(2):
             if self.other_token is None or attempt:
-                other = credentials.other_org()
-                assert other is not None
                 self.other_token = calls.login(schema, other)
-            response = calls.send(schema, operation_id, self.other_token, **parts)
-            if response.status_code != 401:
+            answers = calls.look_everywhere(schema, self.other_token, order)
+            if all(answer.status_code != 401 for answer in answers):
                 break
-        return response
+        return answers

@@ -5,18 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from werkzeug.serving import make_server
+import requests
 
 from contracts.target import Ticking, WsgiApp
-from mock_server.app import create_app
-from mock_server.clock import ManualClock
-from mock_server.config import Config
+from mock_server.testing import running_sandbox
 from tests.contracts.drifts import DRIFTS
 from tests.helpers import close_app
 
@@ -25,22 +22,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @contextmanager
 def serving(drift: str | None = None) -> Iterator[str]:
-    """The sandbox (behind `drift`, if named) on a free loopback port."""
-    clock = ManualClock()
-    app = create_app(Config.default(validate_responses=True), clock=clock)
-    wsgi: WsgiApp = Ticking(app, clock)
-    if drift:
-        wsgi = DRIFTS[drift].wrap(wsgi)
-    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        close_app(app)
+    """The sandbox (behind `drift`, if named) on a free loopback port, ticking as in-process.
+
+    running_sandbox's server keeps the SSO_TOKEN header, which Werkzeug's own drops (underscore).
+    """
+    with running_sandbox() as sandbox:
+        # Flask's seam for WSGI middleware: what wraps app.wsgi_app sees every request.
+        wsgi: WsgiApp = Ticking(sandbox.app.wsgi_app, sandbox.clock)
+        sandbox.app.wsgi_app = DRIFTS[drift].wrap(wsgi) if drift else wsgi  # type: ignore[method-assign]
+        yield sandbox.base_url
+    close_app(sandbox.app)
 
 
 def st_run(url: str, junit: Path) -> subprocess.CompletedProcess[str]:
@@ -56,7 +47,12 @@ def test_st_run_logs_in_passes_and_writes_junit(tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     with serving() as url:
         run = st_run(url, junit)
+        placed = requests.get(f"{url}/__admin/orders", timeout=5).json()
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    # A run where every call but login answers 401 passes too: orders on the book, and no
+    # warning from Schemathesis, prove the token got through.
+    assert placed, run.stdout[-4000:]
+    assert "Authentication failed" not in run.stdout, run.stdout[-4000:]
     suite = ET.parse(junit).getroot()
     totals = suite if suite.tag == "testsuite" else suite.find("testsuite")
     assert totals is not None
