@@ -49,19 +49,7 @@ class Api:
         return dict(response.json or {})
 
     def pq_order(self, quote: dict[str, Any], **changes: Any) -> dict[str, Any]:
-        """A PQ order that buys 1M base at the quote's offer, with `changes` applied."""
-        order = {
-            "coId": f"co-{quote['rateId']}",
-            "type": "PQ",
-            "timeInForce": "FOK",
-            "side": "Buy",
-            "symbol": quote["symbol"],
-            "currency": quote["symbol"][:3],
-            "size": 1_000_000,
-            "price": quote["offer"],
-            "rateId": quote["rateId"],
-        }
-        return {**order, **changes}
+        return pq_order(quote, **changes)
 
     def place(self, token: str, order: dict[str, Any]) -> TestResponse:
         return self.client.post("/v2/orders", json=order, headers={"SSO_TOKEN": token})
@@ -88,6 +76,22 @@ class Api:
         response = self.get("/v2/orders", token)
         assert response.status_code == 200, response.json
         return list(response.json or [])
+
+
+def pq_order(quote: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A PQ order that buys 1M base at the quote's offer, with `changes` applied."""
+    order = {
+        "coId": f"co-{quote['rateId']}",
+        "type": "PQ",
+        "timeInForce": "FOK",
+        "side": "Buy",
+        "symbol": quote["symbol"],
+        "currency": quote["symbol"][:3],
+        "size": 1_000_000,
+        "price": quote["offer"],
+        "rateId": quote["rateId"],
+    }
+    return {**order, **changes}
 
 
 def assert_error(response: TestResponse, status: int, code: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from mock_server.testing import LiveSandbox, running_sandbox
-from tests.helpers import EXAMPLE_LOGIN
+from tests.helpers import EXAMPLE_LOGIN, pq_order
 from tests.serve_process import serve_process
 
 CLIENT_TIMEOUT_S = 5
@@ -38,17 +38,7 @@ class Wire:
 
     def order(self, co_id: str, fault: str | None = None) -> requests.Response:
         quote = self.get("/v2/rates/spot", params={"symbol": "EUR/USD"}).json()
-        order = {
-            "coId": co_id,
-            "type": "PQ",
-            "timeInForce": "FOK",
-            "side": "Buy",
-            "symbol": "EUR/USD",
-            "currency": "EUR",
-            "size": 1_000_000,
-            "price": quote["offer"],
-            "rateId": quote["rateId"],
-        }
+        order = pq_order(quote, coId=co_id)
         headers = {"X-Sandbox-Fault": fault} if fault else {}
         return self.session.post(
             f"{self.base_url}/v2/orders", json=order, headers=headers, timeout=CLIENT_TIMEOUT_S

@@ -6,20 +6,13 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import TRADER_B, Api, assert_error, error_fields
+from tests.helpers import TRADER_B, Api, assert_error, error_fields, pq_order
 
 JSON = "application/json"
-ORDER = {
-    "coId": "c-1",
-    "type": "PQ",
-    "timeInForce": "FOK",
-    "side": "Buy",
-    "symbol": "EUR/USD",
-    "currency": "EUR",
-    "size": 1_000_000,
-    "price": 1.1,
-    "rateId": "2026-01-01-EURUSD-SPOT-0000000001",
-}
+ORDER = pq_order(
+    {"symbol": "EUR/USD", "offer": 1.1, "rateId": "2026-01-01-EURUSD-SPOT-0000000001"},
+    coId="c-1",
+)
 
 
 def _without(*names: str) -> dict[str, Any]:

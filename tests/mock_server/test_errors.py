@@ -11,19 +11,9 @@ from werkzeug.test import TestResponse
 from mock_server.clock import ManualClock
 from mock_server.config import Config, Org
 from mock_server.exchange import Exchange
-from tests.helpers import TRADER_B, VIEWER, Api, assert_error
+from tests.helpers import TRADER_B, VIEWER, Api, assert_error, pq_order
 
-ORDER = {
-    "coId": "c-1",
-    "type": "PQ",
-    "timeInForce": "FOK",
-    "side": "Buy",
-    "symbol": "EUR/USD",
-    "currency": "EUR",
-    "size": 1000,
-    "price": 1.1,
-    "rateId": "r-1",
-}
+ORDER = pq_order({"symbol": "EUR/USD", "offer": 1.1, "rateId": "r-1"}, coId="c-1", size=1000)
 PROTECTED = [
     ("GET", "/v2/rates/spot?symbol=EUR%2FUSD"),
     ("POST", "/v2/orders"),
