@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from mock_server.admin import is_loopback
+from mock_server.admin_access import is_loopback
 from mock_server.app import create_app
 from mock_server.config import Config
 
