@@ -22,9 +22,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
-
-from mock_server.app import create_app
-from mock_server.config import Config
+from integral_mock.app import create_app
+from integral_mock.config import Config
 
 LOGIN = {"user": "apiUserId", "pass": "This is a long password!", "org": "apiOrganizationId"}
 Call = Callable[..., Any]
@@ -79,7 +78,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def served() -> Iterator[str]:
     port = _free_port()
-    cmd = [sys.executable, "-m", "mock_server", "serve", "--port", str(port), "--ephemeral"]
+    cmd = [sys.executable, "-m", "integral_mock", "serve", "--port", str(port), "--ephemeral"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,7 +1,7 @@
 """A typed reference client for Integral's FX Inside REST API (and the integral-mock sandbox)."""
 
-from client.client import IntegralClient
-from client.enums import (
+from integral_mock.client.client import IntegralClient
+from integral_mock.client.enums import (
     BookType,
     ExecFlag,
     MarketDataSetId,
@@ -11,7 +11,7 @@ from client.enums import (
     TimeInForce,
     TradeEvent,
 )
-from client.errors import (
+from integral_mock.client.errors import (
     ApiError,
     BadRequest,
     Forbidden,
@@ -27,10 +27,23 @@ from client.errors import (
     TransportError,
     Unauthorized,
 )
-from client.hmac_auth import HmacAuth
-from client.models import LoginResult, Order, OrderRequest, RenewResult, SpotRate, new_co_id
-from client.results import BookLevel, MarketDataSet, ResendResult, SpotBook, TradeMessage
-from client.transport import Backoff, RetryPolicy
+from integral_mock.client.hmac_auth import HmacAuth
+from integral_mock.client.models import (
+    LoginResult,
+    Order,
+    OrderRequest,
+    RenewResult,
+    SpotRate,
+    new_co_id,
+)
+from integral_mock.client.results import (
+    BookLevel,
+    MarketDataSet,
+    ResendResult,
+    SpotBook,
+    TradeMessage,
+)
+from integral_mock.client.transport import Backoff, RetryPolicy
 
 __all__ = [
     "ApiError",

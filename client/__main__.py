@@ -1,7 +1,7 @@
-"""`python -m client`: the command line of the reference client."""
+"""`python -m integral_mock.client`: the command line of the reference client."""
 
 import sys
 
-from client.cli import main
+from integral_mock.client.cli import main
 
 sys.exit(main())

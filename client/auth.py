@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import requests
+from integral_mock.client.errors import TransportError, Unauthorized
+from integral_mock.client.models import LoginResult, RenewResult
+from integral_mock.client.transport import Reply, Transport, parse
 from requests.auth import AuthBase
-
-from client.errors import TransportError, Unauthorized
-from client.models import LoginResult, RenewResult
-from client.transport import Reply, Transport, parse
 
 log = logging.getLogger("client")
 TOKEN = "SSO_TOKEN"

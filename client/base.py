@@ -10,12 +10,11 @@ from types import TracebackType
 from typing import Any, Self
 
 import requests
+from integral_mock.client.auth import Authenticator, TokenAuth
+from integral_mock.client.errors import IntegralError, Unauthorized
+from integral_mock.client.models import LoginResult, RenewResult
+from integral_mock.client.transport import Backoff, Reply, RetryPolicy, Transport
 from requests.auth import AuthBase
-
-from client.auth import Authenticator, TokenAuth
-from client.errors import IntegralError, Unauthorized
-from client.models import LoginResult, RenewResult
-from client.transport import Backoff, Reply, RetryPolicy, Transport
 
 log = logging.getLogger("client")
 

@@ -1,4 +1,4 @@
-"""The command line: `python -m client trade EUR/USD Buy 1000000`, `python -m client trades`."""
+"""The command line: `python -m integral_mock.client trade EUR/USD Buy 1000000`, or `… trades`."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from client.client import IntegralClient
-from client.enums import Side
-from client.errors import IntegralError, OrderError
-from client.models import Order, SpotRate
-from client.results import TradeMessage
+from integral_mock.client.client import IntegralClient
+from integral_mock.client.enums import Side
+from integral_mock.client.errors import IntegralError, OrderError
+from integral_mock.client.models import Order, SpotRate
+from integral_mock.client.results import TradeMessage
 
 # The example login of Integral's own docs, which integral-mock accepts out of the box.
 DEFAULTS = {
@@ -28,7 +28,7 @@ EXIT_ERROR = 3
 
 def _parser() -> argparse.ArgumentParser:
     env = {k: os.environ.get(k, v) for k, v in DEFAULTS.items()}
-    parser = argparse.ArgumentParser(prog="python -m client", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m integral_mock.client", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     epilog = "The password is read from $INTEGRAL_PASSWORD. Defaults: the docs' example login."
     trade = commands.add_parser(

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import quote
 
-from client.enums import OrderStatus, Side
-from client.errors import (
+from integral_mock.client.enums import OrderStatus, Side
+from integral_mock.client.errors import (
     BadRequest,
     IntegralError,
     NotFound,
@@ -18,11 +18,11 @@ from client.errors import (
     TransportError,
     unfilled,
 )
-from client.market import MarketData
-from client.models import Order, OrderRequest, SpotRate
-from client.trades import Trades
-from client.transport import parse, parse_list
-from client.wire import to_wire
+from integral_mock.client.market import MarketData
+from integral_mock.client.models import Order, OrderRequest, SpotRate
+from integral_mock.client.trades import Trades
+from integral_mock.client.transport import parse, parse_list
+from integral_mock.client.wire import to_wire
 
 log = logging.getLogger("client")
 ORDERS = "/v2/orders"

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from client.enums import OrderStatus
+from integral_mock.client.enums import OrderStatus
 
 if TYPE_CHECKING:
-    from client.models import Order
+    from integral_mock.client.models import Order
 
 
 class IntegralError(Exception):

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from client.base import BaseClient
-from client.enums import BookType, MarketDataSetId
-from client.errors import TransportError
-from client.models import SpotRate
-from client.results import MarketDataSet, SpotBook
-from client.transport import parse, parse_list
+from integral_mock.client.base import BaseClient
+from integral_mock.client.enums import BookType, MarketDataSetId
+from integral_mock.client.errors import TransportError
+from integral_mock.client.models import SpotRate
+from integral_mock.client.results import MarketDataSet, SpotBook
+from integral_mock.client.transport import parse, parse_list
 
 SPOT = "/v2/rates/spot"
 

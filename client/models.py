@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from client.enums import ExecFlag, OrderStatus, OrderType, Side, TimeInForce
-from client.wire import boolean, compact, decimal, field, integer
+from integral_mock.client.enums import ExecFlag, OrderStatus, OrderType, Side, TimeInForce
+from integral_mock.client.wire import boolean, compact, decimal, field, integer
 
 
 def new_co_id() -> str:

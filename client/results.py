@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from client.enums import BookType, Side, TradeEvent
-from client.models import SpotRate
-from client.wire import decimal, field, integer, objects
+from integral_mock.client.enums import BookType, Side, TradeEvent
+from integral_mock.client.models import SpotRate
+from integral_mock.client.wire import decimal, field, integer, objects
 
 # Integral's `yyyy-MM-dd HH:mm:ss,SSS Z` (executionTime, and the dates of a resend).
 _EXECUTION_TIME = "%Y-%m-%d %H:%M:%S,%f %z"

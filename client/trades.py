@@ -6,10 +6,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from client.base import BaseClient
-from client.errors import IntegralError
-from client.results import ResendResult, TradeMessage, execution_time
-from client.transport import parse, parse_list, retryable, unprocessed
+from integral_mock.client.base import BaseClient
+from integral_mock.client.errors import IntegralError
+from integral_mock.client.results import ResendResult, TradeMessage, execution_time
+from integral_mock.client.transport import parse, parse_list, retryable, unprocessed
 
 log = logging.getLogger("client")
 MESSAGES = "/v2/trades/stp/messages"

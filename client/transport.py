@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
+from integral_mock.client import wire
+from integral_mock.client.errors import (
+    IntegralError,
+    RateLimited,
+    ServerError,
+    TransportError,
+    error_class,
+)
 from requests.auth import AuthBase
 from urllib3.exceptions import NewConnectionError
-
-from client import wire
-from client.errors import IntegralError, RateLimited, ServerError, TransportError, error_class
 
 log = logging.getLogger("client")
 T = TypeVar("T")

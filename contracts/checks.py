@@ -17,8 +17,8 @@ RECEIVED, NEW, PARTIALLY_FILLED = "RECEIVED", "NEW", "PARTIALLY_FILLED"
 FILLED, REJECTED, EXPIRED, CANCELLED = "FILLED", "REJECTED", "EXPIRED", "CANCELLED"
 
 # The moves Integral's tutorials draw (PQ, Limit and AtBest), plus the sandbox's decided
-# PARTIALLY_FILLED and CANCELLED. Deliberately not imported from mock_server.orders: a check that
-# shared the server's table would agree with any mistake in it.
+# PARTIALLY_FILLED and CANCELLED. Deliberately not imported from the server's lifecycle module:
+# a check that shared the server's table would agree with any mistake in it.
 TRANSITIONS: dict[str, frozenset[str]] = {
     RECEIVED: frozenset({NEW, REJECTED, CANCELLED}),
     NEW: frozenset({PARTIALLY_FILLED, FILLED, REJECTED, EXPIRED, CANCELLED}),

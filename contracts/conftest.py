@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from contracts import hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
-from contracts.target import Target
+from integral_mock.contracts import hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
+from integral_mock.contracts.target import Target
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,8 +14,7 @@ from schemathesis.schemas import BaseSchema
 
 if TYPE_CHECKING:
     from flask import Flask
-
-    from mock_server.clock import ManualClock
+    from integral_mock.clock import ManualClock
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "integral.yaml"
@@ -66,9 +65,9 @@ def build(settings: Settings) -> Target:
 
 
 def _in_process(settings: Settings) -> Target:
-    from mock_server.app import create_app
-    from mock_server.clock import ManualClock
-    from mock_server.config import Config
+    from integral_mock.app import create_app
+    from integral_mock.clock import ManualClock
+    from integral_mock.config import Config
 
     clock = ManualClock()
     app = create_app(Config.default(validate_responses=True), clock=clock)

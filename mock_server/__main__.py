@@ -1,5 +1,5 @@
-"""`python -m mock_server` runs the command line."""
+"""`python -m integral_mock` runs the command line."""
 
-from mock_server.cli import main
+from integral_mock.cli import main
 
 main()

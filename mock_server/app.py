@@ -6,15 +6,15 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, jsonify
-
-from mock_server import admin, api, controls, web
-from mock_server.clock import Clock, ManualClock, SystemClock
-from mock_server.config import Config
-from mock_server.exchange import Exchange
-from mock_server.fault_rules import Faults
-from mock_server.journal import Journal
-from mock_server.spec import load_document, shared_validator
-from mock_server.store import Store
+from integral_mock.clock import Clock, ManualClock, SystemClock
+from integral_mock.config import Config
+from integral_mock.exchange.venue import Exchange
+from integral_mock.integral import plumbing, views
+from integral_mock.integral.spec import load_document, shared_validator
+from integral_mock.sandbox import admin, controls
+from integral_mock.sandbox.fault_rules import Faults
+from integral_mock.sandbox.journal import Journal
+from integral_mock.store import Store
 
 
 def create_app(
@@ -32,14 +32,14 @@ def create_app(
     clock = clock or (ManualClock() if config.clock == "manual" else SystemClock())
     if sleep is None:
         sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
-    app = Flask("mock_server")
+    app = Flask("integral_mock")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     # No framework-made OPTIONS answers: the spec declares none, so OPTIONS is a 405 with Allow.
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     exchange = Exchange(config, clock, Store(config.state_path))
-    web.init_app(app, web.Sandbox(config, clock, exchange, shared_validator()))
-    api.init_app(app)
+    plumbing.init_app(app, plumbing.Sandbox(config, clock, exchange, shared_validator()))
+    views.init_app(app)
     admin.init_app(app)
     journal = Journal(config.journal_size)
     state = controls.Controls(config, clock, exchange, Faults(config), journal, sleep)

@@ -11,10 +11,9 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
-
-from mock_server.admin_access import is_loopback
-from mock_server.app import create_app
-from mock_server.config import Config
+from integral_mock.app import create_app
+from integral_mock.config import Config
+from integral_mock.sandbox.access import is_loopback
 
 EXAMPLE_LOGIN = (
     '{"user": "apiUserId", "pass": "This is a long password!", "org": "apiOrganizationId"}'

@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mock_server.latency import parse_latency
-from mock_server.orders import Progression
+from integral_mock.exchange.orders.lifecycle import Progression
+from integral_mock.sandbox.latency import parse_latency
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Config:
     @classmethod
     def default(cls, **overrides: Any) -> Config:
         """The shipped users and orgs with the default settings, then `overrides`."""
-        text = resources.files("mock_server").joinpath("default_config.toml").read_text("utf-8")
+        text = resources.files("integral_mock").joinpath("default_config.toml").read_text("utf-8")
         return cls.from_mapping(tomllib.loads(text), **overrides)
 
     @classmethod

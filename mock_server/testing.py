@@ -8,12 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask
+from integral_mock.app import create_app
+from integral_mock.clock import ManualClock
+from integral_mock.config import Config
+from integral_mock.sandbox.controls import controls_of
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
-from mock_server.app import create_app
-from mock_server.clock import ManualClock
-from mock_server.config import Config
-from mock_server.controls import controls_of
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""The OpenAPI documents, shipped inside the wheel as ``mock_server.openapi``."""
+"""The OpenAPI documents, shipped inside the wheel as ``integral_mock.openapi``."""

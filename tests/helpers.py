@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from integral_mock.clock import ManualClock
 from werkzeug.test import TestResponse
-
-from mock_server.clock import ManualClock
 
 EXAMPLE_LOGIN = {
     "user": "apiUserId",

@@ -1,4 +1,4 @@
-"""`python -m mock_server serve` as a real process, for the few tests that need gunicorn."""
+"""`python -m integral_mock serve` as a real process, for the few tests that need gunicorn."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def serve_process(workdir: Path, *args: str) -> Iterator[Served]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = workdir / "serve.log"
-    command = [sys.executable, "-m", "mock_server", "serve", "--port", str(port), *args]
+    command = [sys.executable, "-m", "integral_mock", "serve", "--port", str(port), *args]
     with (
         log.open("wb") as out,
         subprocess.Popen(command, cwd=workdir, stdout=out, stderr=subprocess.STDOUT) as process,

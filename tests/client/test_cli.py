@@ -1,4 +1,4 @@
-"""`python -m client trade …` prints each step of the PQ workflow; `trades` the downloads."""
+"""`python -m integral_mock.client trade …` prints each step of the PQ workflow; `trades` the downloads."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
-from client.cli import DEFAULTS, EXIT_ERROR, EXIT_NOT_FILLED, main
-from client.results import execution_time
+from integral_mock.client.cli import DEFAULTS, EXIT_ERROR, EXIT_NOT_FILLED, main
+from integral_mock.client.results import execution_time
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +66,7 @@ def test_an_api_error_is_reported_on_stderr(sandbox, make_client, capsys, monkey
 
 def test_the_module_runs_as_a_command():
     result = subprocess.run(
-        [sys.executable, "-m", "client", "trade", "--help"],
+        [sys.executable, "-m", "integral_mock.client", "trade", "--help"],
         capture_output=True,
         text=True,
         check=True,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
-from client import (
+from integral_mock.client import (
     OrderExpired,
     OrderRejected,
     OrderStatus,
     OrderTimeout,
     RetryPolicy,
 )
+
 from tests.client.admin import Admin
 
 

@@ -11,9 +11,16 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import pytest
+from integral_mock.client import (
+    HmacAuth,
+    IntegralClient,
+    OrderRequest,
+    OrderStatus,
+    Side,
+    Unauthorized,
+)
+from integral_mock.client.hmac_auth import ALGORITHM, SIGNED
 
-from client import HmacAuth, IntegralClient, OrderRequest, OrderStatus, Side, Unauthorized
-from client.hmac_auth import ALGORITHM, SIGNED
 from tests.client.conftest import SECRET, RecordingSession
 
 PARAM = re.compile(r'(\w+)="([^"]*)"')

@@ -6,8 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-
-from client import (
+from integral_mock.client import (
     BadRequest,
     BookLevel,
     BookType,

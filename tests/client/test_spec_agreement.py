@@ -6,9 +6,7 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
-from openapi_schema_validator import OAS31Validator
-
-from client import (
+from integral_mock.client import (
     ApiError,
     BadRequest,
     BookLevel,
@@ -36,8 +34,9 @@ from client import (
     TradeMessage,
     Unauthorized,
 )
-from client.errors import error_class
-from client.wire import to_wire, wire_names
+from integral_mock.client.errors import error_class
+from integral_mock.client.wire import to_wire, wire_names
+from openapi_schema_validator import OAS31Validator
 
 
 def _schemas(spec):

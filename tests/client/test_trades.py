@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from client import NotFound, OrderRequest, ServerError, Side, TradeEvent, TransportError
+from integral_mock.client import (
+    NotFound,
+    OrderRequest,
+    ServerError,
+    Side,
+    TradeEvent,
+    TransportError,
+)
 
 MESSAGES = ("GET", "/v2/trades/stp/messages")
 DAY = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # the sandbox's manual clock starts that morning

@@ -7,8 +7,7 @@ import random
 from decimal import Decimal
 
 import pytest
-
-from client import (
+from integral_mock.client import (
     Backoff,
     BookType,
     ExecFlag,
@@ -21,8 +20,8 @@ from client import (
     SpotRate,
     TimeInForce,
 )
-from client.results import execution_time, parse_execution_time
-from client.wire import dumps, from_wire, loads, number, to_wire
+from integral_mock.client.results import execution_time, parse_execution_time
+from integral_mock.client.wire import dumps, from_wire, loads, number, to_wire
 
 RATE = {
     "symbol": "EUR/USD",

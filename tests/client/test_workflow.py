@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from client import (
+from integral_mock.client import (
     Backoff,
     BadRequest,
     Forbidden,
@@ -23,6 +22,7 @@ from client import (
     TimeInForce,
     Unauthorized,
 )
+
 from tests.client.conftest import TRADER_B, VIEWER
 
 

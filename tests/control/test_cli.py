@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from mock_server import cli
-from mock_server.cli import _parser, build_config
-from mock_server.config import Config
+from integral_mock import cli
+from integral_mock.cli import _parser, build_config
+from integral_mock.config import Config
 
 
 def _config(*flags: str) -> Config:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mock_server.clock import ManualClock, SystemClock
-from mock_server.config import Config
+from integral_mock.clock import ManualClock, SystemClock
+from integral_mock.config import Config
+
 from tests.control.conftest import Admin, made_app
 from tests.helpers import Api, assert_error
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import requests
+from integral_mock.testing import LiveSandbox, running_sandbox
 
-from mock_server.testing import LiveSandbox, running_sandbox
 from tests.helpers import EXAMPLE_LOGIN, pq_order
 from tests.serve_process import serve_process
 
@@ -133,7 +133,7 @@ def test_hang_outlasts_the_client_timeout_until_faults_are_cleared(live: LiveSan
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m mock_server serve` in a process; waits (bounded) for /__admin/health."""
+    """`python -m integral_mock serve` in a process; waits (bounded) for /__admin/health."""
     workdir = tmp_path_factory.mktemp("serve")
     with serve_process(workdir, "--ephemeral", "--clock", "manual") as process:
         yield process.base_url

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from mock_server.orders import (
+from integral_mock.exchange.orders.lifecycle import (
     EXPIRED,
     FILLED,
     FINAL,
@@ -18,7 +17,7 @@ from mock_server.orders import (
     lifecycle,
     retimed,
 )
-from mock_server.outcomes import Fate, fate_from_coid
+from integral_mock.sandbox.outcomes import Fate, fate_from_coid
 
 PLACED = 1_000_000
 

@@ -1,4 +1,4 @@
-"""`python -m mock_server serve` as a real process: gunicorn, the SSO_TOKEN header, SIGTERM."""
+"""`python -m integral_mock serve` as a real process: gunicorn, the SSO_TOKEN header, SIGTERM."""
 
 from __future__ import annotations
 

@@ -6,11 +6,11 @@ import json
 
 import pytest
 from flask.testing import FlaskClient
+from integral_mock.clock import ManualClock
+from integral_mock.config import Config, Org
+from integral_mock.exchange.venue import Exchange
 from werkzeug.test import TestResponse
 
-from mock_server.clock import ManualClock
-from mock_server.config import Config, Org
-from mock_server.exchange import Exchange
 from tests.helpers import TRADER_B, VIEWER, Api, assert_error, pq_order
 
 ORDER = pq_order({"symbol": "EUR/USD", "offer": 1.1, "rateId": "r-1"}, coId="c-1", size=1000)

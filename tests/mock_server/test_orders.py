@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from mock_server import orders
-from mock_server.clock import ManualClock
-from mock_server.orders import (
+from integral_mock.clock import ManualClock
+from integral_mock.exchange.orders import lifecycle
+from integral_mock.exchange.orders.lifecycle import (
     CANCELLED,
     EXPIRED,
     FILLED,
@@ -26,8 +25,8 @@ ILLEGAL = sorted((a, b) for a in TRANSITIONS for b in TRANSITIONS if b not in TR
 def test_table_covers_every_status_and_finals_are_dead_ends() -> None:
     statuses = {RECEIVED, NEW, PARTIALLY_FILLED, FILLED, REJECTED, EXPIRED, CANCELLED}
     assert set(TRANSITIONS) == statuses
-    assert statuses == orders.FINAL | orders.ACTIVE
-    assert all(TRANSITIONS[s] == frozenset() for s in orders.FINAL)
+    assert statuses == lifecycle.FINAL | lifecycle.ACTIVE
+    assert all(TRANSITIONS[s] == frozenset() for s in lifecycle.FINAL)
     assert all(RECEIVED not in targets for targets in TRANSITIONS.values())
 
 
@@ -55,7 +54,7 @@ def test_every_legal_transition_is_accepted_and_takes_effect_at_its_time(
 
 @pytest.mark.parametrize(("before", "after"), ILLEGAL)
 def test_every_illegal_transition_is_refused(before: str, after: str) -> None:
-    steps = _path_to(before) if before in orders.ACTIVE else [*_path_to(NEW), Step(5, before)]
+    steps = _path_to(before) if before in lifecycle.ACTIVE else [*_path_to(NEW), Step(5, before)]
     with pytest.raises(ValueError, match="illegal transition"):
         Schedule([*steps, Step(99, after)])
 
@@ -86,7 +85,7 @@ def test_illegal_schedule_is_refused_when_read_back_from_storage() -> None:
 def test_lifecycle_edges_received_new_then_outcome(outcome: str) -> None:
     clock = ManualClock()
     placed = clock.now_ms()
-    schedule = orders.lifecycle(placed, 200, 300, outcome)
+    schedule = lifecycle.lifecycle(placed, 200, 300, outcome)
     new_at, final_at = placed + 200, placed + 500
     seen = {}
     for at in (placed, new_at - 1, new_at, final_at - 1, final_at, final_at + 86_400_000):
@@ -103,7 +102,7 @@ def test_lifecycle_edges_received_new_then_outcome(outcome: str) -> None:
 
 
 def test_lifecycle_rejection_skips_new_and_lands_at_new_at() -> None:
-    schedule = orders.lifecycle(1_000, 200, 300, REJECTED)
+    schedule = lifecycle.lifecycle(1_000, 200, 300, REJECTED)
     assert [s.status for s in schedule] == [RECEIVED, REJECTED]
     assert schedule.status_at(1_199) == RECEIVED
     assert schedule.status_at(1_200) == REJECTED
@@ -111,14 +110,14 @@ def test_lifecycle_rejection_skips_new_and_lands_at_new_at() -> None:
 
 
 def test_lifecycle_with_zero_delays_is_received_for_one_ms_then_final() -> None:
-    schedule = orders.lifecycle(1_000, 0, 0, FILLED)
+    schedule = lifecycle.lifecycle(1_000, 0, 0, FILLED)
     assert schedule.status_at(1_000) == RECEIVED  # so the placement's 202 says RECEIVED
     assert schedule.status_at(1_001) == FILLED
-    assert orders.lifecycle(1_000, 0, 0, REJECTED).status_at(1_000) == RECEIVED
+    assert lifecycle.lifecycle(1_000, 0, 0, REJECTED).status_at(1_000) == RECEIVED
 
 
 def test_status_never_moves_backwards_as_time_passes() -> None:
-    schedule = orders.lifecycle(0, 200, 300, FILLED)
+    schedule = lifecycle.lifecycle(0, 200, 300, FILLED)
     rank = {RECEIVED: 0, NEW: 1, FILLED: 2}
     ranks = [rank[schedule.status_at(t)] for t in range(0, 1_000, 7)]
     assert ranks == sorted(ranks)
@@ -126,7 +125,7 @@ def test_status_never_moves_backwards_as_time_passes() -> None:
 
 
 def test_schedule_round_trips_through_json() -> None:
-    schedule = orders.lifecycle(5, 10, 20, FILLED)
+    schedule = lifecycle.lifecycle(5, 10, 20, FILLED)
     assert schedule.to_json() == [[5, RECEIVED], [15, NEW], [35, FILLED]]
     assert Schedule.from_json(schedule.to_json()) == schedule
 
@@ -140,11 +139,11 @@ def test_schedule_round_trips_through_json() -> None:
     ],
 )
 def test_cut_at_keeps_the_past_and_ends_in_the_new_status(cut_at: int, expected: list[str]) -> None:
-    schedule = orders.lifecycle(0, 15, 20, FILLED).cut_at(cut_at, CANCELLED)
+    schedule = lifecycle.lifecycle(0, 15, 20, FILLED).cut_at(cut_at, CANCELLED)
     assert [s.status for s in schedule] == expected
     assert schedule.final == Step(cut_at, CANCELLED)
 
 
 def test_cut_at_after_a_final_status_is_refused() -> None:
     with pytest.raises(ValueError, match="FILLED -> CANCELLED"):
-        orders.lifecycle(0, 15, 20, FILLED).cut_at(35, CANCELLED)
+        lifecycle.lifecycle(0, 15, 20, FILLED).cut_at(35, CANCELLED)

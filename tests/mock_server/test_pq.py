@@ -7,10 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
-from mock_server.clock import ManualClock
-from mock_server.pq import base_amount, pq_rejection, quoted_side
-from mock_server.rates import PAIRS, Quote
+from integral_mock.clock import ManualClock
+from integral_mock.exchange.market.rates import PAIRS, Quote
+from integral_mock.exchange.orders.pq import base_amount, pq_rejection, quoted_side
 
 EURUSD = PAIRS["EUR/USD"]
 LIFETIME = 60_000

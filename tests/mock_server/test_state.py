@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mock_server.app import create_app
-from mock_server.clock import ManualClock
-from mock_server.config import Config
+from integral_mock.app import create_app
+from integral_mock.clock import ManualClock
+from integral_mock.config import Config
+
 from tests.helpers import Api, assert_error, close_app
 
 

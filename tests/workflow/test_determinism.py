@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.app import create_app
-from mock_server.clock import ManualClock
-from mock_server.config import Config
+from integral_mock.app import create_app
+from integral_mock.clock import ManualClock
+from integral_mock.config import Config
+
 from tests.helpers import Api, close_app
 from tests.workflow.support import new_order, pips
 

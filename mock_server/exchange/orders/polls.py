@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mock_server.orders import FINAL, Schedule
-from mock_server.store import Store
+from integral_mock.exchange.orders.lifecycle import FINAL, Schedule
+from integral_mock.store import Store
 
 
 class PollCounter:

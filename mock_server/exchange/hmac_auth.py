@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterable, Mapping
 from email.utils import parsedate_to_datetime
 
-from mock_server.config import Config, User
-from mock_server.errors import Unauthorized
+from integral_mock.config import Config, User
+from integral_mock.errors import Unauthorized
 
 ALGORITHM = "hmac-sha256"
 # Without all three a signature could be replayed on another path or with another body.

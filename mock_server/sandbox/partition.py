@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from mock_server.store import Store
+from integral_mock.store import Store
 
 
 def reset_store(store: Store, org: str | None = None, *, sessions: bool = False) -> dict[str, int]:

@@ -11,22 +11,21 @@ from decimal import Decimal
 from typing import Any
 
 from faker import Faker
-
-from mock_server import orders
-from mock_server.clock import Clock
-from mock_server.config import Config
-from mock_server.errors import BadRequest, Forbidden, NotFound
-from mock_server.market_data import MarketData, fixed_period_quote
-from mock_server.matching import Fill, touch_price
-from mock_server.order_book import FILL_STATUSES, OrderBook
-from mock_server.order_fate import NaturalFate, natural_fate
-from mock_server.orders import Progression, Schedule
-from mock_server.outcomes import Fate, Outcomes
-from mock_server.polls import PollCounter
-from mock_server.rates import PAIRS, Pair, PriceFeed, QuoteBook
-from mock_server.sessions import Principal, Sessions, require_trading
-from mock_server.store import Store
-from mock_server.trades import TradeDesk
+from integral_mock.clock import Clock
+from integral_mock.config import Config
+from integral_mock.errors import BadRequest, Forbidden, NotFound
+from integral_mock.exchange.market.data import MarketData, fixed_period_quote
+from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, QuoteBook
+from integral_mock.exchange.orders import lifecycle
+from integral_mock.exchange.orders.book import FILL_STATUSES, OrderBook
+from integral_mock.exchange.orders.fate import NaturalFate, natural_fate
+from integral_mock.exchange.orders.lifecycle import Progression, Schedule
+from integral_mock.exchange.orders.matching import Fill, touch_price
+from integral_mock.exchange.orders.polls import PollCounter
+from integral_mock.exchange.orders.trades import TradeDesk
+from integral_mock.exchange.sessions import Principal, Sessions, require_trading
+from integral_mock.sandbox.outcomes import Fate, Outcomes
+from integral_mock.store import Store
 
 FIRST_ORDER_ID = 4_000_000_001
 
@@ -177,7 +176,7 @@ class Exchange:
             at = next((s.at_ms for s in schedule if s.status in FILL_STATUSES), None)
             fills = [replace(f, at_ms=at) for f in natural.fills] if at is not None else []
             return schedule, fills, natural.reason, natural.resting
-        if fate.outcome != orders.FILLED:
+        if fate.outcome != lifecycle.FILLED:
             return schedule, [], shaped.get("reason"), False
         at = schedule.final.at_ms
         size = Decimal(str(request["size"]))
@@ -217,7 +216,7 @@ class Exchange:
     def active_orders(self, principal: Principal) -> list[dict[str, Any]]:
         now = self.now_ms()
         rendered = (self.book.read(row, now) for row in self.book.rows(principal.org))
-        return [order for order in rendered if order["status"] in orders.ACTIVE]
+        return [order for order in rendered if order["status"] in lifecycle.ACTIVE]
 
     def cancel_order(self, principal: Principal, order_id: str) -> None:
         require_trading(principal)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from mock_server.matching import Fill
-from mock_server.rates import Pair
+from integral_mock.exchange.market.rates import Pair
+from integral_mock.exchange.orders.matching import Fill
 
 # Pairs that settle T+1 rather than the usual T+2.
 _T_PLUS_ONE = frozenset({"USD/CAD", "USD/TRY", "USD/RUB", "USD/PHP"})

@@ -13,11 +13,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_server.config import Config
-from mock_server.errors import BadRequest
-from mock_server.faults import Chain, Delay, Error, Fault, fault_of
-from mock_server.latency import MAX_LATENCY_MS, Latency, parse_latency, whole_ms
-from mock_server.rules import Rule, RuleBook
+from integral_mock.config import Config
+from integral_mock.errors import BadRequest
+from integral_mock.sandbox.faults import Chain, Delay, Error, Fault, fault_of
+from integral_mock.sandbox.latency import MAX_LATENCY_MS, Latency, parse_latency, whole_ms
+from integral_mock.sandbox.rules import Rule, RuleBook
 
 FAULT_HEADER = "X-Sandbox-Fault"
 LATENCY_HEADER = "X-Sandbox-Latency-Ms"

@@ -7,9 +7,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from mock_server.config import Config, User
-from mock_server.errors import Forbidden, NotFound, Unauthorized
-from mock_server.store import Store
+from integral_mock.config import Config, User
+from integral_mock.errors import Forbidden, NotFound, Unauthorized
+from integral_mock.store import Store
 
 # Compared against when the user is unknown, so a wrong user costs as long as a wrong password.
 _DUMMY_PASSWORD = "x" * 32

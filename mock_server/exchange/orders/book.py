@@ -8,16 +8,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from mock_server import orders
-from mock_server.errors import BadRequest, NotFound
-from mock_server.fills import fill_fields
-from mock_server.matching import Fill, grid_points, stop_triggered, take
-from mock_server.orders import Schedule, Step
-from mock_server.polls import PollCounter
-from mock_server.rates import PAIRS, Pair, PriceFeed
-from mock_server.store import Store
+from integral_mock.errors import BadRequest, NotFound
+from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed
+from integral_mock.exchange.orders import lifecycle
+from integral_mock.exchange.orders.fills import fill_fields
+from integral_mock.exchange.orders.lifecycle import Schedule, Step
+from integral_mock.exchange.orders.matching import Fill, grid_points, stop_triggered, take
+from integral_mock.exchange.orders.polls import PollCounter
+from integral_mock.store import Store
 
-FILL_STATUSES = frozenset({orders.PARTIALLY_FILLED, orders.FILLED})
+FILL_STATUSES = frozenset({lifecycle.PARTIALLY_FILLED, lifecycle.FILLED})
 
 
 def load_fills(row: sqlite3.Row) -> list[Fill]:
@@ -71,12 +71,12 @@ class OrderBook:
         }
         fills = load_fills(row)
         # Under poll progression every step is due at placement; the status says what shows.
-        shown = fills if status == orders.FILLED else [f for f in fills if f.at_ms <= now_ms]
-        if shown and (status in FILL_STATUSES or status in orders.FINAL):
+        shown = fills if status == lifecycle.FILLED else [f for f in fills if f.at_ms <= now_ms]
+        if shown and (status in FILL_STATUSES or status in lifecycle.FINAL):
             pair = PAIRS[request["symbol"]]
             party = self.counterparty(row["order_id"])
             order.update(fill_fields(row["order_id"], request, pair, shown, party))
-        if status in orders.FINAL and status != orders.FILLED and row["reason"]:
+        if status in lifecycle.FINAL and status != lifecycle.FILLED and row["reason"]:
             order["reason"] = row["reason"]
         return order
 
@@ -109,13 +109,13 @@ class OrderBook:
                 continue
             fills.append(fill)
             leaves -= fill.qty
-            steps.append(Step(at, orders.FILLED if leaves == 0 else orders.PARTIALLY_FILLED))
+            steps.append(Step(at, lifecycle.FILLED if leaves == 0 else lifecycle.PARTIALLY_FILLED))
             if leaves == 0:
                 break
         if leaves > 0 and expires is not None and now_ms >= expires:
-            steps.append(Step(expires, orders.EXPIRED))
+            steps.append(Step(expires, lifecycle.EXPIRED))
             reason = f"{request.get('timeInForce', 'GTT')}_EXPIRED: the order's time ran out"
-        final = steps[-1].status in orders.FINAL
+        final = steps[-1].status in lifecycle.FINAL
         db.execute(
             "UPDATE orders SET schedule = ?, fills = ?, checked_ms = ?, resting = ?, reason = ? "
             "WHERE order_id = ?",
@@ -149,12 +149,12 @@ class OrderBook:
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         polls = self.polls.current(row["order_id"])
         status = schedule.status_at(now_ms, polls)
-        if status in orders.FINAL:
+        if status in lifecycle.FINAL:
             raise BadRequest(
                 f"Order {row['order_id']} is already {status}; only active orders can be cancelled",
                 code="ORDER_FINAL",
             )
-        cut = schedule.cut_at(now_ms, orders.CANCELLED, polls)
+        cut = schedule.cut_at(now_ms, lifecycle.CANCELLED, polls)
         filled = any(step.status in FILL_STATUSES for step in cut)
         kept = [f for f in load_fills(row) if f.at_ms <= now_ms] if filled else []
         with self.store.transaction() as db:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mock_server.errors import BadRequest, Forbidden, NotFound
-from mock_server.rates import PAIRS, Pair, PriceFeed, Quote, QuoteBook
-from mock_server.sessions import Principal
+from integral_mock.errors import BadRequest, Forbidden, NotFound
+from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, Quote, QuoteBook
+from integral_mock.exchange.sessions import Principal
 
 FIXED_PERIOD_ID = "4HProduct"
 WINDOW_HOURS = 4

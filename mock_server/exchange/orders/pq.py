@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from mock_server.rates import Pair, Quote
+from integral_mock.exchange.market.rates import Pair, Quote
 
 
 def quoted_side(pair: Pair, side: str, currency: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from statistics import NormalDist
 
-from mock_server.store import Store
+from integral_mock.store import Store
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request
+from integral_mock.clock import Clock
+from integral_mock.config import Config
+from integral_mock.errors import SandboxError
+from integral_mock.exchange import hmac_auth
+from integral_mock.exchange.venue import Exchange
+from integral_mock.integral import plumbing
+from integral_mock.sandbox.fault_rules import Faults
+from integral_mock.sandbox.faults import FORCED_ERROR, Call, Error
+from integral_mock.sandbox.journal import Journal, redact_body, redact_headers
+from integral_mock.sandbox.outcomes import Fate, Outcomes, fate_from_headers
+from integral_mock.sandbox.partition import reset_store
 from werkzeug.wrappers import Request, Response
-
-from mock_server import hmac_auth, web
-from mock_server.clock import Clock
-from mock_server.config import Config
-from mock_server.errors import SandboxError
-from mock_server.exchange import Exchange
-from mock_server.fault_rules import Faults
-from mock_server.faults import FORCED_ERROR, Call, Error
-from mock_server.journal import Journal, redact_body, redact_headers
-from mock_server.outcomes import Fate, Outcomes, fate_from_headers
-from mock_server.partition import reset_store
 
 Sleeper = Callable[[float], None]
 StartResponse = Callable[..., Any]
@@ -95,7 +95,7 @@ def _render_forced_error() -> Response | None:
     if not isinstance(error, Error):
         return None
     fields = [{"field": "X-Sandbox-*", "message": error.text}] if error.status == 400 else None
-    response = web.error_response(error.status, error.code, error.text, fields)
+    response = plumbing.error_response(error.status, error.code, error.text, fields)
     if error.status in (429, 503):
         response.headers["Retry-After"] = str(error.retry_after_s)
     return response
@@ -148,7 +148,9 @@ class ControlLayer:
             return hmac_auth.claimed_org(self.controls.config, headers)
         try:
             now = self.controls.clock.now_ms()
-            return self.controls.exchange.sessions.authenticate(web.presented_token(req), now).org
+            return self.controls.exchange.sessions.authenticate(
+                plumbing.presented_token(req), now
+            ).org
         except SandboxError:
             return None
 
@@ -177,7 +179,7 @@ def _entry(
 ) -> dict[str, Any]:
     answer = response if response is not None else call.undelivered
     buffered = answer is not None and answer.is_sequence  # a truncated body must not be read
-    request_id = (answer.headers if answer else req.headers).get(web.REQUEST_ID)
+    request_id = (answer.headers if answer else req.headers).get(plumbing.REQUEST_ID)
     return {
         "time": at_ms,
         "requestId": request_id,

@@ -8,18 +8,17 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from integral_mock.clock import ManualClock
+from integral_mock.errors import NotFound, SandboxError
+from integral_mock.integral.plumbing import error_response, sandbox
+from integral_mock.integral.spec import SpecValidator, load_document, shared_validator
+from integral_mock.sandbox.access import PREFIX, guard
+from integral_mock.sandbox.controls import controls
+from integral_mock.sandbox.fault_rules import FaultRule
+from integral_mock.sandbox.outcomes import OutcomeRule
+from integral_mock.sandbox.rules import Rule, RuleBook
 
-from mock_server.admin_access import PREFIX, guard
-from mock_server.clock import ManualClock
-from mock_server.controls import controls
-from mock_server.errors import NotFound, SandboxError
-from mock_server.fault_rules import FaultRule
-from mock_server.outcomes import OutcomeRule
-from mock_server.rules import Rule, RuleBook
-from mock_server.spec import SpecValidator, load_document, shared_validator
-from mock_server.web import error_response, sandbox
-
-log = logging.getLogger("mock_server")
+log = logging.getLogger("integral_mock")
 
 bp = Blueprint("admin", __name__, url_prefix=PREFIX)
 SANDBOX_SPEC = "sandbox.yaml"

@@ -13,10 +13,9 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mock_server.config import Config
-from mock_server.errors import BadRequest
-from mock_server.latency import whole_ms
-from mock_server.orders import (
+from integral_mock.config import Config
+from integral_mock.errors import BadRequest
+from integral_mock.exchange.orders.lifecycle import (
     EXPIRED,
     FILLED,
     REJECTED,
@@ -26,7 +25,8 @@ from mock_server.orders import (
     lifecycle,
     retimed,
 )
-from mock_server.rules import Rule, RuleBook
+from integral_mock.sandbox.latency import whole_ms
+from integral_mock.sandbox.rules import Rule, RuleBook
 
 OUTCOMES = (FILLED, REJECTED, EXPIRED)
 MAX_FILL_DELAY_MS = 86_400_000

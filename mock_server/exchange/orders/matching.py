@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mock_server.pq import quoted_side
-from mock_server.rates import Pair, PriceFeed
+from integral_mock.exchange.market.rates import Pair, PriceFeed
+from integral_mock.exchange.orders.pq import quoted_side
 
 GRID_MS = 1000
 # Order types whose fate is decided at once; Limit GTC/GTT/DAY and Stop rest on the book.

@@ -7,9 +7,8 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from flask import request
-
-from mock_server.errors import Unauthorized
-from mock_server.web import sandbox
+from integral_mock.errors import Unauthorized
+from integral_mock.integral.plumbing import sandbox
 
 PREFIX = "/__admin"
 OPEN_ENDPOINTS = frozenset({"admin.health", "admin.spec"})  # readiness probes need no token

@@ -9,18 +9,17 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, g, jsonify, request
+from integral_mock.clock import Clock
+from integral_mock.config import Config
+from integral_mock.errors import SandboxError, error_body
+from integral_mock.exchange import hmac_auth
+from integral_mock.exchange.sessions import Principal
+from integral_mock.exchange.venue import Exchange
+from integral_mock.integral.spec import SpecValidator
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Request
 
-from mock_server import hmac_auth
-from mock_server.clock import Clock
-from mock_server.config import Config
-from mock_server.errors import SandboxError, error_body
-from mock_server.exchange import Exchange
-from mock_server.sessions import Principal
-from mock_server.spec import SpecValidator
-
-log = logging.getLogger("mock_server")
+log = logging.getLogger("integral_mock")
 
 TOKEN_NAME = "SSO_TOKEN"
 REQUEST_ID = "X-Request-ID"

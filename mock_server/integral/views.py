@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify
-
-from mock_server.controls import order_directive
-from mock_server.sessions import Token
-from mock_server.trades import parse_execution_time
-from mock_server.web import (
+from integral_mock.exchange.orders.trades import parse_execution_time
+from integral_mock.exchange.sessions import Token
+from integral_mock.integral.plumbing import (
     INTEGRAL_BLUEPRINT,
     TOKEN_NAME,
     authenticate,
@@ -17,6 +15,7 @@ from mock_server.web import (
     sandbox,
     validated,
 )
+from integral_mock.sandbox.controls import order_directive
 
 bp = Blueprint(INTEGRAL_BLUEPRINT, __name__)
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mock_server import orders
-from mock_server.errors import BadRequest
-from mock_server.matching import Fill, is_resting, take, touch_price
-from mock_server.orders import Schedule, Step
-from mock_server.pq import pq_rejection, quoted_side
-from mock_server.rates import Pair, PriceFeed, Quote
+from integral_mock.errors import BadRequest
+from integral_mock.exchange.market.rates import Pair, PriceFeed, Quote
+from integral_mock.exchange.orders import lifecycle
+from integral_mock.exchange.orders.lifecycle import Schedule, Step
+from integral_mock.exchange.orders.matching import Fill, is_resting, take, touch_price
+from integral_mock.exchange.orders.pq import pq_rejection, quoted_side
 
 NOT_SIMULATED = frozenset({"StopLimit", "Pegged", "Algo"})
 _DAY_MS = 86_400_000
@@ -57,7 +57,7 @@ def natural_fate(
         price = quote.offer if side == "offer" else quote.bid
         return _filled(placed_ms, new_at, Fill(worked_at, _size(order), price))
     if is_resting(order):
-        steps = [Step(placed_ms, orders.RECEIVED), Step(new_at, orders.NEW)]
+        steps = [Step(placed_ms, lifecycle.RECEIVED), Step(new_at, lifecycle.NEW)]
         return NaturalFate(Schedule(steps), resting=True, expires_ms=_expiry(order, placed_ms))
     if kind in ("Market", "AtBest"):
         # The whole size fills at the touch: the sandbox does not walk deeper levels.
@@ -75,14 +75,14 @@ def _immediate_limit(
     if fill is None:
         limit = order["price"]
         reason = f"NO_MATCH: the market was not at or better than the limit {limit} for the size"
-        return _ended(placed, new_at, at, orders.EXPIRED, reason)
+        return _ended(placed, new_at, at, lifecycle.EXPIRED, reason)
     if fill.qty == _size(order):
         return _filled(placed, new_at, fill)
     steps = [
-        Step(placed, orders.RECEIVED),
-        Step(new_at, orders.NEW),
-        Step(at, orders.PARTIALLY_FILLED),
-        Step(at, orders.EXPIRED),
+        Step(placed, lifecycle.RECEIVED),
+        Step(new_at, lifecycle.NEW),
+        Step(at, lifecycle.PARTIALLY_FILLED),
+        Step(at, lifecycle.EXPIRED),
     ]
     reason = "IOC_REMAINDER: the part the market could not fill expired"
     return NaturalFate(Schedule(steps), (fill,), reason)
@@ -107,18 +107,18 @@ def _size(order: dict[str, Any]) -> Decimal:
 
 def _filled(placed: int, new_at: int, fill: Fill) -> NaturalFate:
     steps = [
-        Step(placed, orders.RECEIVED),
-        Step(new_at, orders.NEW),
-        Step(fill.at_ms, orders.FILLED),
+        Step(placed, lifecycle.RECEIVED),
+        Step(new_at, lifecycle.NEW),
+        Step(fill.at_ms, lifecycle.FILLED),
     ]
     return NaturalFate(Schedule(steps), (fill,))
 
 
 def _ended(placed: int, new_at: int, at: int, status: str, reason: str) -> NaturalFate:
-    steps = [Step(placed, orders.RECEIVED), Step(new_at, orders.NEW), Step(at, status)]
+    steps = [Step(placed, lifecycle.RECEIVED), Step(new_at, lifecycle.NEW), Step(at, status)]
     return NaturalFate(Schedule(steps), reason=reason)
 
 
 def _rejected(placed: int, new_at: int, reason: str) -> NaturalFate:
-    steps = [Step(placed, orders.RECEIVED), Step(new_at, orders.REJECTED)]
+    steps = [Step(placed, lifecycle.RECEIVED), Step(new_at, lifecycle.REJECTED)]
     return NaturalFate(Schedule(steps), reason=reason)

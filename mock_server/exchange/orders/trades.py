@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mock_server.errors import BadRequest, NotFound
-from mock_server.order_book import OrderBook
-from mock_server.orders import FINAL
-from mock_server.store import Store
+from integral_mock.errors import BadRequest, NotFound
+from integral_mock.exchange.orders.book import OrderBook
+from integral_mock.exchange.orders.lifecycle import FINAL
+from integral_mock.store import Store
 
 EXECUTION_TIME_FORMAT = "%Y-%m-%d %H:%M:%S,{ms:03d} +0000"
 

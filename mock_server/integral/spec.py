@@ -6,11 +6,11 @@ import copy
 import functools
 import re
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 from flask import Request, Response
+from integral_mock.errors import BadRequest, FieldProblems, UnsupportedMediaType
 from jsonschema.exceptions import ValidationError
 from openapi_core import OpenAPI
 from openapi_core.contrib.flask import FlaskOpenAPIRequest, FlaskOpenAPIResponse
@@ -18,19 +18,13 @@ from openapi_core.deserializing.media_types.exceptions import MediaTypeDeseriali
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from werkzeug.exceptions import HTTPException
 
-from mock_server.errors import BadRequest, FieldProblems, UnsupportedMediaType
-
 SPEC_FILE = "integral.yaml"
 
 
 @functools.cache
 def load_document(name: str = SPEC_FILE) -> dict[str, Any]:
     """The spec as published in openapi/ (and inside the wheel)."""
-    try:
-        text = resources.files("mock_server.openapi").joinpath(name).read_text("utf-8")
-    except ModuleNotFoundError:
-        # Imported straight from a source checkout, where openapi/ sits beside mock_server/.
-        text = (Path(__file__).resolve().parent.parent / "openapi" / name).read_text("utf-8")
+    text = resources.files("integral_mock.openapi").joinpath(name).read_text("utf-8")
     document: dict[str, Any] = yaml.safe_load(text)
     return document
 
