@@ -1,4 +1,4 @@
-"""`python -m integral_mock.client trade …` prints each step of the PQ workflow; `trades` the downloads."""
+"""`python -m integral_mock.client trade …` prints each PQ workflow step; `trades` the downloads."""
 
 from __future__ import annotations
 
