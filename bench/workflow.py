@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
+
 from integral_mock.app import create_app
 from integral_mock.config import Config
 

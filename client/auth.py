@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import requests
+from requests.auth import AuthBase
+
 from integral_mock.client.errors import TransportError, Unauthorized
 from integral_mock.client.models import LoginResult, RenewResult
 from integral_mock.client.transport import Reply, Transport, parse
-from requests.auth import AuthBase
 
 log = logging.getLogger("client")
 TOKEN = "SSO_TOKEN"

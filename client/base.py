@@ -10,11 +10,12 @@ from types import TracebackType
 from typing import Any, Self
 
 import requests
+from requests.auth import AuthBase
+
 from integral_mock.client.auth import Authenticator, TokenAuth
 from integral_mock.client.errors import IntegralError, Unauthorized
 from integral_mock.client.models import LoginResult, RenewResult
 from integral_mock.client.transport import Backoff, Reply, RetryPolicy, Transport
-from requests.auth import AuthBase
 
 log = logging.getLogger("client")
 

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
+from requests.auth import AuthBase
+from urllib3.exceptions import NewConnectionError
+
 from integral_mock.client import wire
 from integral_mock.client.errors import (
     IntegralError,
@@ -18,8 +21,6 @@ from integral_mock.client.errors import (
     TransportError,
     error_class,
 )
-from requests.auth import AuthBase
-from urllib3.exceptions import NewConnectionError
 
 log = logging.getLogger("client")
 T = TypeVar("T")

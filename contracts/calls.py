@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from integral_mock.contracts.credentials import Credentials
 from schemathesis import Case, Response
 from schemathesis.schemas import BaseSchema
+
+from integral_mock.contracts.credentials import Credentials
 
 TOKEN = "SSO_TOKEN"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from integral_mock.contracts import hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
 from integral_mock.contracts.target import Target
 

@@ -12,10 +12,11 @@ import zlib
 from typing import Any
 
 import schemathesis
-from integral_mock.contracts import calls, checks, credentials
 from schemathesis import Case, CheckContext, HookContext, Response
 from schemathesis.auths import AuthContext
 from schemathesis.schemas import BaseSchema
+
+from integral_mock.contracts import calls, checks, credentials
 
 MAX_COID = 255
 SYMBOL = re.compile(r"^[A-Z]{3}/[A-Z]{3}$")

@@ -14,6 +14,7 @@ from schemathesis.schemas import BaseSchema
 
 if TYPE_CHECKING:
     from flask import Flask
+
     from integral_mock.clock import ManualClock
 
 ROOT = Path(__file__).resolve().parent.parent

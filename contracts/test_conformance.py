@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hypothesis
-from integral_mock.contracts.target import current
 from schemathesis import Case
+
+from integral_mock.contracts.target import current
 
 target = current()
 schema = target.schema

@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from schemathesis import Response
+
 from integral_mock.contracts import calls, checks, credentials
 from integral_mock.contracts.target import Target
-from schemathesis import Response
 
 # In-process, each poll moves the clock on by this much (plus the 20 ms every request takes),
 # small enough to catch the order in each status on its way.

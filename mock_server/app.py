@@ -1,4 +1,4 @@
-"""The application factory."""
+"""The application factory: wires the venue, the Integral surface and the sandbox controls."""
 
 from __future__ import annotations
 
@@ -6,15 +6,24 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, jsonify
+
 from integral_mock.clock import Clock, ManualClock, SystemClock
 from integral_mock.config import Config
-from integral_mock.exchange.venue import Exchange
+from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing, views
 from integral_mock.integral.spec import load_document, shared_validator
 from integral_mock.sandbox import admin, controls
-from integral_mock.sandbox.fault_rules import Faults
+from integral_mock.sandbox.fault_rules import FaultRules
 from integral_mock.sandbox.journal import Journal
+from integral_mock.sandbox.latency import parse_latency
+from integral_mock.sandbox.outcomes import Outcomes
 from integral_mock.store import Store
+
+
+def check_config(config: Config) -> Config:
+    """`config`, once the settings the sandbox controls read are known good (ValueError)."""
+    parse_latency(config.latency)
+    return config
 
 
 def create_app(
@@ -28,7 +37,7 @@ def create_app(
     `sleep` is how injected latency waits: `time.sleep`, except with a ManualClock, where
     tests move time themselves and latency is only recorded (in the journal).
     """
-    config = config or Config.default()
+    config = check_config(config or Config.default())
     clock = clock or (ManualClock() if config.clock == "manual" else SystemClock())
     if sleep is None:
         sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
@@ -37,12 +46,17 @@ def create_app(
     # No framework-made OPTIONS answers: the spec declares none, so OPTIONS is a 405 with Allow.
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    exchange = Exchange(config, clock, Store(config.state_path))
-    plumbing.init_app(app, plumbing.Sandbox(config, clock, exchange, shared_validator()))
+    outcomes = Outcomes(config)
+    venue = Venue(config, clock, Store(config.state_path), outcomes.decide)
+    state = controls.Controls(
+        config, clock, venue, outcomes, FaultRules(config), Journal(config.journal_size), sleep
+    )
+    sandbox = plumbing.Sandbox(
+        config, clock, venue, shared_validator(), controls=state, directive=state.order_directive
+    )
+    plumbing.init_app(app, sandbox)
     views.init_app(app)
     admin.init_app(app)
-    journal = Journal(config.journal_size)
-    state = controls.Controls(config, clock, exchange, Faults(config), journal, sleep)
     controls.init_app(app, state)
     app.add_url_rule("/openapi.json", "openapi", _serve_spec)
     return app

@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
-from integral_mock.app import create_app
+
+from integral_mock.app import check_config, create_app
 from integral_mock.config import Config
 from integral_mock.sandbox.access import is_loopback
 
@@ -87,7 +88,7 @@ def _control_arguments(serve: argparse.ArgumentParser) -> None:
 
 def build_config(args: argparse.Namespace) -> Config:
     """The configuration `serve` runs with, an admin token made up if bound off loopback."""
-    return _guarded(_configured(args), args.host)
+    return check_config(_guarded(_configured(args), args.host))
 
 
 def _configured(args: argparse.Namespace) -> Config:
@@ -116,13 +117,13 @@ def _guarded(config: Config, host: str) -> Config:
 
 
 def serve(args: argparse.Namespace) -> None:
-    configured = _configured(args)
-    config = _guarded(configured, args.host)
+    config = build_config(args)
+    made_up = config.admin_token != _configured(args).admin_token
     base_url = f"http://{args.host}:{args.port}"
     print(f"integral-mock listening on {base_url}  (state: {config.state_path})", flush=True)
     print(f"  spec:          {base_url}/openapi.json", flush=True)
     print(f"  admin:         {base_url}/__admin  (clock: {config.clock})", flush=True)
-    if config.admin_token != configured.admin_token:  # made up here; one given stays unsaid
+    if made_up:  # a token given by flag or file stays unsaid
         print(f"  admin token:   {config.admin_token}  (bound off loopback)", flush=True)
     print(
         f"  example login: curl -si {base_url}/v2/sso/login -H 'Content-Type: application/json'"

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from integral_mock.exchange.orders.lifecycle import Progression
-from integral_mock.sandbox.latency import parse_latency
+
+@dataclass(frozen=True)
+class Progression:
+    """How an order moves along its schedule: by time, on its first read, or over N reads."""
+
+    mode: str = "time"
+    polls: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Progression:
+        """`time`, `immediate` or `polls:N` (N >= 1); ValueError otherwise."""
+        text = text.strip().lower()
+        if text in ("time", "immediate"):
+            return cls(text, 1 if text == "immediate" else 0)
+        if match := re.fullmatch(r"polls:([1-9][0-9]{0,5})", text):
+            return cls("polls", int(match[1]))
+        raise ValueError(f"progression {text!r} is none of 'time', 'immediate', 'polls:N'")
+
+    def __str__(self) -> str:
+        return f"polls:{self.polls}" if self.mode == "polls" else self.mode
 
 
 @dataclass(frozen=True)
@@ -118,7 +137,6 @@ class Config:
         if self.hang_ms < 0 or self.journal_size <= 0:
             raise ValueError("hang_ms must not be negative and journal_size must be positive")
         Progression.parse(self.progression)
-        parse_latency(self.latency)
 
     def find_user(self, user: str, org: str) -> User | None:
         return next((u for u in self.users if u.user == user and u.org == org), None)

@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
 from integral_mock.app import create_app
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from integral_mock.sandbox.controls import controls_of
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
 from integral_mock.app import create_app
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-
 from tests.helpers import Api, close_app
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from integral_mock.clock import ManualClock
 from werkzeug.test import TestResponse
+
+from integral_mock.clock import ManualClock
 
 EXAMPLE_LOGIN = {
     "user": "apiUserId",
@@ -21,7 +22,7 @@ ERROR_KEYS = {"status", "errorCode", "errorMessage", "responseTuples"}
 
 def close_app(app: Flask) -> None:
     """Close the app's SQLite connection (an unclosed one warns on newer Pythons)."""
-    app.extensions["integral-mock"].exchange.store.close()
+    app.extensions["integral-mock"].venue.store.close()
 
 
 class Api:

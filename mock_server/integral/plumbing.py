@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.wrappers import Request
+
 from integral_mock.clock import Clock
 from integral_mock.config import Config
 from integral_mock.errors import SandboxError, error_body
 from integral_mock.exchange import hmac_auth
+from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.sessions import Principal
-from integral_mock.exchange.venue import Exchange
+from integral_mock.exchange.venue import Venue
 from integral_mock.integral.spec import SpecValidator
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.wrappers import Request
 
 log = logging.getLogger("integral_mock")
 
@@ -34,18 +37,35 @@ _HTTP_CODES = {
 }
 
 
+# Where a request's caller, once resolved, is kept: in its WSGI environ, which every layer shares.
+CALLER = "integral-mock.caller"
+
+
+def _nothing_forced() -> Fate | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Sandbox:
-    """Everything one app owns, reachable from a view as `sandbox()`."""
+    """Everything one app owns, reachable from a view as `sandbox()`: the one state object."""
 
     config: Config
     clock: Clock
-    exchange: Exchange
+    venue: Venue
     validator: SpecValidator
+    # The sandbox controls (sandbox/controls.py), wired in by app.py; opaque to Integral's views.
+    controls: Any = None
+    # What the current request's X-Sandbox-* headers force on its order, if anything.
+    directive: Callable[[], Fate | None] = _nothing_forced
 
 
 def sandbox() -> Sandbox:
     found: Sandbox = current_app.extensions["integral-mock"]
+    return found
+
+
+def sandbox_of(app: Flask) -> Sandbox:
+    found: Sandbox = app.extensions["integral-mock"]
     return found
 
 
@@ -58,28 +78,48 @@ def presented_token(req: Request | None = None) -> str | None:
     return req.headers.get(TOKEN_NAME) or req.cookies.get(TOKEN_NAME)
 
 
-def authenticate() -> Principal:
-    """The caller, by token or HMAC signature, or 401. Called before validating: 401 before 400."""
-    s = sandbox()
-    now = s.clock.now_ms()
-    headers = hmac_auth.lowercase(request.headers.items())
+def resolve_caller(state: Sandbox, req: Request, body: bytes | None) -> Principal | SandboxError:
+    """Who sent `req`, by HMAC signature or token, or why not; resolved once per request.
+
+    The control layer asks first (for the journal and the rules), the view later: both get
+    the same answer, kept in the environ. `body` is the request's body, as HMAC signs it.
+    """
+    cached: Principal | SandboxError | None = req.environ.get(CALLER)
+    if cached is None:
+        try:
+            cached = _caller(state, req, body)
+        except SandboxError as exc:
+            cached = exc
+        req.environ[CALLER] = cached
+    return cached
+
+
+def _caller(state: Sandbox, req: Request, body: bytes | None) -> Principal:
+    now = state.clock.now_ms()
+    headers = hmac_auth.lowercase(req.headers.items())
     if hmac_auth.is_hmac_request(headers):
-        body = request.get_data(cache=True)
-        user = hmac_auth.verify(s.config, headers, _request_line(), body, now)
-        principal = Principal(user.user, user.org, user.trading)
-    else:
-        principal = s.exchange.sessions.authenticate(presented_token(), now)
-    g.principal = principal
-    return principal
+        signed = req.get_data(cache=True) if body is None else body
+        user = hmac_auth.verify(state.config, headers, _request_line(req), signed, now)
+        return Principal(user.user, user.org, user.trading)
+    return state.venue.sessions.authenticate(presented_token(req), now)
 
 
-def _request_line() -> str:
+def authenticate() -> Principal:
+    """The caller, or 401. Called before validating: 401 before 400."""
+    found = resolve_caller(sandbox(), request, None)
+    if isinstance(found, SandboxError):
+        raise found
+    g.principal = found
+    return found
+
+
+def _request_line(req: Request) -> str:
     """`METHOD path?query HTTP/1.1`, with path and query as sent (still URL-encoded)."""
-    sent = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    sent = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
     if not sent:  # a WSGI server that keeps neither: rebuild the encoded form
-        query = request.query_string.decode("latin-1")
-        sent = quote(request.path, safe="/") + (f"?{query}" if query else "")
-    return f"{request.method} {sent} HTTP/1.1"
+        query = req.query_string.decode("latin-1")
+        sent = quote(req.path, safe="/") + (f"?{query}" if query else "")
+    return f"{req.method} {sent} HTTP/1.1"
 
 
 def validated() -> tuple[dict[str, Any], Any]:
@@ -146,15 +186,19 @@ def _is_spec_operation() -> bool:
 
 
 def _checked_against_spec(response: Response) -> Response:
-    """With response validation on, an answer that breaks the spec becomes a loud 500."""
-    problems = sandbox().validator.response_errors(request, response)
+    return checked_answer(sandbox().validator, response, "the spec")
+
+
+def checked_answer(validator: SpecValidator, response: Response, document: str) -> Response:
+    """With response validation on, an answer that breaks its spec becomes a loud 500."""
+    problems = validator.response_errors(request, response)
     if not problems:
         return response
-    log.error("response breaks the spec (%s %s): %s", request.method, request.path, problems)
-    broken = error_response(
-        500, "RESPONSE_INVALID", "The sandbox's answer broke the spec: " + "; ".join(problems)
-    )
-    broken.headers[REQUEST_ID] = response.headers[REQUEST_ID]
+    log.error("answer breaks %s (%s %s): %s", document, request.method, request.path, problems)
+    message = f"The sandbox's answer broke {document}: " + "; ".join(problems)
+    broken = error_response(500, "RESPONSE_INVALID", message)
+    if REQUEST_ID in response.headers:
+        broken.headers[REQUEST_ID] = response.headers[REQUEST_ID]
     return broken
 
 

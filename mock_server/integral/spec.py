@@ -10,13 +10,14 @@ from typing import Any
 
 import yaml
 from flask import Request, Response
-from integral_mock.errors import BadRequest, FieldProblems, UnsupportedMediaType
 from jsonschema.exceptions import ValidationError
 from openapi_core import OpenAPI
 from openapi_core.contrib.flask import FlaskOpenAPIRequest, FlaskOpenAPIResponse
 from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from werkzeug.exceptions import HTTPException
+
+from integral_mock.errors import BadRequest, FieldProblems, UnsupportedMediaType
 
 SPEC_FILE = "integral.yaml"
 

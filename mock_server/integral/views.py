@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify
+
 from integral_mock.exchange.orders.trades import parse_execution_time
 from integral_mock.exchange.sessions import Token
 from integral_mock.integral.plumbing import (
@@ -15,7 +16,6 @@ from integral_mock.integral.plumbing import (
     sandbox,
     validated,
 )
-from integral_mock.sandbox.controls import order_directive
 
 bp = Blueprint(INTEGRAL_BLUEPRINT, __name__)
 
@@ -46,8 +46,7 @@ def _envelope(token: Token) -> dict[str, Any]:
 @bp.post("/v2/sso/login")
 def login() -> Response:
     _, body = validated()
-    s = sandbox()
-    token = s.exchange.sessions.login(body["user"], body["pass"], body["org"], s.clock.now_ms())
+    token = sandbox().venue.login(body["user"], body["pass"], body["org"])
     return _with_token(_envelope(token), token)
 
 
@@ -55,8 +54,7 @@ def login() -> Response:
 @bp.get("/sso/tokens/renew", endpoint="renewTokenDeprecated")
 def renew_token() -> Response:
     validated()
-    s = sandbox()
-    token, expired = s.exchange.sessions.renew(presented_token(), s.clock.now_ms())
+    token, expired = sandbox().venue.renew_token(presented_token())
     body = {**_envelope(token), "valid": True, "apiVersion": API_VERSION, "expired": expired}
     return _with_token(body, token)
 
@@ -65,7 +63,7 @@ def renew_token() -> Response:
 def get_spot_rate() -> Response:
     principal = authenticate()
     query, _ = validated()
-    return jsonify(sandbox().exchange.get_spot_rate(principal, query["symbol"]))
+    return jsonify(sandbox().venue.get_spot_rate(principal, query["symbol"]))
 
 
 @bp.post("/v2/orders")
@@ -75,7 +73,7 @@ def place_order() -> Response:
     s = sandbox()
     # Unknown fields are ignored and not echoed (the spec says so).
     order = {k: v for k, v in body.items() if k in s.validator.order_fields}
-    response = jsonify(s.exchange.place_order(principal, order, order_directive()))
+    response = jsonify(s.venue.place_order(principal, order, s.directive()))
     response.status_code = 202
     return response
 
@@ -84,24 +82,21 @@ def place_order() -> Response:
 def query_orders() -> Response:
     principal = authenticate()
     query, _ = validated()
-    exchange = sandbox().exchange
-    if "coId" in query:
-        return jsonify(exchange.query_order_by_coid(principal, query["coId"]))
-    return jsonify(exchange.active_orders(principal))
+    return jsonify(sandbox().venue.query_orders(principal, query.get("coId")))
 
 
 @bp.get("/v2/orders/<id>")
 def get_order(id: str) -> Response:  # noqa: A002 - the spec names the path parameter `id`
     principal = authenticate()
     validated()
-    return jsonify(sandbox().exchange.get_order(principal, id))
+    return jsonify(sandbox().venue.get_order(principal, id))
 
 
 @bp.delete("/v2/orders/<id>")
 def cancel_order(id: str) -> Response:  # noqa: A002 - the spec names the path parameter `id`
     principal = authenticate()
     validated()
-    sandbox().exchange.cancel_order(principal, id)
+    sandbox().venue.cancel_order(principal, id)
     return _accepted_without_body()
 
 
@@ -109,7 +104,7 @@ def cancel_order(id: str) -> Response:  # noqa: A002 - the spec names the path p
 def cancel_all_orders() -> Response:
     principal = authenticate()
     validated()
-    sandbox().exchange.cancel_all_orders(principal)
+    sandbox().venue.cancel_all_orders(principal)
     return _accepted_without_body()
 
 
@@ -118,8 +113,7 @@ def cancel_all_orders() -> Response:
 def get_spot_rate_by_type(type: str, org: str | None = None) -> Response:  # noqa: A002
     principal = authenticate()
     query, _ = validated()
-    s = sandbox()
-    book = s.exchange.market.spot_book(principal, type, query["symbol"], s.clock.now_ms(), org)
+    book = sandbox().venue.get_spot_rate_by_type(principal, type, query["symbol"], org)
     return jsonify(book)
 
 
@@ -127,27 +121,24 @@ def get_spot_rate_by_type(type: str, org: str | None = None) -> Response:  # noq
 def get_market_data_sets() -> Response:
     principal = authenticate()
     query, _ = validated()
-    s = sandbox()
-    return jsonify(s.exchange.market.data_sets(principal, query, s.clock.now_ms()))
+    return jsonify(sandbox().venue.get_market_data_sets(principal, query))
 
 
 @bp.get("/v2/trades/stp/messages")
 def get_trade_messages() -> Response:
     principal = authenticate()
     query, _ = validated()
-    s = sandbox()
     max_count = int(query.get("maxCount", DEFAULT_TRADE_BATCH))
-    return jsonify(s.exchange.trades.messages(principal.org, s.clock.now_ms(), max_count))
+    return jsonify(sandbox().venue.get_trade_messages(principal, max_count))
 
 
 @bp.post("/v2/trades/stp/resend")
 def resend_trades() -> Response:
     principal = authenticate()
     _, body = validated()
-    s = sandbox()
     start = parse_execution_time(body["startDate"], "startDate")
     end = parse_execution_time(body["endDate"], "endDate")
-    count = s.exchange.trades.resend(principal.org, s.clock.now_ms(), start, end)
+    count = sandbox().venue.resend_trades(principal, start, end)
     return jsonify({"status": "OK", "errorCode": None, "responseTuples": None, "resent": count})
 
 

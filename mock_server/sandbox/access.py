@@ -7,6 +7,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from flask import request
+
 from integral_mock.errors import Unauthorized
 from integral_mock.integral.plumbing import sandbox
 

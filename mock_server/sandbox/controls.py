@@ -1,8 +1,8 @@
 """Sandbox controls of one app, and the WSGI layer that applies faults and keeps the journal.
 
 The layer wraps the Flask app: for each request outside /__admin it plans the faults, runs
-them around the app, and records the exchange. It works on the WSGI environ, below Flask,
-because a network fault has to act on the connection itself.
+them around the app, and records the request and its answer. It works on the WSGI environ,
+below Flask, because a network fault has to act on the connection itself.
 """
 
 from __future__ import annotations
@@ -14,24 +14,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, request
+from werkzeug.wrappers import Request, Response
+
 from integral_mock.clock import Clock
 from integral_mock.config import Config
 from integral_mock.errors import SandboxError
-from integral_mock.exchange import hmac_auth
-from integral_mock.exchange.venue import Exchange
+from integral_mock.exchange.orders.fate import Fate
+from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing
-from integral_mock.sandbox.fault_rules import Faults
+from integral_mock.sandbox.fault_rules import FaultRules
 from integral_mock.sandbox.faults import FORCED_ERROR, Call, Error
 from integral_mock.sandbox.journal import Journal, redact_body, redact_headers
-from integral_mock.sandbox.outcomes import Fate, Outcomes, fate_from_headers
+from integral_mock.sandbox.outcomes import Outcomes, fate_from_headers
 from integral_mock.sandbox.partition import reset_store
-from werkzeug.wrappers import Request, Response
 
 Sleeper = Callable[[float], None]
 StartResponse = Callable[..., Any]
 UNCONTROLLED = ("/__admin", "/openapi.json")  # never faulted, never journaled
-EXTENSION = "integral-mock.controls"
 OUTCOME_HEADERS = ("X-Sandbox-Outcome", "X-Sandbox-Fill-Delay-Ms", "X-Sandbox-Progression")
 
 
@@ -41,14 +41,11 @@ class Controls:
 
     config: Config
     clock: Clock
-    exchange: Exchange
-    faults: Faults
+    venue: Venue
+    outcomes: Outcomes
+    faults: FaultRules
     journal: Journal
     sleep: Sleeper
-
-    @property
-    def outcomes(self) -> Outcomes:
-        return self.exchange.outcomes
 
     def reset(self, org: str | None = None, *, sessions: bool = False) -> dict[str, Any]:
         """Forget one org's state (orders, quotes, rules, journal), or everyone's.
@@ -57,36 +54,37 @@ class Controls:
         requests after it get the same prices, ids and faults; an org's reset leaves the
         sequences alone, as other orgs may be mid-run.
         """
-        removed: dict[str, Any] = reset_store(self.exchange.store, org, sessions=sessions)
+        removed: dict[str, Any] = reset_store(self.venue.store, org, sessions=sessions)
         removed["faultRules"] = self.faults.rules.clear(org)
         removed["outcomeRules"] = self.outcomes.rules.clear(org)
         removed["journal"] = self.journal.clear(org)
         if org is None:
-            self.reseed(self.exchange.seed)
+            self.reseed(self.venue.seed)
             self.faults.release_hangs()
         return removed
 
     def reseed(self, seed: int) -> None:
-        self.exchange.reseed(seed)
+        self.venue.reseed(seed)
+        self.outcomes.reseed(seed)
         self.faults.reseed(seed)
+
+    def order_directive(self) -> Fate | None:
+        """What the current request's X-Sandbox-* headers force on its order (None: nothing)."""
+        if not self.config.sandbox_headers:
+            return None
+        values = [request.headers.get(name) for name in OUTCOME_HEADERS]
+        return fate_from_headers(*values) if any(values) else None
 
 
 def controls_of(app: Flask) -> Controls:
-    found: Controls = app.extensions[EXTENSION]
+    found: Controls = plumbing.sandbox_of(app).controls
     return found
 
 
 def controls() -> Controls:
     """The controls of the current Flask app."""
-    return controls_of(current_app)
-
-
-def order_directive() -> Fate | None:
-    """What the current request's X-Sandbox-* headers force on its order (None: nothing)."""
-    if not controls().config.sandbox_headers:
-        return None
-    values = [request.headers.get(name) for name in OUTCOME_HEADERS]
-    return fate_from_headers(*values) if any(values) else None
+    found: Controls = plumbing.sandbox().controls
+    return found
 
 
 def _render_forced_error() -> Response | None:
@@ -104,9 +102,12 @@ def _render_forced_error() -> Response | None:
 class ControlLayer:
     """WSGI middleware around the Flask app: faults around each request, then the journal."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], controls: Controls) -> None:
+    def __init__(
+        self, app: Callable[..., Iterable[bytes]], controls: Controls, state: plumbing.Sandbox
+    ) -> None:
         self.app = app
         self.controls = controls
+        self.state = state
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith(UNCONTROLLED):
@@ -136,23 +137,17 @@ class ControlLayer:
             record()
 
     def _org(self, req: Request, body: bytes | None) -> str | None:
-        """The org the request acts for: its token's, its HMAC user's, or the one a login names."""
-        if req.path == "/v2/sso/login" and body:
+        """The org the request acts for: its caller's, or the one a login names."""
+        if req.path == "/v2/sso/login":
             try:
-                org = json.loads(body).get("org")
+                org = json.loads(body or b"").get("org")
             except (ValueError, AttributeError, RecursionError):  # the app answers 400 for these
                 return None
             return org if isinstance(org, str) else None
-        headers = hmac_auth.lowercase(req.headers.items())
-        if hmac_auth.is_hmac_request(headers):
-            return hmac_auth.claimed_org(self.controls.config, headers)
-        try:
-            now = self.controls.clock.now_ms()
-            return self.controls.exchange.sessions.authenticate(
-                plumbing.presented_token(req), now
-            ).org
-        except SandboxError:
-            return None
+        if body is None and req.content_length:
+            return None  # a body this layer did not read: the view resolves the caller itself
+        caller = plumbing.resolve_caller(self.state, req, body or b"")
+        return None if isinstance(caller, SandboxError) else caller.org
 
 
 def _buffer_body(environ: dict[str, Any], limit: int) -> bytes | None:
@@ -201,6 +196,6 @@ def _entry(
 
 
 def init_app(app: Flask, controls: Controls) -> None:
-    app.extensions[EXTENSION] = controls
     app.before_request(_render_forced_error)
-    app.wsgi_app = ControlLayer(app.wsgi_app, controls)  # type: ignore[method-assign]
+    state = plumbing.sandbox_of(app)
+    app.wsgi_app = ControlLayer(app.wsgi_app, controls, state)  # type: ignore[method-assign]

@@ -1,7 +1,7 @@
 """Which faults a request gets: its X-Sandbox-* headers, the /__admin/faults rules, the config.
 
 Every draw (a rule's probability, a latency, garbage bytes) comes from one seeded source of
-the app's own (``random.Random("faults:<seed>")``), kept apart from the exchange's so that
+the app's own (``random.Random("faults:<seed>")``), kept apart from the venue's so that
 faults never shift prices, rate ids or order ids. Draws happen under one lock, in request
 order, so the same seed and the same requests replay the same faults.
 """
@@ -76,7 +76,7 @@ class FaultRule(Rule):
         }
 
 
-class Faults:
+class FaultRules:
     """One app's fault controls: its rules, its seeded source, and a latch for hung requests."""
 
     def __init__(self, config: Config) -> None:

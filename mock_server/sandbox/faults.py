@@ -47,7 +47,7 @@ class Call:
     acted: list[str] = field(default_factory=list)  # names of the faults that acted
     undelivered: Response | None = None  # an answer made and then dropped (reset-after)
     # Run just before the connection is dropped, so whoever reads the journal after the
-    # client saw the drop finds the exchange already recorded.
+    # client saw the drop finds the request already recorded.
     before_drop: Callable[[], None] = lambda: None
 
     @property

@@ -1,4 +1,4 @@
-"""The request journal: a bounded record of every exchange, with passwords and tokens redacted."""
+"""The request journal: a bounded record of each request and answer, secrets redacted."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def _redact_text(data: bytes) -> str:
 
 
 class Journal:
-    """The last `size` exchanges of one app, oldest first, each with a rising `id`."""
+    """The last `size` requests of one app, oldest first, each with a rising `id`."""
 
     def __init__(self, size: int) -> None:
         self._entries: deque[dict[str, Any]] = deque(maxlen=size)

@@ -1,8 +1,9 @@
 """Forced order outcomes: X-Sandbox-* headers, magic coId prefixes, rules, a seeded reject rate.
 
-Each source yields a `Fate` (what to force: outcome, reason, delays, progression); they are
-layered header over coId over rule over the random reject, and `Fate.shape` turns the
-order's natural schedule into the forced one. Nothing forced: the natural schedule as is.
+Each source yields a `Fate` (the domain's word for what to force: outcome, reason, delays,
+progression); they are layered header over coId over rule over the random reject. The venue
+is handed `Outcomes.decide` and lets `Fate.shape` turn the order's natural schedule into the
+forced one. Nothing forced: the natural schedule as is.
 """
 
 from __future__ import annotations
@@ -13,18 +14,10 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from integral_mock.config import Config
+from integral_mock.config import Config, Progression
 from integral_mock.errors import BadRequest
-from integral_mock.exchange.orders.lifecycle import (
-    EXPIRED,
-    FILLED,
-    REJECTED,
-    Progression,
-    Schedule,
-    by_polls,
-    lifecycle,
-    retimed,
-)
+from integral_mock.exchange.orders.fate import Fate
+from integral_mock.exchange.orders.lifecycle import EXPIRED, FILLED, REJECTED
 from integral_mock.sandbox.latency import whole_ms
 from integral_mock.sandbox.rules import Rule, RuleBook
 
@@ -33,47 +26,6 @@ MAX_FILL_DELAY_MS = 86_400_000
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _MAGIC = re.compile(r"^(FILL|REJECT|REJECT_[A-Z0-9_]+|EXPIRE|NOW|SLOW(\d{1,6})|POLL(\d{1,4}))$")
 _MAGIC_OUTCOME = {"FILL": FILLED, "REJECT": REJECTED, "EXPIRE": EXPIRED}
-
-
-@dataclass(frozen=True)
-class Fate:
-    """What a control forces on one order; None leaves that part to the order's nature."""
-
-    outcome: str | None = None
-    reason: str | None = None
-    new_delay_ms: int | None = None  # RECEIVED -> NEW (or the rejection)
-    fill_delay_ms: int | None = None  # RECEIVED -> final
-    progression: Progression | None = None
-
-    def over(self, below: Fate) -> Fate:
-        """This fate, with `below` filling what this one leaves open."""
-        mine = {k: v for k, v in self.__dict__.items() if v is not None}
-        if self.outcome is not None:  # a reason belongs to the outcome that gave it
-            mine.setdefault("reason", None)
-        return replace(below, **mine)
-
-    def shape(
-        self, natural: Schedule, outcome: dict[str, Any], gap_ms: int, default: Progression
-    ) -> tuple[Schedule, dict[str, Any]]:
-        """The order's (schedule, final fields) once this fate is applied to its natural ones."""
-        schedule = natural
-        if self.outcome is not None:
-            schedule = _forced(natural, self.outcome, gap_ms)
-            outcome = {} if self.outcome == FILLED else {"reason": self.reason}
-        if self.new_delay_ms is not None or self.fill_delay_ms is not None:
-            schedule = retimed(schedule, self.new_delay_ms, self.fill_delay_ms)
-        progression = self.progression or default
-        if progression.mode != "time":
-            schedule = by_polls(schedule, progression.polls)
-        return schedule, outcome
-
-
-def _forced(natural: Schedule, outcome: str, gap_ms: int) -> Schedule:
-    """A plain lifecycle to `outcome`, keeping the natural times where there are any."""
-    placed = natural[0].at_ms
-    first = natural[1].at_ms if len(natural) > 1 else placed + 1
-    final = natural.final.at_ms if natural.final.at_ms > first else first + gap_ms
-    return lifecycle(placed, first - placed, final - first, outcome)
 
 
 def reason_for(outcome: str, source: str, given: str | None = None) -> str | None:

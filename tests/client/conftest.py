@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 import requests
 import yaml
-from integral_mock.client import HmacAuth, IntegralClient, RetryPolicy
-from integral_mock.config import Config
-from integral_mock.testing import LiveSandbox, running_sandbox
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
+from integral_mock.client import HmacAuth, IntegralClient, RetryPolicy
+from integral_mock.config import Config
+from integral_mock.testing import LiveSandbox, running_sandbox
 from tests.client.admin import Admin
 from tests.client.network import FaultyAdapter
 

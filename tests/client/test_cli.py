@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from integral_mock.client.cli import DEFAULTS, EXIT_ERROR, EXIT_NOT_FILLED, main
 from integral_mock.client.results import execution_time
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from integral_mock.client import OrderRequest, OrderStatus, ServerError, Side, TransportError
 
 ORDERS = ("POST", "/v2/orders")

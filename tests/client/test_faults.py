@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+
 from integral_mock.client import (
     OrderExpired,
     OrderRejected,
@@ -12,7 +13,6 @@ from integral_mock.client import (
     OrderTimeout,
     RetryPolicy,
 )
-
 from tests.client.admin import Admin
 
 

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import pytest
+
 from integral_mock.client import (
     HmacAuth,
     IntegralClient,
@@ -20,7 +21,6 @@ from integral_mock.client import (
     Unauthorized,
 )
 from integral_mock.client.hmac_auth import ALGORITHM, SIGNED
-
 from tests.client.conftest import SECRET, RecordingSession
 
 PARAM = re.compile(r'(\w+)="([^"]*)"')

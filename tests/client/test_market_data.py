@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
 from integral_mock.client import (
     BadRequest,
     BookLevel,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from integral_mock.client import (
     BadRequest,
     ExecFlag,
@@ -18,7 +19,6 @@ from integral_mock.client import (
     Side,
     TimeInForce,
 )
-
 from tests.client.conftest import TRADER_B, VIEWER
 
 AWAY = Decimal("0.01")  # a hundred pips: the market does not get there in a test

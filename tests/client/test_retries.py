@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from integral_mock.client import BadRequest, RateLimited, RetryPolicy, ServerError, TransportError
 
 SPOT = ("GET", "/v2/rates/spot")

@@ -6,6 +6,8 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
+from openapi_schema_validator import OAS31Validator
+
 from integral_mock.client import (
     ApiError,
     BadRequest,
@@ -36,7 +38,6 @@ from integral_mock.client import (
 )
 from integral_mock.client.errors import error_class
 from integral_mock.client.wire import to_wire, wire_names
-from openapi_schema_validator import OAS31Validator
 
 
 def _schemas(spec):

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+
 from integral_mock.client import ApiError, Unauthorized
 from integral_mock.client.auth import Token, TokenAuth
-
 from tests.client.conftest import RecordingSession
 from tests.client.network import ELSEWHERE
 

@@ -7,6 +7,7 @@ import random
 from decimal import Decimal
 
 import pytest
+
 from integral_mock.client import (
     Backoff,
     BookType,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from integral_mock.client import (
     Backoff,
     BadRequest,
@@ -22,7 +23,6 @@ from integral_mock.client import (
     TimeInForce,
     Unauthorized,
 )
-
 from tests.client.conftest import TRADER_B, VIEWER
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from integral_mock.contracts.target import WRAP_APP
 
+from integral_mock.contracts.target import WRAP_APP
 from tests.contracts.drifts import DRIFTS
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from integral_mock.contracts.target import WsgiApp
 from werkzeug.wrappers import Request, Response
 
+from integral_mock.contracts.target import WsgiApp
 from tests.contracts.memory_drifts import (
     CancelledOrdersVanish,
     FilledThenNew,

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from integral_mock.contracts.target import WsgiApp
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
+from integral_mock.contracts.target import WsgiApp
 from tests.contracts.middleware import AsExampleUser, body_of, is_call, with_body
 
 

@@ -6,10 +6,11 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from integral_mock.contracts.credentials import EXAMPLE_LOGIN
-from integral_mock.contracts.target import WsgiApp
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
+
+from integral_mock.contracts.credentials import EXAMPLE_LOGIN
+from integral_mock.contracts.target import WsgiApp
 
 Rewrite = Callable[[Request, Response], Response | None]
 # WSGI spells the SSO_TOKEN header Sso-Token; either spelling is the token.

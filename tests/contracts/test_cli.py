@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+
 from integral_mock.contracts.target import Ticking, WsgiApp
 from integral_mock.testing import running_sandbox
-
 from tests.contracts.drifts import DRIFTS
 from tests.helpers import close_app
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from integral_mock.app import create_app
-from integral_mock.config import Config
 from werkzeug.test import TestResponse
 
+from integral_mock.app import create_app
+from integral_mock.config import Config
 from tests.helpers import Api, close_app
 
 

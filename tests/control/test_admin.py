@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from openapi_spec_validator import validate
+
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from integral_mock.integral.spec import load_document
-from openapi_spec_validator import validate
-
 from tests.control.conftest import Admin, api_of, made_app
 from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 

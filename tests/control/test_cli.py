@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from integral_mock import cli
 from integral_mock.cli import _parser, build_config
 from integral_mock.config import Config

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from integral_mock.clock import ManualClock, SystemClock
 from integral_mock.config import Config
-
 from tests.control.conftest import Admin, made_app
 from tests.helpers import Api, assert_error
 

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
 from integral_mock.clock import ManualClock, SystemClock
 from integral_mock.config import Config
 from integral_mock.integral.spec import load_document
 from integral_mock.sandbox.faults import KINDS, ConnectionDropped
 from integral_mock.sandbox.latency import Fixed, LogNormal, Uniform, parse_latency
-
 from tests.control.conftest import Admin, made_app
 from tests.helpers import TRADER_B, Api, assert_error
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-
 from tests.control.conftest import Admin, made_app
 from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import requests
-from integral_mock.testing import LiveSandbox, running_sandbox
 
+from integral_mock.testing import LiveSandbox, running_sandbox
 from tests.helpers import EXAMPLE_LOGIN, pq_order
 from tests.serve_process import serve_process
 

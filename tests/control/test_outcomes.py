@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-
 from tests.control.conftest import Admin, api_of, made_app, placed_with
 from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
+from integral_mock.config import Progression
+from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.orders.lifecycle import (
     EXPIRED,
     FILLED,
@@ -10,14 +13,13 @@ from integral_mock.exchange.orders.lifecycle import (
     NEW,
     RECEIVED,
     REJECTED,
-    Progression,
     Schedule,
     Step,
     by_polls,
     lifecycle,
     retimed,
 )
-from integral_mock.sandbox.outcomes import Fate, fate_from_coid
+from integral_mock.sandbox.outcomes import fate_from_coid
 
 PLACED = 1_000_000
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-
 from tests.helpers import EXAMPLE_LOGIN, TRADER_B, VIEWER, Api, assert_error, error_fields
 
 SPOT = "/v2/rates/spot?symbol=EUR%2FUSD"

@@ -6,11 +6,11 @@ import json
 
 import pytest
 from flask.testing import FlaskClient
-from integral_mock.clock import ManualClock
-from integral_mock.config import Config, Org
-from integral_mock.exchange.venue import Exchange
 from werkzeug.test import TestResponse
 
+from integral_mock.clock import ManualClock
+from integral_mock.config import Config, Org
+from integral_mock.exchange.venue import Venue
 from tests.helpers import TRADER_B, VIEWER, Api, assert_error, pq_order
 
 ORDER = pq_order({"symbol": "EUR/USD", "offer": 1.1, "rateId": "r-1"}, coId="c-1", size=1000)
@@ -180,13 +180,13 @@ def _boom(*args: object, **kwargs: object) -> None:
     raise RuntimeError("secret internals")
 
 
-@pytest.mark.parametrize("method", ["get_spot_rate", "place_order", "active_orders"])
+@pytest.mark.parametrize("method", ["get_spot_rate", "place_order", "query_orders"])
 def test_unexpected_exception_is_a_500_error_object_with_the_request_id(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, method: str
 ) -> None:
     token = api.token()
-    monkeypatch.setattr(Exchange, method, _boom)
-    call = {"get_spot_rate": "/v2/rates/spot?symbol=EUR%2FUSD", "active_orders": "/v2/orders"}
+    monkeypatch.setattr(Venue, method, _boom)
+    call = {"get_spot_rate": "/v2/rates/spot?symbol=EUR%2FUSD", "query_orders": "/v2/orders"}
     headers = {"SSO_TOKEN": token, "X-Request-ID": "req-500"}
     if method == "place_order":
         response = api.client.post("/v2/orders", json=ORDER, headers=headers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from integral_mock.clock import ManualClock
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.lifecycle import (

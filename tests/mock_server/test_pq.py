@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from integral_mock.clock import ManualClock
 from integral_mock.exchange.market.rates import PAIRS, Quote
 from integral_mock.exchange.orders.pq import base_amount, pq_rejection, quoted_side

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from integral_mock.integral.spec import load_document
-
 from tests.helpers import TRADER_B, Api
 
 NEW_DELAY = 200

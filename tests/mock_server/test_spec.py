@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from integral_mock.clock import ManualClock
-from integral_mock.integral.spec import load_document
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from integral_mock.clock import ManualClock
+from integral_mock.integral.spec import load_document
 
 DOCUMENT = load_document()
 BASE = "urn:integral-mock:integral.yaml"

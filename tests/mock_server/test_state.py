@@ -10,7 +10,6 @@ from typing import Any
 from integral_mock.app import create_app
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-
 from tests.helpers import Api, assert_error, close_app
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-
 from tests.helpers import Api
 
 NEW_DELAY, FILL_DELAY = 200, 300

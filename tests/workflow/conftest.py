@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from integral_mock.config import Config
 
+from integral_mock.config import Config
 from tests.helpers import Api
 from tests.workflow.support import Market
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+
 from integral_mock.app import create_app
 from integral_mock.config import Config
-
 from tests.helpers import EXAMPLE_LOGIN, Api, close_app
 
 START_MS = 1_767_261_600_000  # ManualClock's default start: 2026-01-01 10:00:00 UTC

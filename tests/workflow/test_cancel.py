@@ -130,3 +130,24 @@ def test_cancel_needs_a_token(api: Api, app: Flask, token: str) -> None:
     assert_error(anonymous.delete(f"/v2/orders/{order_id}"), 401, "TOKEN_MISSING")
     assert_error(anonymous.delete("/v2/orders"), 401, "TOKEN_MISSING")
     assert api.order(token, order_id)["status"] == "RECEIVED"
+
+
+def test_cancel_all_cancels_orders_that_move_on_reads_as_cancel_by_id_does(
+    api: Api, client: FlaskClient, token: str
+) -> None:
+    """Under poll progression the list must not count as a read: it would fill the orders."""
+    moved_on_reads = {"X-Sandbox-Progression": "immediate"}
+    placed = []
+    for _ in range(2):
+        order = api.pq_order(api.spot(token))
+        response = client.post(
+            "/v2/orders", json=order, headers={"SSO_TOKEN": token, **moved_on_reads}
+        )
+        assert response.status_code == 202
+        placed.append(response.json["orderId"])
+    assert _cancel(client, token).status_code == 202
+    for order_id in placed:
+        order = api.order(token, order_id)
+        assert (order["status"], order["reason"]) == ("CANCELLED", REASON)
+        assert "cumQty" not in order
+    assert api.get("/v2/trades/stp/messages", token).json == []

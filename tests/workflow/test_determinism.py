@@ -7,7 +7,6 @@ from typing import Any
 from integral_mock.app import create_app
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-
 from tests.helpers import Api, close_app
 from tests.workflow.support import new_order, pips
 

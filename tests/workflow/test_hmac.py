@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from integral_mock.clock import ManualClock
 from werkzeug.test import TestResponse
 
+from integral_mock.clock import ManualClock
 from tests.helpers import Api, assert_error
 from tests.workflow.support import new_order
 

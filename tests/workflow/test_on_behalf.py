@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from integral_mock.config import Config, User
 
+from integral_mock.config import Config, User
 from tests.helpers import TRADER_B, VIEWER, Api, assert_error
 from tests.workflow.support import SETTLE_MS, Market, new_order
 

@@ -1,16 +1,17 @@
-"""Stored orders: written once placed, matched on read if resting, rendered, cancelled."""
+"""Stored orders, and every SQL statement about them: insert, look up, match, render, cancel."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from integral_mock.errors import BadRequest, NotFound
 from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed
 from integral_mock.exchange.orders import lifecycle
+from integral_mock.exchange.orders.counterparties import Counterparties
+from integral_mock.exchange.orders.fate import Course
 from integral_mock.exchange.orders.fills import fill_fields
 from integral_mock.exchange.orders.lifecycle import Schedule, Step
 from integral_mock.exchange.orders.matching import Fill, grid_points, stop_triggered, take
@@ -18,6 +19,9 @@ from integral_mock.exchange.orders.polls import PollCounter
 from integral_mock.store import Store
 
 FILL_STATUSES = frozenset({lifecycle.PARTIALLY_FILLED, lifecycle.FILLED})
+FIRST_ORDER_ID = 4_000_000_001
+# The spec allows 19 digits; past SQLite's 64-bit range no order can exist.
+_MAX_ORDER_ID = 2**63 - 1
 
 
 def load_fills(row: sqlite3.Row) -> list[Fill]:
@@ -28,14 +32,71 @@ class OrderBook:
     """The orders of every org; each read sees only the caller's org."""
 
     def __init__(
-        self, store: Store, feed: PriceFeed, polls: PollCounter, counterparty: Callable[[int], str]
+        self, store: Store, feed: PriceFeed, polls: PollCounter, counterparties: Counterparties
     ) -> None:
         self.store = store
         self.feed = feed
         self.polls = polls
-        self.counterparty = counterparty
+        self.counterparties = counterparties
 
-    def row(self, org: str, where: str, value: object) -> sqlite3.Row:
+    def insert(
+        self,
+        org: str,
+        user: str,
+        request: dict[str, Any],
+        placed_ms: int,
+        course: Course,
+    ) -> sqlite3.Row:
+        """Store a new order under the next id; 400 DUPLICATE_COID if the org used its coId."""
+        try:
+            with self.store.transaction() as db:
+                order_id = self._next_order_id(db)
+                db.execute(
+                    "INSERT INTO orders (order_id, org, co_id, user, request, placed_ms, "
+                    "schedule, reason, fills, resting, checked_ms, expires_ms) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        order_id,
+                        org,
+                        request["coId"],
+                        user,
+                        json.dumps(request),
+                        placed_ms,
+                        json.dumps(course.schedule.to_json()),
+                        course.reason,
+                        json.dumps([f.to_json() for f in course.fills]),
+                        int(course.resting),
+                        placed_ms,
+                        course.expires_ms,
+                    ),
+                )
+        except sqlite3.IntegrityError:
+            raise BadRequest(
+                f"coId {request['coId']!r} was already used by org {org}; "
+                "query GET /v2/orders?coId= to find that order",
+                code="DUPLICATE_COID",
+                fields=[{"field": "coId", "message": "already used"}],
+            ) from None
+        return self.by_id(org, str(order_id))
+
+    def _next_order_id(self, db: sqlite3.Connection) -> int:
+        # Ids start in a block of the seed's, so two seeds' runs never share an id.
+        last = db.execute("SELECT MAX(order_id) FROM orders").fetchone()[0]
+        seed = self.counterparties.seed
+        return FIRST_ORDER_ID + seed % 1000 * 1_000_000 if last is None else int(last) + 1
+
+    def by_id(self, org: str, order_id: str) -> sqlite3.Row:
+        """The org's order with this server id, or 404 (another org's order is not found)."""
+        number = int(order_id)
+        if number > _MAX_ORDER_ID:
+            raise NotFound(f"No order {order_id} for org {org}")
+        return self._one("order_id = ?", org, number)
+
+    def by_coid(self, org: str, co_id: str) -> sqlite3.Row:
+        """The org's order with this client order id, or 404."""
+        return self._one("co_id = ?", org, co_id)
+
+    def _one(self, where: str, org: str, value: object) -> sqlite3.Row:
         # Filtering by org in the query itself: another org's order is simply not found.
         rows = self.store.query(f"SELECT * FROM orders WHERE org = ? AND {where}", (org, value))
         if not rows:
@@ -43,8 +104,18 @@ class OrderBook:
         return rows[0]
 
     def rows(self, org: str | None) -> list[sqlite3.Row]:
+        """Every order of `org` (of all orgs: None), oldest first."""
         where, params = ("WHERE org = ?", (org,)) if org else ("", ())
         return self.store.query(f"SELECT * FROM orders {where} ORDER BY order_id", params)
+
+    def active_rows(self, org: str, now_ms: int) -> list[sqlite3.Row]:
+        """The org's orders that are active at `now_ms`; looking is not a poll."""
+        return [r for r in self.rows(org) if self._status(r, now_ms) in lifecycle.ACTIVE]
+
+    def _status(self, row: sqlite3.Row, now_ms: int) -> str:
+        row = self.advance(row, now_ms)
+        schedule = Schedule.from_json(json.loads(row["schedule"]))
+        return schedule.status_at(now_ms, self.polls.current(row["order_id"]))
 
     def read(self, row: sqlite3.Row, now_ms: int, *, count_poll: bool = True) -> dict[str, Any]:
         """The order as a read at `now_ms` shows it; a client read counts as a poll."""
@@ -74,7 +145,7 @@ class OrderBook:
         shown = fills if status == lifecycle.FILLED else [f for f in fills if f.at_ms <= now_ms]
         if shown and (status in FILL_STATUSES or status in lifecycle.FINAL):
             pair = PAIRS[request["symbol"]]
-            party = self.counterparty(row["order_id"])
+            party = self.counterparties.name(row["order_id"])
             order.update(fill_fields(row["order_id"], request, pair, shown, party))
         if status in lifecycle.FINAL and status != lifecycle.FILLED and row["reason"]:
             order["reason"] = row["reason"]

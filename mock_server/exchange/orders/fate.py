@@ -1,4 +1,5 @@
-"""An order's natural fate, decided when it is placed: its schedule, fills or rejection.
+"""An order's fate, decided when it is placed: its natural schedule, fills or rejection, and
+the `Fate` a sandbox control may force over it.
 
 "Natural" means what the simulated market makes of it before any sandbox control (a forced
 outcome, a delay) reshapes it. PQ orders trade at their quote or are rejected; Market and
@@ -8,14 +9,15 @@ Limit GTC/GTT/DAY and Stop rest on the book and are matched later, as they are r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from integral_mock.config import Progression
 from integral_mock.errors import BadRequest
 from integral_mock.exchange.market.rates import Pair, PriceFeed, Quote
 from integral_mock.exchange.orders import lifecycle
-from integral_mock.exchange.orders.lifecycle import Schedule, Step
+from integral_mock.exchange.orders.lifecycle import Schedule, Step, by_polls, retimed
 from integral_mock.exchange.orders.matching import Fill, is_resting, take, touch_price
 from integral_mock.exchange.orders.pq import pq_rejection, quoted_side
 
@@ -24,14 +26,55 @@ _DAY_MS = 86_400_000
 
 
 @dataclass(frozen=True)
-class NaturalFate:
-    """What the market makes of an order, before sandbox controls."""
+class Course:
+    """The course an order takes: what the market makes of it, or that once controls shaped it."""
 
     schedule: Schedule
     fills: tuple[Fill, ...] = ()
     reason: str | None = None
     resting: bool = False
     expires_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What a control forces on one order; None leaves that part to the order's nature."""
+
+    outcome: str | None = None
+    reason: str | None = None
+    new_delay_ms: int | None = None  # RECEIVED -> NEW (or the rejection)
+    fill_delay_ms: int | None = None  # RECEIVED -> final
+    progression: Progression | None = None
+
+    def over(self, below: Fate) -> Fate:
+        """This fate, with `below` filling what this one leaves open."""
+        mine = {k: v for k, v in self.__dict__.items() if v is not None}
+        if self.outcome is not None:  # a reason belongs to the outcome that gave it
+            mine.setdefault("reason", None)
+        return replace(below, **mine)
+
+    def shape(
+        self, natural: Schedule, outcome: dict[str, Any], gap_ms: int, default: Progression
+    ) -> tuple[Schedule, dict[str, Any]]:
+        """The order's (schedule, final fields) once this fate is applied to its natural ones."""
+        schedule = natural
+        if self.outcome is not None:
+            schedule = _forced(natural, self.outcome, gap_ms)
+            outcome = {} if self.outcome == lifecycle.FILLED else {"reason": self.reason}
+        if self.new_delay_ms is not None or self.fill_delay_ms is not None:
+            schedule = retimed(schedule, self.new_delay_ms, self.fill_delay_ms)
+        progression = self.progression or default
+        if progression.mode != "time":
+            schedule = by_polls(schedule, progression.polls)
+        return schedule, outcome
+
+
+def _forced(natural: Schedule, outcome: str, gap_ms: int) -> Schedule:
+    """A plain lifecycle to `outcome`, keeping the natural times where there are any."""
+    placed = natural[0].at_ms
+    first = natural[1].at_ms if len(natural) > 1 else placed + 1
+    final = natural.final.at_ms if natural.final.at_ms > first else first + gap_ms
+    return lifecycle.lifecycle(placed, first - placed, final - first, outcome)
 
 
 def natural_fate(
@@ -43,7 +86,7 @@ def natural_fate(
     new_after_ms: int,
     final_after_ms: int,
     quote_lifetime_ms: int,
-) -> NaturalFate:
+) -> Course:
     new_at = placed_ms + max(1, new_after_ms)
     worked_at = new_at + final_after_ms
     kind = order["type"]
@@ -58,7 +101,7 @@ def natural_fate(
         return _filled(placed_ms, new_at, Fill(worked_at, _size(order), price))
     if is_resting(order):
         steps = [Step(placed_ms, lifecycle.RECEIVED), Step(new_at, lifecycle.NEW)]
-        return NaturalFate(Schedule(steps), resting=True, expires_ms=_expiry(order, placed_ms))
+        return Course(Schedule(steps), resting=True, expires_ms=_expiry(order, placed_ms))
     if kind in ("Market", "AtBest"):
         # The whole size fills at the touch: the sandbox does not walk deeper levels.
         price = touch_price(order, pair, feed, worked_at)
@@ -68,7 +111,7 @@ def natural_fate(
 
 def _immediate_limit(
     order: dict[str, Any], pair: Pair, feed: PriceFeed, placed: int, new_at: int, at: int
-) -> NaturalFate:
+) -> Course:
     """Limit IOC (fill what is there) or FOK (all or nothing), now or never."""
     fok = order.get("timeInForce") == "FOK"
     fill = take(order, pair, feed, at, _size(order), all_or_none=fok, check_limit=True)
@@ -85,7 +128,7 @@ def _immediate_limit(
         Step(at, lifecycle.EXPIRED),
     ]
     reason = "IOC_REMAINDER: the part the market could not fill expired"
-    return NaturalFate(Schedule(steps), (fill,), reason)
+    return Course(Schedule(steps), (fill,), reason)
 
 
 def _expiry(order: dict[str, Any], placed_ms: int) -> int | None:
@@ -105,20 +148,20 @@ def _size(order: dict[str, Any]) -> Decimal:
     return Decimal(str(order["size"]))
 
 
-def _filled(placed: int, new_at: int, fill: Fill) -> NaturalFate:
+def _filled(placed: int, new_at: int, fill: Fill) -> Course:
     steps = [
         Step(placed, lifecycle.RECEIVED),
         Step(new_at, lifecycle.NEW),
         Step(fill.at_ms, lifecycle.FILLED),
     ]
-    return NaturalFate(Schedule(steps), (fill,))
+    return Course(Schedule(steps), (fill,))
 
 
-def _ended(placed: int, new_at: int, at: int, status: str, reason: str) -> NaturalFate:
+def _ended(placed: int, new_at: int, at: int, status: str, reason: str) -> Course:
     steps = [Step(placed, lifecycle.RECEIVED), Step(new_at, lifecycle.NEW), Step(at, status)]
-    return NaturalFate(Schedule(steps), reason=reason)
+    return Course(Schedule(steps), reason=reason)
 
 
-def _rejected(placed: int, new_at: int, reason: str) -> NaturalFate:
+def _rejected(placed: int, new_at: int, reason: str) -> Course:
     steps = [Step(placed, lifecycle.RECEIVED), Step(new_at, lifecycle.REJECTED)]
-    return NaturalFate(Schedule(steps), reason=reason)
+    return Course(Schedule(steps), reason=reason)

@@ -8,7 +8,6 @@ the status never depends on who polled when, and it can only move the way the ta
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -111,27 +110,6 @@ def lifecycle(placed_ms: int, new_after_ms: int, final_after_ms: int, outcome: s
     return Schedule(
         [Step(placed_ms, RECEIVED), Step(new_at, NEW), Step(new_at + final_after_ms, outcome)]
     )
-
-
-@dataclass(frozen=True)
-class Progression:
-    """How an order moves along its schedule: by time, on its first read, or over N reads."""
-
-    mode: str = "time"
-    polls: int = 0
-
-    @classmethod
-    def parse(cls, text: str) -> Progression:
-        """`time`, `immediate` or `polls:N` (N >= 1); ValueError otherwise."""
-        text = text.strip().lower()
-        if text in ("time", "immediate"):
-            return cls(text, 1 if text == "immediate" else 0)
-        if match := re.fullmatch(r"polls:([1-9][0-9]{0,5})", text):
-            return cls("polls", int(match[1]))
-        raise ValueError(f"progression {text!r} is none of 'time', 'immediate', 'polls:N'")
-
-    def __str__(self) -> str:
-        return f"polls:{self.polls}" if self.mode == "polls" else self.mode
 
 
 def by_polls(schedule: Schedule, polls: int) -> Schedule:
