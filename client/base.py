@@ -88,9 +88,11 @@ class BaseClient:
         """Log in (other calls do so by themselves when needed) and keep the token."""
         return self._authenticator().login()
 
-    def renew(self) -> RenewResult:
+    def renew_token(self) -> RenewResult:
         """Exchange the token for a fresh one (other calls do so before it expires)."""
         return self._authenticator().renew()
+
+    renew = renew_token  # the shorter name, kept for callers of earlier versions
 
     def _authenticator(self) -> Authenticator:
         if self._auth is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from decimal import Decimal
+from typing import overload
 from urllib.parse import quote
 
 from integral_mock.client.enums import OrderStatus, Side
@@ -18,9 +19,9 @@ from integral_mock.client.errors import (
     TransportError,
     unfilled,
 )
-from integral_mock.client.market import MarketData
+from integral_mock.client.market import MarketDataMethods
 from integral_mock.client.models import Order, OrderRequest, SpotRate
-from integral_mock.client.trades import Trades
+from integral_mock.client.trades import TradeMethods
 from integral_mock.client.transport import parse, parse_list
 from integral_mock.client.wire import to_wire
 
@@ -28,7 +29,7 @@ log = logging.getLogger("client")
 ORDERS = "/v2/orders"
 
 
-class IntegralClient(MarketData, Trades):
+class IntegralClient(MarketDataMethods, TradeMethods):
     """A client of Integral's REST API (and of integral-mock), safe to trade with.
 
     `IntegralClient(base_url, user=…, password=…, org=…)` logs in for a token and renews it;
@@ -44,13 +45,26 @@ class IntegralClient(MarketData, Trades):
         """The order as it stands; a REJECTED order is returned, not raised."""
         return parse(Order, self._call("GET", f"{ORDERS}/{quote(order_id, safe='')}").data)
 
+    @overload
+    def query_orders(self) -> list[Order]: ...
+
+    @overload
+    def query_orders(self, co_id: str) -> Order: ...
+
+    def query_orders(self, co_id: str | None = None) -> Order | list[Order]:
+        """queryOrders: the order with client order id `co_id` (NotFound if there is none),
+        or without one the org's orders that are not final yet, oldest first."""
+        if co_id is not None:
+            return parse(Order, self._call("GET", ORDERS, params={"coId": co_id}).data)
+        return parse_list(Order, self._call("GET", ORDERS).data)
+
     def get_order_by_coid(self, coid: str) -> Order:
-        """The caller's org's order with client order id `coid`; NotFound if there is none."""
-        return parse(Order, self._call("GET", ORDERS, params={"coId": coid}).data)
+        """Friendlier alias of query_orders(co_id)."""
+        return self.query_orders(coid)
 
     def active_orders(self) -> list[Order]:
-        """The org's orders that are not final yet, oldest first."""
-        return parse_list(Order, self._call("GET", ORDERS).data)
+        """Friendlier alias of query_orders()."""
+        return self.query_orders()
 
     def place_order(self, order: OrderRequest) -> Order:
         """Place `order` exactly once and return it as received (normally status RECEIVED).
@@ -67,7 +81,7 @@ class IntegralClient(MarketData, Trades):
                 # A retry after a look-up that came too early: the first POST did land.
                 if attempt == 0 or exc.error_code != "DUPLICATE_COID":
                     raise
-                return self.get_order_by_coid(order.co_id)
+                return self.query_orders(order.co_id)
             except (ServerError, RateLimited, TransportError) as exc:
                 # Wait first (Retry-After, backoff): the look-up should not meet the same outage.
                 may_resend = self._transport.pause_before_retry(exc, attempt)
@@ -161,7 +175,7 @@ class IntegralClient(MarketData, Trades):
         the order as placed and each new status.
         """
         notify = on_event or (lambda _: None)
-        rate = self.spot_rate(symbol)
+        rate = self.get_spot_rate(symbol)
         notify(rate)
         request = OrderRequest.pq(rate, side, size, currency=currency, co_id=co_id)
         placed = self.place_order(request)
@@ -179,7 +193,7 @@ class IntegralClient(MarketData, Trades):
         """The order placed with `co_id`, or None when the server certainly has none."""
         log.info("placing %s failed (%s); looking it up", co_id, cause)
         try:
-            return self.get_order_by_coid(co_id)
+            return self.query_orders(co_id)
         except NotFound:
             return None
         except IntegralError as exc:

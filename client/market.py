@@ -17,14 +17,16 @@ from integral_mock.client.transport import parse, parse_list
 SPOT = "/v2/rates/spot"
 
 
-class MarketData(BaseClient):
+class MarketDataMethods(BaseClient):
     """getSpotRate, getSpotRateByType(ForOrg) and getMarketDataSets; reads, so retried."""
 
-    def spot_rate(self, symbol: str) -> SpotRate:
+    def get_spot_rate(self, symbol: str) -> SpotRate:
         """Top of book for `symbol` (`EUR/USD`), with a `rate_id` tradable by a PQ order."""
         return parse(SpotRate, self._call("GET", SPOT, params={"symbol": symbol}).data)
 
-    def spot_rate_by_type(
+    spot_rate = get_spot_rate  # friendlier alias
+
+    def get_spot_rate_by_type(
         self, book_type: BookType | str, symbol: str, *, org: str | None = None
     ) -> SpotRate | SpotBook:
         """TOB answers a SpotRate; FULL and RAW a SpotBook of provider levels, best first.
@@ -37,20 +39,22 @@ class MarketData(BaseClient):
             return parse(SpotRate, data)
         return parse(SpotBook, data)
 
+    spot_rate_by_type = get_spot_rate_by_type  # friendlier alias
+
     def spot_book(
         self, symbol: str, book_type: BookType | str = BookType.FULL, *, org: str | None = None
     ) -> SpotBook:
         """The FULL (or RAW) book for `symbol`; each level's `rate_id` is tradable by PQ."""
         kind = BookType(book_type)
         if kind is BookType.TOB:
-            raise ValueError("TOB is not a book; use spot_rate or spot_rate_by_type")
+            raise ValueError("TOB is not a book; use get_spot_rate or get_spot_rate_by_type")
         return parse(SpotBook, self._by_type(kind, symbol, org))
 
     def _by_type(self, kind: BookType, symbol: str, org: str | None) -> Any:
         path = f"{SPOT}/{kind.value}" + ("" if org is None else f"/{quote(org, safe='')}")
         return self._call("GET", path, params={"symbol": symbol}).data
 
-    def market_data_sets(
+    def get_market_data_sets(
         self,
         *,
         set_id: MarketDataSetId | str | None = None,
@@ -79,11 +83,13 @@ class MarketData(BaseClient):
                 params[name] = value
         return parse_list(MarketDataSet, self._call("GET", "/marketdataset", params=params).data)
 
+    market_data_sets = get_market_data_sets  # friendlier alias
+
     def fixed_period_rate(
         self, symbol: str, *, date: dt.date | str | None = None, time_window: str | None = None
     ) -> SpotRate:
         """The fixed-period (4HProduct) rate for `symbol`, tradable by PQ inside its window."""
-        sets = self.market_data_sets(
+        sets = self.get_market_data_sets(
             set_id=MarketDataSetId.FIXED_PERIOD, symbols=symbol, date=date, time_window=time_window
         )
         if len(sets) != 1:

@@ -16,10 +16,10 @@ MESSAGES = "/v2/trades/stp/messages"
 DEFAULT_BATCH = 50  # Integral's documented default
 
 
-class Trades(BaseClient):
+class TradeMethods(BaseClient):
     """getTradeMessages and resendTrades."""
 
-    def trade_messages(self, max_count: int | None = None) -> list[TradeMessage]:
+    def get_trade_messages(self, max_count: int | None = None) -> list[TradeMessage]:
         """One batch of trades not downloaded before (oldest first, then resends).
 
         A read consumes what it answers, so a lost answer loses its trades: only failures
@@ -36,6 +36,8 @@ class Trades(BaseClient):
                 exc.add_note("trades in a lost answer are consumed; resend_trades gets them back")
             raise
 
+    trade_messages = get_trade_messages  # friendlier alias
+
     def download_trades(
         self,
         max_count: int = DEFAULT_BATCH,
@@ -50,7 +52,7 @@ class Trades(BaseClient):
         trades: list[TradeMessage] = []
         while True:
             try:
-                batch = self.trade_messages(max_count)
+                batch = self.get_trade_messages(max_count)
             except IntegralError as exc:
                 if trades:
                     exc.add_note(f"{len(trades)} trades were downloaded (and consumed) before")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from typing import Protocol
+
+
+def utc(epoch_ms: int) -> dt.datetime:
+    """The moment `epoch_ms` as an aware UTC datetime: the one conversion everyone uses."""
+    return dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC)
 
 
 class Clock(Protocol):

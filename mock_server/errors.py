@@ -5,8 +5,7 @@ SandboxError
 ├── Unauthorized (401)          INVALID_CREDENTIALS, TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED
 ├── Forbidden (403)             FORBIDDEN
 ├── NotFound (404)              NOT_FOUND, UNKNOWN_ORG, UNKNOWN_SYMBOL
-├── UnsupportedMediaType (415)  UNSUPPORTED_MEDIA_TYPE
-└── InternalError (500)         INTERNAL_ERROR
+└── UnsupportedMediaType (415)  UNSUPPORTED_MEDIA_TYPE
 """
 
 from __future__ import annotations
@@ -30,10 +29,6 @@ class SandboxError(Exception):
         if code is not None:
             self.code = code
         self.fields = fields
-
-    def body(self) -> dict[str, Any]:
-        """The error object of the spec (components/schemas/Error)."""
-        return error_body(self.code, self.message, self.fields)
 
 
 class BadRequest(SandboxError):
@@ -59,11 +54,6 @@ class NotFound(SandboxError):
 class UnsupportedMediaType(SandboxError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
-
-
-class InternalError(SandboxError):
-    status = 500
-    code = "INTERNAL_ERROR"
 
 
 def error_body(code: str, message: str, fields: FieldProblems | None = None) -> dict[str, Any]:

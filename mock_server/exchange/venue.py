@@ -8,7 +8,7 @@ from typing import Any
 from integral_mock.clock import Clock
 from integral_mock.config import Config
 from integral_mock.errors import BadRequest, NotFound
-from integral_mock.exchange.market.data import MarketData
+from integral_mock.exchange.market.data import MarketDesk
 from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, QuoteBook
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.book import OrderBook
@@ -42,7 +42,7 @@ class Venue:
         self.sessions = Sessions(config, store)
         self.counterparties = Counterparties(config.seed)
         self.book = OrderBook(store, self.feed, PollCounter(store), self.counterparties)
-        self.market = MarketData(self.quotes, self.pair_for)
+        self.market = MarketDesk(self.quotes, self.pair_for)
         self.trades = TradeDesk(store, self.book)
         self.placement = Placement(
             config, self.feed, self.quotes, self.book, self.pair_for, decide, self.rng

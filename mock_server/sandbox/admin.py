@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from integral_mock.clock import ManualClock
+from integral_mock.clock import ManualClock, utc
 from integral_mock.errors import NotFound, SandboxError
 from integral_mock.integral.plumbing import checked_answer, sandbox
 from integral_mock.integral.spec import SpecValidator, load_document, shared_validator
@@ -85,7 +84,7 @@ def set_seed() -> Response:
 @bp.get("/clock")
 def clock() -> Response:
     now = sandbox().clock.now_ms()
-    iso = dt.datetime.fromtimestamp(now / 1000, dt.UTC).isoformat(timespec="milliseconds")
+    iso = utc(now).isoformat(timespec="milliseconds")
     mode = "manual" if isinstance(sandbox().clock, ManualClock) else "system"
     return jsonify({"mode": mode, "now": now, "iso": iso.replace("+00:00", "Z")})
 

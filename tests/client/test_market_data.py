@@ -128,7 +128,7 @@ def test_a_fixed_period_rate_is_rejected_outside_its_window(client, sandbox):
 
 def test_a_fixed_period_answer_without_the_symbol_is_a_transport_error(client, monkeypatch):
     usd_jpy_only = client.market_data_sets(set_id=MarketDataSetId.FIXED_PERIOD, symbols="USD/JPY")
-    monkeypatch.setattr(client, "market_data_sets", lambda **_: usd_jpy_only)
+    monkeypatch.setattr(client, "get_market_data_sets", lambda **_: usd_jpy_only)
 
     with pytest.raises(TransportError, match="no rate for EUR/USD"):
         client.fixed_period_rate("EUR/USD")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from integral_mock.clock import utc
 from integral_mock.errors import BadRequest, Forbidden, NotFound
 from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, Quote, QuoteBook
 from integral_mock.exchange.sessions import Principal
@@ -54,7 +55,7 @@ class Window:
 
     @classmethod
     def containing(cls, epoch_ms: int) -> Window:
-        moment = dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC)
+        moment = utc(epoch_ms)
         return cls(moment.date(), moment.hour - moment.hour % WINDOW_HOURS)
 
 
@@ -116,14 +117,13 @@ def book_levels(
     return levels
 
 
-BOOK_TYPES = ("TOB", "FULL", "RAW")
 REAL_TIME_ID = "RealTimeMDS"
 # A real-time set has none of these; a fixed-period set has them all.
 _SET_TIMES = ("createdTime", "activationTime", "validUntil", "nextCreationTime", "expirationTime")
 
 
-class MarketData:
-    """The market-data operations: books by type and the market data sets."""
+class MarketDesk:
+    """The market-data operations of one venue: books by type and the market data sets."""
 
     def __init__(self, quotes: QuoteBook, pair_for: Callable[[Principal, str], Pair]) -> None:
         self.quotes = quotes

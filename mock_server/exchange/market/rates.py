@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from statistics import NormalDist
 
+from integral_mock.clock import utc
 from integral_mock.store import Store
 
 
@@ -161,7 +162,7 @@ class QuoteBook:
         offer_limit: int,
     ) -> Quote:
         """A fresh rateId for one price level (the top of book, or a deeper one)."""
-        day = _utc_date(now_ms)
+        day = utc(now_ms).strftime("%Y-%m-%d")
         inserted = 0
         while not inserted:
             # A restart on the same state file replays the seed's draws: skip ids already issued.
@@ -190,9 +191,3 @@ class QuoteBook:
             r["offer_limit"],
             r["issued_ms"],
         )
-
-
-def _utc_date(epoch_ms: int) -> str:
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC).strftime("%Y-%m-%d")

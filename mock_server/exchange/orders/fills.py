@@ -7,15 +7,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from integral_mock.clock import utc
 from integral_mock.exchange.market.rates import Pair
 from integral_mock.exchange.orders.matching import Fill
 
 # Pairs that settle T+1 rather than the usual T+2.
 _T_PLUS_ONE = frozenset({"USD/CAD", "USD/TRY", "USD/RUB", "USD/PHP"})
-
-
-def utc_date(epoch_ms: int) -> dt.date:
-    return dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC).date()
 
 
 def spot_value_date(pair: Pair, trade_date: dt.date) -> dt.date:
@@ -40,7 +37,7 @@ def fill_fields(
     in_term = sum((f.qty / f.price for f in fills), Decimal(0))
     settle = notional if order["currency"] == pair.base else in_term
     last = fills[-1]
-    trade_date = utc_date(last.at_ms)
+    trade_date = utc(last.at_ms).date()
     size = Decimal(str(order["size"]))
     return {
         "averagePrice": _number(average.quantize(Decimal(1).scaleb(-pair.decimals - 2))),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from integral_mock.clock import utc
 from integral_mock.errors import BadRequest, NotFound
 from integral_mock.exchange.orders.book import OrderBook
 from integral_mock.exchange.orders.lifecycle import FINAL
@@ -15,8 +16,7 @@ EXECUTION_TIME_FORMAT = "%Y-%m-%d %H:%M:%S,{ms:03d} +0000"
 
 def execution_time(epoch_ms: int) -> str:
     """Integral's `yyyy-MM-dd HH:mm:ss,SSS Z`, in UTC."""
-    moment = dt.datetime.fromtimestamp(epoch_ms / 1000, dt.UTC)
-    return moment.strftime(EXECUTION_TIME_FORMAT).format(ms=epoch_ms % 1000)
+    return utc(epoch_ms).strftime(EXECUTION_TIME_FORMAT).format(ms=epoch_ms % 1000)
 
 
 def parse_execution_time(text: str, field: str) -> int:
