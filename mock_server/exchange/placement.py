@@ -16,13 +16,14 @@ from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.book import FILL_STATUSES, OrderBook
 from integral_mock.exchange.orders.fate import Course, Fate, natural_fate
 from integral_mock.exchange.orders.matching import Fill, touch_price
+from integral_mock.exchange.orders.ticket import Ticket
 from integral_mock.exchange.sessions import Principal, require_trading
 
 # What the sandbox controls force on an order: (org, order, what its request headers force).
-Decide = Callable[[str, dict[str, Any], Fate | None], Fate]
+Decide = Callable[[str, Ticket, Fate | None], Fate]
 
 
-def nothing_forced(org: str, order: dict[str, Any], directive: Fate | None) -> Fate:
+def nothing_forced(org: str, order: Ticket, directive: Fate | None) -> Fate:
     """The decision of a venue without sandbox controls: what the request asked, if anything."""
     return directive or Fate()
 
@@ -55,11 +56,11 @@ class Placement:
         """Check the order's business rules, decide its fate, and store it (202)."""
         require_trading(principal)
         self._check_on_behalf(principal, request)
-        pair = self._order_pair(principal, request)
-        natural = self._natural(principal, request, pair, now_ms)
-        fate = self.decide(principal.org, request, directive)
-        course = self._shaped(natural, fate, request, pair)
-        row = self.book.insert(principal.org, principal.user, request, now_ms, course)
+        order = Ticket.parse(request, self._order_pair(principal, request))
+        natural = self._natural(principal, order, now_ms)
+        fate = self.decide(principal.org, order, directive)
+        course = self._shaped(natural, fate, order)
+        row = self.book.insert(principal.org, principal.user, order, now_ms, course)
         return self.book.render(row, now_ms)
 
     def _check_on_behalf(self, principal: Principal, request: dict[str, Any]) -> None:
@@ -83,18 +84,15 @@ class Placement:
             raise BadRequest(message, fields=[{"field": "currency", "message": message}])
         return pair
 
-    def _natural(
-        self, principal: Principal, request: dict[str, Any], pair: Pair, now: int
-    ) -> Course:
+    def _natural(self, principal: Principal, order: Ticket, now: int) -> Course:
         quote = None
-        if request["type"] == "PQ":
-            rate_id = request["rateId"]
+        if order.kind == "PQ":
+            rate_id = order.fields["rateId"]
             quote = self.quotes.find(principal.org, rate_id) or fixed_period_quote(
                 self.feed, principal.org, rate_id
             )
         return natural_fate(
-            request,
-            pair,
+            order,
             self.feed,
             quote,
             now,
@@ -103,7 +101,7 @@ class Placement:
             self.config.quote_lifetime_ms,
         )
 
-    def _shaped(self, natural: Course, fate: Fate, request: dict[str, Any], pair: Pair) -> Course:
+    def _shaped(self, natural: Course, fate: Fate, order: Ticket) -> Course:
         """The order's course once the sandbox controls have had their say."""
         progression = self.progression
         if natural.resting and fate.outcome is None:
@@ -119,15 +117,14 @@ class Placement:
         if fate.outcome != lifecycle.FILLED:
             return Course(schedule, reason=shaped.get("reason"), expires_ms=natural.expires_ms)
         at = schedule.final.at_ms
-        size = Decimal(str(request["size"]))
-        fill = Fill(at, size, self._forced_price(request, pair, at))
+        fill = Fill(at, order.size, self._forced_price(order, at))
         return Course(schedule, (fill,), expires_ms=natural.expires_ms)
 
-    def _forced_price(self, request: dict[str, Any], pair: Pair, at_ms: int) -> Decimal:
+    def _forced_price(self, order: Ticket, at_ms: int) -> Decimal:
         """A forced fill is at the order's price, or (AtBest) at the market's touch."""
-        if "price" in request:
-            return Decimal(str(request["price"]))
-        return touch_price(request, pair, self.feed, at_ms)
+        if order.price is not None:
+            return order.price
+        return touch_price(order, self.feed, at_ms)
 
     def _delay(self, base_ms: int) -> int:
         jitter = self.config.delay_jitter_ms

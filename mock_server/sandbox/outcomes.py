@@ -18,6 +18,7 @@ from integral_mock.config import Config, Progression
 from integral_mock.errors import BadRequest
 from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.orders.lifecycle import EXPIRED, FILLED, REJECTED
+from integral_mock.exchange.orders.ticket import Ticket
 from integral_mock.sandbox.latency import whole_ms
 from integral_mock.sandbox.rules import Rule, RuleBook
 
@@ -102,11 +103,11 @@ class Outcomes:
         with self._lock:
             self._rng.seed(f"outcomes:{seed}")
 
-    def decide(self, org: str, order: dict[str, Any], directive: Fate | None) -> Fate:
+    def decide(self, org: str, order: Ticket, directive: Fate | None) -> Fate:
         """Every control that bears on this order, layered: header, coId, rule, reject rate."""
         fate = directive or Fate()
         if self.config.magic_coids:
-            fate = fate.over(fate_from_coid(order["coId"]))
+            fate = fate.over(fate_from_coid(order.co_id))
         rule = self.rules.fire(lambda r: r.matches(org, order))
         if rule is not None:
             fate = fate.over(rule.fate)
@@ -132,16 +133,16 @@ class OutcomeRule(Rule):
     co_id: str | None = None
     fate: Fate = Fate()
 
-    def matches(self, org: str, order: dict[str, Any]) -> bool:
-        size = float(order["size"])
+    def matches(self, org: str, order: Ticket) -> bool:
+        size = float(order.size)
         return (
             self.org in (None, org)
-            and self.symbol in (None, order["symbol"])
-            and self.side in (None, order["side"])
-            and self.type in (None, order["type"])
+            and self.symbol in (None, order.symbol)
+            and self.side in (None, order.side)
+            and self.type in (None, order.kind)
             and (self.min_size is None or size >= self.min_size)
             and (self.max_size is None or size <= self.max_size)
-            and (self.co_id is None or self.glob_matches(self.co_id, order["coId"]))
+            and (self.co_id is None or self.glob_matches(self.co_id, order.co_id))
         )
 
     @classmethod

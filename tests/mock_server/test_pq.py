@@ -10,7 +10,8 @@ import pytest
 
 from integral_mock.clock import ManualClock
 from integral_mock.exchange.market.rates import PAIRS, Quote
-from integral_mock.exchange.orders.pq import base_amount, pq_rejection, quoted_side
+from integral_mock.exchange.orders.pq import base_amount, pq_rejection
+from integral_mock.exchange.orders.ticket import Ticket
 
 EURUSD = PAIRS["EUR/USD"]
 LIFETIME = 60_000
@@ -30,8 +31,11 @@ def quote(clock: ManualClock) -> Quote:
     )
 
 
-def _order(**changes: Any) -> dict[str, Any]:
+def _order(**changes: Any) -> Ticket:
     order = {
+        "coId": "pq-1",
+        "type": "PQ",
+        "timeInForce": "FOK",
         "rateId": "2026-01-01-EURUSD-SPOT-0000000001",
         "side": "Buy",
         "symbol": "EUR/USD",
@@ -39,11 +43,11 @@ def _order(**changes: Any) -> dict[str, Any]:
         "size": 1_000_000,
         "price": 1.1001,
     }
-    return {**order, **changes}
+    return Ticket.parse({**order, **changes}, EURUSD)
 
 
-def _rejection(order: dict[str, Any], quote: Quote | None, clock: ManualClock) -> str | None:
-    return pq_rejection(order, EURUSD, quote, clock.now_ms(), LIFETIME)
+def _rejection(order: Ticket, quote: Quote | None, clock: ManualClock) -> str | None:
+    return pq_rejection(order, quote, clock.now_ms(), LIFETIME)
 
 
 @pytest.mark.parametrize(
@@ -58,12 +62,12 @@ def _rejection(order: dict[str, Any], quote: Quote | None, clock: ManualClock) -
 def test_quoted_side_flips_when_dealing_the_term_currency(
     side: str, currency: str, expected: str
 ) -> None:
-    assert quoted_side(EURUSD, side, currency) == expected
+    assert _order(side=side, currency=currency).quoted_side == expected
 
 
 def test_base_amount_converts_a_term_size_at_the_price() -> None:
-    assert base_amount(_order(), EURUSD, Decimal("1.1")) == 1_000_000
-    assert base_amount(_order(currency="USD", size=1_100_000), EURUSD, Decimal("1.1")) == 1_000_000
+    assert base_amount(_order(), Decimal("1.1")) == 1_000_000
+    assert base_amount(_order(currency="USD", size=1_100_000), Decimal("1.1")) == 1_000_000
 
 
 def test_an_order_at_the_quote_trades(quote: Quote, clock: ManualClock) -> None:

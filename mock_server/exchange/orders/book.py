@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from integral_mock.errors import BadRequest, NotFound
-from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed
+from integral_mock.exchange.market.rates import PAIRS, PriceFeed
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.counterparties import Counterparties
 from integral_mock.exchange.orders.fate import Course
@@ -16,12 +16,19 @@ from integral_mock.exchange.orders.fills import fill_fields
 from integral_mock.exchange.orders.lifecycle import Schedule, Step
 from integral_mock.exchange.orders.matching import Fill, grid_points, stop_triggered, take
 from integral_mock.exchange.orders.polls import PollCounter
+from integral_mock.exchange.orders.ticket import Ticket
 from integral_mock.store import Store
 
 FILL_STATUSES = frozenset({lifecycle.PARTIALLY_FILLED, lifecycle.FILLED})
 FIRST_ORDER_ID = 4_000_000_001
 # The spec allows 19 digits; past SQLite's 64-bit range no order can exist.
 _MAX_ORDER_ID = 2**63 - 1
+
+
+def ticket_of(row: sqlite3.Row) -> Ticket:
+    """The stored order, parsed as it was when placed."""
+    request = json.loads(row["request"])
+    return Ticket.parse(request, PAIRS[request["symbol"]])
 
 
 def load_fills(row: sqlite3.Row) -> list[Fill]:
@@ -43,7 +50,7 @@ class OrderBook:
         self,
         org: str,
         user: str,
-        request: dict[str, Any],
+        order: Ticket,
         placed_ms: int,
         course: Course,
     ) -> sqlite3.Row:
@@ -58,9 +65,9 @@ class OrderBook:
                     (
                         order_id,
                         org,
-                        request["coId"],
+                        order.co_id,
                         user,
-                        json.dumps(request),
+                        json.dumps(order.as_json()),
                         placed_ms,
                         json.dumps(course.schedule.to_json()),
                         course.reason,
@@ -72,7 +79,7 @@ class OrderBook:
                 )
         except sqlite3.IntegrityError:
             raise BadRequest(
-                f"coId {request['coId']!r} was already used by org {org}; "
+                f"coId {order.co_id!r} was already used by org {org}; "
                 "query GET /v2/orders?coId= to find that order",
                 code="DUPLICATE_COID",
                 fields=[{"field": "coId", "message": "already used"}],
@@ -144,9 +151,8 @@ class OrderBook:
         # Under poll progression every step is due at placement; the status says what shows.
         shown = fills if status == lifecycle.FILLED else [f for f in fills if f.at_ms <= now_ms]
         if shown and (status in FILL_STATUSES or status in lifecycle.FINAL):
-            pair = PAIRS[request["symbol"]]
             party = self.counterparties.name(row["order_id"])
-            order.update(fill_fields(row["order_id"], request, pair, shown, party))
+            order.update(fill_fields(row["order_id"], ticket_of(row), shown, party))
         if status in lifecycle.FINAL and status != lifecycle.FILLED and row["reason"]:
             order["reason"] = row["reason"]
         return order
@@ -166,16 +172,15 @@ class OrderBook:
         return updated
 
     def _match(self, db: sqlite3.Connection, row: sqlite3.Row, now_ms: int) -> None:
-        request = json.loads(row["request"])
-        pair = PAIRS[request["symbol"]]
+        order = ticket_of(row)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         fills = load_fills(row)
-        leaves = Decimal(str(request["size"])) - sum((f.qty for f in fills), Decimal(0))
+        leaves = order.size - sum((f.qty for f in fills), Decimal(0))
         expires, steps, reason = row["expires_ms"], list(schedule), row["reason"]
         until = now_ms if expires is None else min(now_ms, expires - 1)
         start = max(row["checked_ms"], schedule[1].at_ms - 1)
         for at in grid_points(start, until):
-            fill = self._fill_at(request, pair, at, leaves, bool(fills))
+            fill = self._fill_at(order, at, leaves, bool(fills))
             if fill is None:
                 continue
             fills.append(fill)
@@ -185,7 +190,7 @@ class OrderBook:
                 break
         if leaves > 0 and expires is not None and now_ms >= expires:
             steps.append(Step(expires, lifecycle.EXPIRED))
-            reason = f"{request.get('timeInForce', 'GTT')}_EXPIRED: the order's time ran out"
+            reason = f"{order.time_in_force or 'GTT'}_EXPIRED: the order's time ran out"
         final = steps[-1].status in lifecycle.FINAL
         db.execute(
             "UPDATE orders SET schedule = ?, fills = ?, checked_ms = ?, resting = ?, reason = ? "
@@ -200,15 +205,13 @@ class OrderBook:
             ),
         )
 
-    def _fill_at(
-        self, request: dict[str, Any], pair: Pair, at: int, leaves: Decimal, triggered: bool
-    ) -> Fill | None:
-        if request["type"] == "Stop":
+    def _fill_at(self, order: Ticket, at: int, leaves: Decimal, triggered: bool) -> Fill | None:
+        if order.kind == "Stop":
             # Once a stop has triggered (it has fills), it works as a market order.
-            if not triggered and not stop_triggered(request, pair, self.feed, at):
+            if not triggered and not stop_triggered(order, self.feed, at):
                 return None
-            return take(request, pair, self.feed, at, leaves, all_or_none=False, check_limit=False)
-        return take(request, pair, self.feed, at, leaves, all_or_none=False, check_limit=True)
+            return take(order, self.feed, at, leaves, all_or_none=False, check_limit=False)
+        return take(order, self.feed, at, leaves, all_or_none=False, check_limit=True)
 
     def cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
         """Cancel an active order now; 400 if it is already final."""

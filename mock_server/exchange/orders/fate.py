@@ -10,16 +10,16 @@ Limit GTC/GTT/DAY and Stop rest on the book and are matched later, as they are r
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 from integral_mock.config import Progression
 from integral_mock.errors import BadRequest
-from integral_mock.exchange.market.rates import Pair, PriceFeed, Quote
+from integral_mock.exchange.market.rates import PriceFeed, Quote
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.lifecycle import Schedule, Step, by_polls, retimed
 from integral_mock.exchange.orders.matching import Fill, is_resting, take, touch_price
-from integral_mock.exchange.orders.pq import pq_rejection, quoted_side
+from integral_mock.exchange.orders.pq import pq_rejection
+from integral_mock.exchange.orders.ticket import Ticket
 
 NOT_SIMULATED = frozenset({"StopLimit", "Pegged", "Algo"})
 _DAY_MS = 86_400_000
@@ -78,8 +78,7 @@ def _forced(natural: Schedule, outcome: str, gap_ms: int) -> Schedule:
 
 
 def natural_fate(
-    order: dict[str, Any],
-    pair: Pair,
+    order: Ticket,
     feed: PriceFeed,
     quote: Quote | None,
     placed_ms: int,
@@ -89,37 +88,34 @@ def natural_fate(
 ) -> Course:
     new_at = placed_ms + max(1, new_after_ms)
     worked_at = new_at + final_after_ms
-    kind = order["type"]
+    kind = order.kind
     if kind in NOT_SIMULATED:
         return _rejected(placed_ms, new_at, f"NOT_SIMULATED: {kind} orders are not simulated")
     if kind == "PQ":
-        reason = pq_rejection(order, pair, quote, placed_ms, quote_lifetime_ms)
+        reason = pq_rejection(order, quote, placed_ms, quote_lifetime_ms)
         if reason or quote is None:
             return _rejected(placed_ms, new_at, reason or "UNKNOWN_RATE")
-        side = quoted_side(pair, order["side"], order["currency"])
-        price = quote.offer if side == "offer" else quote.bid
-        return _filled(placed_ms, new_at, Fill(worked_at, _size(order), price))
+        price = quote.offer if order.buys_base else quote.bid
+        return _filled(placed_ms, new_at, Fill(worked_at, order.size, price))
     if is_resting(order):
         steps = [Step(placed_ms, lifecycle.RECEIVED), Step(new_at, lifecycle.NEW)]
         return Course(Schedule(steps), resting=True, expires_ms=_expiry(order, placed_ms))
     if kind in ("Market", "AtBest"):
         # The whole size fills at the touch: the sandbox does not walk deeper levels.
-        price = touch_price(order, pair, feed, worked_at)
-        return _filled(placed_ms, new_at, Fill(worked_at, _size(order), price))
-    return _immediate_limit(order, pair, feed, placed_ms, new_at, worked_at)
+        price = touch_price(order, feed, worked_at)
+        return _filled(placed_ms, new_at, Fill(worked_at, order.size, price))
+    return _immediate_limit(order, feed, placed_ms, new_at, worked_at)
 
 
-def _immediate_limit(
-    order: dict[str, Any], pair: Pair, feed: PriceFeed, placed: int, new_at: int, at: int
-) -> Course:
+def _immediate_limit(order: Ticket, feed: PriceFeed, placed: int, new_at: int, at: int) -> Course:
     """Limit IOC (fill what is there) or FOK (all or nothing), now or never."""
-    fok = order.get("timeInForce") == "FOK"
-    fill = take(order, pair, feed, at, _size(order), all_or_none=fok, check_limit=True)
+    fok = order.time_in_force == "FOK"
+    fill = take(order, feed, at, order.size, all_or_none=fok, check_limit=True)
     if fill is None:
-        limit = order["price"]
+        limit = order.fields["price"]
         reason = f"NO_MATCH: the market was not at or better than the limit {limit} for the size"
         return _ended(placed, new_at, at, lifecycle.EXPIRED, reason)
-    if fill.qty == _size(order):
+    if fill.qty == order.size:
         return _filled(placed, new_at, fill)
     steps = [
         Step(placed, lifecycle.RECEIVED),
@@ -131,21 +127,19 @@ def _immediate_limit(
     return Course(Schedule(steps), (fill,), reason)
 
 
-def _expiry(order: dict[str, Any], placed_ms: int) -> int | None:
+def _expiry(order: Ticket, placed_ms: int) -> int | None:
     """GTT: after `expiryTime` seconds; DAY: at the next UTC midnight; GTC: never."""
-    tif = order.get("timeInForce")
+    tif = order.time_in_force
     if tif == "GTT":
-        if "expiryTime" not in order:  # the spec requires it only of Limit GTT; Stop may be GTT
+        if (
+            "expiryTime" not in order.fields
+        ):  # the spec requires it only of Limit GTT; Stop may be GTT
             problem = {"field": "expiryTime", "message": "is required with timeInForce GTT"}
             raise BadRequest("expiryTime is required with timeInForce GTT", fields=[problem])
-        return placed_ms + int(order["expiryTime"]) * 1000
+        return placed_ms + int(order.fields["expiryTime"]) * 1000
     if tif == "DAY":
         return (placed_ms // _DAY_MS + 1) * _DAY_MS
     return None
-
-
-def _size(order: dict[str, Any]) -> Decimal:
-    return Decimal(str(order["size"]))
 
 
 def _filled(placed: int, new_at: int, fill: Fill) -> Course:

@@ -10,6 +10,7 @@ from typing import Any
 from integral_mock.clock import utc
 from integral_mock.exchange.market.rates import Pair
 from integral_mock.exchange.orders.matching import Fill
+from integral_mock.exchange.orders.ticket import Ticket
 
 # Pairs that settle T+1 rather than the usual T+2.
 _T_PLUS_ONE = frozenset({"USD/CAD", "USD/TRY", "USD/RUB", "USD/PHP"})
@@ -27,7 +28,7 @@ def spot_value_date(pair: Pair, trade_date: dt.date) -> dt.date:
 
 
 def fill_fields(
-    order_id: int, order: dict[str, Any], pair: Pair, fills: Sequence[Fill], counterparty: str
+    order_id: int, order: Ticket, fills: Sequence[Fill], counterparty: str
 ) -> dict[str, Any]:
     """The published WebSocket fill fields of an order with these fills (at least one)."""
     cum = sum((f.qty for f in fills), Decimal(0))
@@ -35,21 +36,21 @@ def fill_fields(
     average = notional / cum
     # settlCurrAmt is in the currency not dealt: a EUR amount in EUR/USD settles in USD.
     in_term = sum((f.qty / f.price for f in fills), Decimal(0))
-    settle = notional if order["currency"] == pair.base else in_term
+    pair = order.pair
+    settle = notional if order.deals_base else in_term
     last = fills[-1]
     trade_date = utc(last.at_ms).date()
-    size = Decimal(str(order["size"]))
     return {
         "averagePrice": _number(average.quantize(Decimal(1).scaleb(-pair.decimals - 2))),
         "cumQty": _number(cum),
-        "leavesQty": _number(size - cum),
+        "leavesQty": _number(order.size - cum),
         "lastPrice": _number(last.price),
         "lastQty": _number(last.qty),
         # One fill keeps the plain id; each further fill gets its own.
         "execId": f"FXI{order_id}" if len(fills) == 1 else f"FXI{order_id}-{len(fills)}",
         "executionType": "TRADE",
         "tradeDate": trade_date.isoformat(),
-        "valueDate": order.get("valueDate") or spot_value_date(pair, trade_date).isoformat(),
+        "valueDate": order.fields.get("valueDate") or spot_value_date(pair, trade_date).isoformat(),
         "settlCurrAmt": float(round(settle, 2)),
         "counterParty": counterparty,
         "transactTime": last.at_ms,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from integral_mock.exchange.market.rates import Pair, PriceFeed
-from integral_mock.exchange.orders.pq import quoted_side
+from integral_mock.exchange.market.rates import PriceFeed
+from integral_mock.exchange.orders.ticket import Ticket
 
 GRID_MS = 1000
 # Order types whose fate is decided at once; Limit GTC/GTT/DAY and Stop rest on the book.
@@ -36,40 +36,36 @@ class Fill:
         return cls(int(data[0]), Decimal(data[1]), Decimal(data[2]))
 
 
-def is_resting(order: dict[str, Any]) -> bool:
+def is_resting(order: Ticket) -> bool:
     """Whether the order waits on the book for the market to come to it."""
-    if order["type"] == "Stop":
+    if order.kind == "Stop":
         return True
-    return order["type"] == "Limit" and order.get("timeInForce") not in IMMEDIATE_TIME_IN_FORCE
+    return order.kind == "Limit" and order.time_in_force not in IMMEDIATE_TIME_IN_FORCE
 
 
-def touch_price(order: dict[str, Any], pair: Pair, feed: PriceFeed, at_ms: int) -> Decimal:
+def touch_price(order: Ticket, feed: PriceFeed, at_ms: int) -> Decimal:
     """The price the order would trade at `at_ms`: the offer when it buys the base, else the bid."""
-    return _touch(order, pair, feed, at_ms)[0]
+    return _touch(order, feed, at_ms)[0]
 
 
-def _touch(order: dict[str, Any], pair: Pair, feed: PriceFeed, at_ms: int) -> tuple[Decimal, int]:
+def _touch(order: Ticket, feed: PriceFeed, at_ms: int) -> tuple[Decimal, int]:
     """The price and quoted size (in base) the order would hit at `at_ms`."""
-    bid, offer, bid_limit, offer_limit = feed.top_of_book(pair, at_ms)
-    if quoted_side(pair, order["side"], order["currency"]) == "offer":
-        return offer, offer_limit
-    return bid, bid_limit
+    bid, offer, bid_limit, offer_limit = feed.top_of_book(order.pair, at_ms)
+    return (offer, offer_limit) if order.buys_base else (bid, bid_limit)
 
 
-def _limit_allows(order: dict[str, Any], pair: Pair, price: Decimal) -> bool:
+def _limit_allows(order: Ticket, price: Decimal) -> bool:
     """A buy of the base fills at or below its limit; a sell at or above."""
-    limit = Decimal(str(order["price"]))
-    buys_base = quoted_side(pair, order["side"], order["currency"]) == "offer"
-    return price <= limit if buys_base else price >= limit
+    assert order.price is not None  # the spec requires a price of every type that checks one
+    return price <= order.price if order.buys_base else price >= order.price
 
 
-def _in_dealt(order: dict[str, Any], pair: Pair, base_qty: Decimal, price: Decimal) -> Decimal:
-    return base_qty if order["currency"] == pair.base else base_qty * price
+def _in_dealt(order: Ticket, base_qty: Decimal, price: Decimal) -> Decimal:
+    return base_qty if order.deals_base else base_qty * price
 
 
 def take(
-    order: dict[str, Any],
-    pair: Pair,
+    order: Ticket,
     feed: PriceFeed,
     at_ms: int,
     leaves: Decimal,
@@ -78,23 +74,23 @@ def take(
     check_limit: bool,
 ) -> Fill | None:
     """What the market gives the order at `at_ms`, up to `leaves` (in the dealt currency)."""
-    price, base_limit = _touch(order, pair, feed, at_ms)
-    if check_limit and not _limit_allows(order, pair, price):
+    price, base_limit = _touch(order, feed, at_ms)
+    if check_limit and not _limit_allows(order, price):
         return None
-    available = _in_dealt(order, pair, Decimal(base_limit), price)
+    available = _in_dealt(order, Decimal(base_limit), price)
     if all_or_none and available < leaves:
         return None
     return Fill(at_ms, min(leaves, available), price)
 
 
-def stop_triggered(order: dict[str, Any], pair: Pair, feed: PriceFeed, at_ms: int) -> bool:
+def stop_triggered(order: Ticket, feed: PriceFeed, at_ms: int) -> bool:
     """Whether the Stop's trigger price (bid, offer or mid) has reached its stopPrice."""
-    bid, offer, _, _ = feed.top_of_book(pair, at_ms)
-    flag = order.get("execFlags", "MidTrigger")
+    bid, offer, _, _ = feed.top_of_book(order.pair, at_ms)
+    flag = order.fields.get("execFlags", "MidTrigger")
     trigger = {"BidTrigger": bid, "OfferTrigger": offer}.get(flag, (bid + offer) / 2)
-    stop = Decimal(str(order["stopPrice"]))
-    buys_base = quoted_side(pair, order["side"], order["currency"]) == "offer"
-    return trigger >= stop if buys_base else trigger <= stop
+    stop = order.stop_price
+    assert stop is not None  # the spec requires stopPrice of a Stop
+    return trigger >= stop if order.buys_base else trigger <= stop
 
 
 def grid_points(after_ms: int, until_ms: int) -> Iterator[int]:
