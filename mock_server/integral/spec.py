@@ -18,6 +18,7 @@ from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from werkzeug.exceptions import HTTPException
 
 from integral_mock.errors import BadRequest, FieldProblems, UnsupportedMediaType
+from integral_mock.integral.json_input import non_standard
 
 SPEC_FILE = "integral.yaml"
 
@@ -61,6 +62,8 @@ class SpecValidator:
         order echoes exactly what the client wrote: a date stays a string.
         """
         try:
+            if request.is_json and (reason := non_standard(request.get_data(cache=True))):
+                raise BadRequest(f"body: {reason}", fields=[{"field": "body", "message": reason}])
             for error in self.openapi.iter_request_errors(FlaskOpenAPIRequest(request)):
                 raise _request_error(error)
             body = request.get_json(silent=True)

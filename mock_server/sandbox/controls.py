@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,14 +25,16 @@ from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing
 from integral_mock.sandbox.fault_rules import FaultRules
-from integral_mock.sandbox.faults import FORCED_ERROR, Call, Error
+from integral_mock.sandbox.faults import FORCED_ERROR, Call, Error, Fault
 from integral_mock.sandbox.journal import Journal, redact_body, redact_headers
 from integral_mock.sandbox.outcomes import Outcomes, fate_from_headers
 from integral_mock.sandbox.partition import reset_store
 
+log = logging.getLogger("integral_mock")
 Sleeper = Callable[[float], None]
 StartResponse = Callable[..., Any]
 UNCONTROLLED = ("/__admin", "/openapi.json")  # never faulted, never journaled
+LOGIN_PATH = "/v2/sso/login"
 OUTCOME_HEADERS = ("X-Sandbox-Outcome", "X-Sandbox-Fill-Delay-Ms", "X-Sandbox-Progression")
 
 
@@ -130,15 +133,30 @@ class ControlLayer:
 
         call.before_drop = record
         try:
-            fault = c.faults.plan(req.method, req.path, org, req.headers)
+            fault = self._plan(req, org)
             response = fault(call, lambda: Response.from_app(self.app, environ, buffered=True))
             return response(environ, start_response)
         finally:
             record()
 
+    def _plan(self, req: Request, org: str | None) -> Fault:
+        """The request's faults; a fault in planning them is answered like any 500, as JSON."""
+        try:
+            return self.controls.faults.plan(req.method, req.path, org, req.headers)
+        except Exception:  # below Flask, nothing else would turn this into the error object
+            log.exception("planning the faults of %s %s failed", req.method, req.path)
+            return Error(500, "The sandbox failed to plan this request's faults")
+
     def _org(self, req: Request, body: bytes | None) -> str | None:
+        try:
+            return self._acting_org(req, body)
+        except Exception:  # the view resolves the caller again, and answers for it
+            log.exception("finding the org of %s %s failed", req.method, req.path)
+            return None
+
+    def _acting_org(self, req: Request, body: bytes | None) -> str | None:
         """The org the request acts for: its caller's, or the one a login names."""
-        if req.path == "/v2/sso/login":
+        if req.path == LOGIN_PATH:
             try:
                 org = json.loads(body or b"").get("org")
             except (ValueError, AttributeError, RecursionError):  # the app answers 400 for these
@@ -187,7 +205,10 @@ def _entry(
         "fault": call.acted[0] if call.acted else None,
         "latencyMs": call.latency_ms,
         "durationMs": duration_ms,
-        "request": {"headers": redact_headers(req.headers.items()), "body": redact_body(body)},
+        "request": {
+            "headers": redact_headers(req.headers.items()),
+            "body": redact_body(body, credentials=req.path == LOGIN_PATH),
+        },
         "response": {
             "headers": redact_headers(answer.headers.items()) if answer else {},
             "body": redact_body(answer.get_data()) if answer and buffered else None,

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import fnmatch
-import json
+import re
 import threading
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
+from integral_mock.integral.json_input import strict_loads
+
 REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"sso_token", "cookie", "set_cookie", "authorization"})
-SECRET_FIELDS = frozenset({"pass", "password", "secret", "token", "sso_token"})
+SECRET_FIELDS = frozenset(
+    {"pass", "passwd", "password", "secret", "token", "sso_token", "signature"}
+)
+# A key holding one of these words is a secret too: apiToken, client_secret, newPassword.
+SECRET_WORDS = ("password", "secret", "token", "signature")
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 BODY_LIMIT = 16 * 1024  # characters kept of a body that is not JSON
 # The API's bodies are a few levels deep; a deeper one is kept as text, so that walking it
 # can never exhaust the stack of the request that is being recorded.
@@ -26,24 +33,30 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {k: REDACTED if k.lower().replace("-", "_") in SECRET_HEADERS else v for k, v in headers}
 
 
-def redact_body(data: bytes | None) -> Any:
-    """The body as JSON (secret fields replaced) when it is JSON, else as (short) text."""
+def redact_body(data: bytes | None, *, credentials: bool = False) -> Any:
+    """The body as JSON (secret fields replaced) when it is JSON, else as (short) text.
+
+    Redaction goes by what the body means, after parsing: a key written `"p\u0061ss"` is
+    `pass`. A body that carries credentials (a login) and does not parse is never kept.
+    """
     if not data:
         return None
     try:
-        return _redact(json.loads(data), MAX_DEPTH)
+        return _redact(strict_loads(data), MAX_DEPTH)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than we (or json) walk
-        return _redact_text(data)
+        return REDACTED if credentials else _redact_text(data)
+
+
+def _is_secret(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in SECRET_FIELDS or any(word in lowered for word in SECRET_WORDS)
 
 
 def _redact(value: Any, depth: int) -> Any:
     if isinstance(value, dict | list) and depth == 0:
         raise ValueError("nested too deeply to redact")
     if isinstance(value, dict):
-        return {
-            k: REDACTED if k.lower() in SECRET_FIELDS else _redact(v, depth - 1)
-            for k, v in value.items()
-        }
+        return {k: REDACTED if _is_secret(k) else _redact(v, depth - 1) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(v, depth - 1) for v in value]
     return value
@@ -52,8 +65,9 @@ def _redact(value: Any, depth: int) -> Any:
 def _redact_text(data: bytes) -> str:
     """Text kept as is, unless it names a secret field (a form-encoded or broken JSON login)."""
     text = data[:BODY_LIMIT].decode("utf-8", "replace")
-    lowered = text.lower()
-    return REDACTED if any(name in lowered for name in SECRET_FIELDS) else text
+    # JSON escapes spelled out first, so `p\u0061ss` is looked at as `pass`.
+    meant = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text).lower()
+    return REDACTED if any(name in meant for name in SECRET_FIELDS) else text
 
 
 class Journal:

@@ -54,13 +54,17 @@ class LogNormal:
         return min(MAX_LATENCY_MS, round(drawn))
 
 
+MAX_DIGITS = 12  # far past any bound below, and far short of what makes int() slow or refuse
+
+
 def whole_ms(text: str) -> int | None:
-    """`text` as whole milliseconds when it is ASCII digits, else None.
+    """`text` as whole milliseconds when it is at most MAX_DIGITS ASCII digits, else None.
 
     `str.isdigit` alone is not enough: it passes `²`, which `int` then refuses with a ValueError.
     """
     text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    digits = text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS
+    return int(text) if digits else None
 
 
 def parse_latency(text: str) -> Latency | None:

@@ -77,10 +77,11 @@ def test_a_body_nested_too_deeply_is_a_400_and_journaled_as_text(
     api: Api, token: str, admin: Admin
 ) -> None:
     deep = "[" * 50_000  # past what json (or the journal) would walk
-    for path in ("/v2/orders", "/v2/sso/login"):
+    # A login's body that does not parse is never kept: it may hold a password, however spelt.
+    for path, kept in (("/v2/orders", "[[["), ("/v2/sso/login", "[redacted]")):
         response = api.client.post(path, data=deep, content_type=JSON, headers={"SSO_TOKEN": token})
         assert_error(response, 400, "INVALID_REQUEST")
-        assert admin.journal(path=path)[-1]["request"]["body"].startswith("[[[")
+        assert admin.journal(path=path)[-1]["request"]["body"].startswith(kept)
 
 
 def test_journal_filters(api: Api, token: str, admin: Admin) -> None:

@@ -1,0 +1,62 @@
+"""JSON as RFC 8259 has it: no NaN or Infinity, and text that UTF-8 can carry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class _NotStandard(ValueError):
+    """A body that Python's parser takes but JSON does not."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotStandard(f"{name} is not a JSON number")
+
+
+def non_standard(data: bytes) -> str | None:
+    """Why `data` is not standard JSON although Python would parse it; None otherwise.
+
+    Python's json takes NaN, Infinity and -Infinity, and `"\\ud800"` (a lone surrogate, which
+    no UTF-8 text holds). Stored, either makes every later read of the row fail; echoed, it
+    makes an answer that strict parsers refuse. A body that is no JSON at all is left to the
+    spec validator, which says so in its own words.
+    """
+    try:
+        value = json.loads(data, parse_constant=_refuse_constant)
+    except _NotStandard as exc:
+        return str(exc)
+    except (ValueError, RecursionError):
+        return None
+    return _lone_surrogate(value)
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    # A stack, not recursion: the depth of a body is the client's choice.
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and not _is_utf8_text(item):
+            return "text holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
+    return None
+
+
+def _is_utf8_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def strict_loads(data: bytes) -> Any:
+    """Parse standard JSON only; ValueError for anything else, NaN and lone surrogates too."""
+    value = json.loads(data, parse_constant=_refuse_constant)
+    if (reason := _lone_surrogate(value)) is not None:
+        raise ValueError(reason)
+    return value

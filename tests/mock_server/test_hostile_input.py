@@ -1,0 +1,125 @@
+"""Input that JSON does not allow, and odd text, is a 400 error object that stores nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from integral_mock.integral.spec import load_document
+from tests.helpers import EXAMPLE_LOGIN, Api, assert_error
+
+NON_NUMBERS = ("NaN", "Infinity", "-Infinity")
+SURROGATE = '"\\ud800"'  # a JSON escape Python decodes to a lone surrogate
+LIMIT = {
+    "coId": "hostile-1",
+    "type": "Limit",
+    "timeInForce": "GTC",
+    "side": "Buy",
+    "symbol": "EUR/USD",
+    "currency": "EUR",
+    "size": 1000000,
+    "price": 1.05,
+}
+ORDER_FIELDS = sorted(load_document()["components"]["schemas"]["OrderFields"]["properties"])
+
+
+@pytest.fixture
+def token(api: Api) -> str:
+    return api.token()
+
+
+def _post_raw(client: FlaskClient, path: str, text: str, token: str | None = None) -> Any:
+    headers = {"SSO_TOKEN": token} if token else {}
+    return client.post(path, data=text, content_type="application/json", headers=headers)
+
+
+def _with(order: dict[str, Any], field: str, raw: str) -> str:
+    """The order as JSON text with `field` set to the raw JSON token `raw` (NaN, "\\ud800")."""
+    return json.dumps({**order, field: "@@"}).replace('"@@"', raw)
+
+
+def _org_reads_all_answer(api: Api, client: FlaskClient, token: str) -> None:
+    """Every read of the org's orders works: nothing stored poisons them."""
+    assert api.get("/v2/orders", token).status_code == 200
+    assert api.get("/v2/trades/stp/messages", token).status_code == 200
+    assert client.delete("/v2/orders", headers={"SSO_TOKEN": token}).status_code == 202
+    assert client.get("/__admin/orders").status_code == 200
+    assert client.get("/__admin/journal").status_code == 200
+
+
+@pytest.mark.parametrize("raw", NON_NUMBERS)
+@pytest.mark.parametrize("field", ["price", "size", "expiryTime"])
+def test_nan_and_infinities_are_refused_and_store_nothing(
+    api: Api, client: FlaskClient, token: str, field: str, raw: str
+) -> None:
+    response = _post_raw(client, "/v2/orders", _with(LIMIT, field, raw), token)
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    assert body["responseTuples"] == [{"field": "body", "message": f"{raw} is not a JSON number"}]
+    assert_error(api.get("/v2/orders?coId=hostile-1", token), 404, "NOT_FOUND")
+    _org_reads_all_answer(api, client, token)
+
+
+@pytest.mark.parametrize("field", ORDER_FIELDS)
+@pytest.mark.parametrize("raw", [*NON_NUMBERS, SURROGATE, "1" * 5000, '"' + "9" * 5000 + '"'])
+def test_no_value_in_any_order_field_makes_a_later_read_fail(
+    api: Api, client: FlaskClient, token: str, field: str, raw: str
+) -> None:
+    response = _post_raw(client, "/v2/orders", _with(LIMIT, field, raw), token)
+    assert response.status_code in (202, 400), response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    if response.status_code == 202:
+        order_id = response.json["orderId"]
+        assert api.get(f"/v2/orders/{order_id}", token).status_code == 200
+        assert api.get("/v2/orders?coId=hostile-1", token).status_code in (200, 404)
+    _org_reads_all_answer(api, client, token)
+
+
+@pytest.mark.parametrize("field", ["user", "pass", "org"])
+def test_a_lone_surrogate_in_a_login_is_a_400(client: FlaskClient, field: str) -> None:
+    response = _post_raw(client, "/v2/sso/login", _with(EXAMPLE_LOGIN, field, SURROGATE))
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    assert "surrogate" in body["errorMessage"]
+
+
+def test_a_lone_surrogate_in_a_coid_is_a_400(api: Api, client: FlaskClient, token: str) -> None:
+    response = _post_raw(client, "/v2/orders", _with(LIMIT, "coId", SURROGATE), token)
+    assert_error(response, 400, "INVALID_REQUEST")
+    _org_reads_all_answer(api, client, token)
+
+
+def test_the_admin_api_refuses_odd_text_and_non_numbers(client: FlaskClient) -> None:
+    assert_error(_post_raw(client, "/__admin/reset", '{"org": "\\ud800"}'), 400, "INVALID_REQUEST")
+    rule = '{"path": "/v2/orders", "fault": "500", "probability": NaN}'
+    assert_error(_post_raw(client, "/__admin/faults", rule), 400, "INVALID_REQUEST")
+    assert client.get("/__admin/faults").json == []
+
+
+@pytest.mark.parametrize("digits", [13, 5000])
+def test_a_latency_header_of_many_digits_is_a_400_error_object(
+    api: Api, token: str, digits: int
+) -> None:
+    headers = {"X-Sandbox-Latency-Ms": "1" * digits}
+    response = api.get("/v2/rates/spot?symbol=EUR%2FUSD", token, headers=headers)
+    assert_error(response, 400, "INVALID_REQUEST")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A key written with a JSON escape, and a trailing comma: not JSON, still a password.
+        '{"user": "apiUserId", "p\\u0061ss": "This is a long password!", "org": "x",}',
+        '{"user": "apiUserId", "p\\u0061ss": "This is a long password!", "org": "x"}',
+        '{"user": "apiUserId", "pass": "This is a long password!", "org": NaN}',
+    ],
+)
+def test_the_journal_redacts_a_login_by_meaning(client: FlaskClient, text: str) -> None:
+    _post_raw(client, "/v2/sso/login", text)
+    dump = client.get("/__admin/journal").get_data(as_text=True)
+    assert "This is a long password!" not in dump
+    (entry,) = json.loads(dump)
+    assert entry["path"] == "/v2/sso/login"
+    body = entry["request"]["body"]
+    assert body == "[redacted]" or body["pass"] == "[redacted]"
