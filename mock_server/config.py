@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+HMAC_REPLAY_POLICIES = ("refuse-unsafe", "allow")
+
 
 @dataclass(frozen=True)
 class Progression:
@@ -81,6 +83,9 @@ class Config:
     latency: str = ""  # added to every answer: "50", "uniform:20-200", "lognormal:100:0.5"
     hang_ms: int = 120_000  # how long a `hang` fault holds the connection (real time)
     journal_size: int = 1000  # requests the journal keeps
+    # A signed unsafe request (POST, DELETE) is good once within its Date window: "refuse-unsafe";
+    # "allow" accepts replays, as a venue without a nonce may.
+    hmac_replay: str = "refuse-unsafe"
 
     @classmethod
     def default(cls, **overrides: Any) -> Config:
@@ -134,6 +139,8 @@ class Config:
             raise ValueError("clock must be 'system' or 'manual'")
         if not 0.0 <= self.reject_probability <= 1.0:
             raise ValueError("reject_probability must be between 0 and 1")
+        if self.hmac_replay not in HMAC_REPLAY_POLICIES:
+            raise ValueError(f"hmac_replay must be one of {', '.join(HMAC_REPLAY_POLICIES)}")
         if self.hang_ms < 0 or self.journal_size <= 0:
             raise ValueError("hang_ms must not be negative and journal_size must be positive")
         Progression.parse(self.progression)

@@ -59,6 +59,11 @@ CREATE TABLE IF NOT EXISTS trade_resends (
     org         TEXT NOT NULL,
     order_id    INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS hmac_signatures (
+    signature   TEXT PRIMARY KEY,
+    org         TEXT NOT NULL,
+    expires_ms  INTEGER NOT NULL
+);
 """
 
 

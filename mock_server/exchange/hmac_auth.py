@@ -128,3 +128,8 @@ def verify(
     if not hmac.compare_digest(expected.encode(), params["signature"].encode()):
         raise _fail("Signature does not match")
     return user
+
+
+def signature_of(headers: Mapping[str, str]) -> str:
+    """The `signature` of a signed request's Authorization (for the replay guard)."""
+    return _parse_authorization(headers.get("authorization", ""))["signature"]

@@ -8,6 +8,7 @@ from typing import Any
 from integral_mock.clock import Clock
 from integral_mock.config import Config
 from integral_mock.errors import BadRequest, NotFound
+from integral_mock.exchange.hmac_replay import ReplayGuard
 from integral_mock.exchange.market.data import MarketDesk
 from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, QuoteBook
 from integral_mock.exchange.orders import lifecycle
@@ -40,6 +41,7 @@ class Venue:
         self.feed = PriceFeed(config.seed)
         self.quotes = QuoteBook(store, self.feed, self.rng)
         self.sessions = Sessions(config, store)
+        self.replays = ReplayGuard(store, config.hmac_replay)
         self.counterparties = Counterparties(config.seed)
         self.book = OrderBook(store, self.feed, PollCounter(store), self.counterparties)
         self.market = MarketDesk(self.quotes, self.pair_for)

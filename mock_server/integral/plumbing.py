@@ -100,6 +100,7 @@ def _caller(state: Sandbox, req: Request, body: bytes | None) -> Principal:
     if hmac_auth.is_hmac_request(headers):
         signed = req.get_data(cache=True) if body is None else body
         user = hmac_auth.verify(state.config, headers, _request_line(req), signed, now)
+        state.venue.replays.admit(user.org, req.method, hmac_auth.signature_of(headers), now)
         return Principal(user.user, user.org, user.trading)
     return state.venue.sessions.authenticate(presented_token(req), now)
 
