@@ -5,40 +5,18 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
-import time
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Flask
-from gunicorn.app.base import BaseApplication
-
-from integral_mock.app import check_config, create_app
+from integral_mock.app import check_config
 from integral_mock.config import Config
 from integral_mock.sandbox.access import is_loopback
+from integral_mock.serving import Server
 
 EXAMPLE_LOGIN = (
     '{"user": "apiUserId", "pass": "This is a long password!", "org": "apiOrganizationId"}'
 )
 DEFAULT_STATE = "integral-mock.sqlite3"
-
-
-class _Server(BaseApplication):  # type: ignore[misc]
-    """gunicorn, configured in code rather than from its own command line."""
-
-    def __init__(self, config: Config, options: dict[str, Any]) -> None:
-        self.config = config
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings:  # older gunicorns lack some settings
-                self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        # Built in the worker, after the fork: an SQLite connection must not cross a fork.
-        # Real sleeps for injected latency, even with a manual clock: clients time out for real.
-        return create_app(self.config, sleep=time.sleep)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     state.add_argument("--state", metavar="PATH", help=f"SQLite file (default {DEFAULT_STATE})")
     state.add_argument("--ephemeral", action="store_true", help="keep state in memory only")
     serve.add_argument("--config", metavar="FILE", help="TOML file of users, orgs and settings")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--connections",
+        type=int,
+        default=1000,
+        help="connections served at once, each a greenlet (default 1000)",
+    )
     serve.add_argument(
         "--validate-responses", action="store_true", help="check every answer against the spec"
     )
@@ -130,22 +113,7 @@ def serve(args: argparse.Namespace) -> None:
         f" -d '{EXAMPLE_LOGIN}'",
         flush=True,
     )
-    options = {
-        "bind": f"{args.host}:{args.port}",
-        # One process: the state lives in this process's SQLite connection (and, for
-        # `--ephemeral`, in its memory); threads give concurrency.
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": args.threads,
-        # Integral's token header is SSO_TOKEN; gunicorn drops headers with underscores
-        # unless told that this one is expected.
-        "header_map": "dangerous",
-        "accesslog": "-",
-        "loglevel": "info",
-        "graceful_timeout": 5,
-        "control_socket_disable": True,
-    }
-    _Server(config, options).run()
+    Server(config, f"{args.host}:{args.port}", args.connections).run()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

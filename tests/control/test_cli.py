@@ -73,7 +73,7 @@ def test_controls_from_a_config_file(tmp_path: Path) -> None:
 
 def _serve_output(monkeypatch: pytest.MonkeyPatch, capsys: Any, *flags: str) -> str:
     """What `serve` prints before gunicorn would start (it does not start here)."""
-    monkeypatch.setattr(cli._Server, "run", lambda self: None)
+    monkeypatch.setattr(cli.Server, "run", lambda self: None)
     cli.main(["serve", "--ephemeral", *flags])
     return str(capsys.readouterr().out)
 

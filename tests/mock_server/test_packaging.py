@@ -43,4 +43,4 @@ def test_the_distribution_claims_one_import_root_and_no_generic_names(tmp_path: 
         "integral_mock.contracts": True,
         "integral_mock.openapi": True,
     }
-    assert installed["script"] == ["integral_mock.cli:main"]
+    assert installed["script"] == ["integral_mock.__main__:console"]
