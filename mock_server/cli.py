@@ -6,25 +6,44 @@ import argparse
 import secrets
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from typing import Any
 
 from integral_mock.app import check_config
 from integral_mock.config import Config
 from integral_mock.sandbox.access import is_loopback
-from integral_mock.serving import Server
+from integral_mock.serving import Server, banner, check_port_free, check_state
 
-EXAMPLE_LOGIN = (
-    '{"user": "apiUserId", "pass": "This is a long password!", "org": "apiOrganizationId"}'
-)
 DEFAULT_STATE = "integral-mock.sqlite3"
+
+
+def _port(text: str) -> int:
+    port = _whole(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return port
+
+
+def _whole(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    number = _whole(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="integral-mock", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the sandbox")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    serve.add_argument("--port", type=_port, default=8080, help="port (default 8080; 0: any free)")
     serve.add_argument("--seed", type=int, help="seed for prices, ids and faults")
     state = serve.add_mutually_exclusive_group()
     state.add_argument("--state", metavar="PATH", help=f"SQLite file (default {DEFAULT_STATE})")
@@ -32,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", metavar="FILE", help="TOML file of users, orgs and settings")
     serve.add_argument(
         "--connections",
-        type=int,
+        type=_positive,
         default=1000,
         help="connections served at once, each a greenlet (default 1000)",
     )
@@ -102,18 +121,14 @@ def _guarded(config: Config, host: str) -> Config:
 def serve(args: argparse.Namespace) -> None:
     config = build_config(args)
     made_up = config.admin_token != _configured(args).admin_token
-    base_url = f"http://{args.host}:{args.port}"
-    print(f"integral-mock listening on {base_url}  (state: {config.state_path})", flush=True)
-    print(f"  spec:          {base_url}/openapi.json", flush=True)
-    print(f"  admin:         {base_url}/__admin  (clock: {config.clock})", flush=True)
-    if made_up:  # a token given by flag or file stays unsaid
-        print(f"  admin token:   {config.admin_token}  (bound off loopback)", flush=True)
-    print(
-        f"  example login: curl -si {base_url}/v2/sso/login -H 'Content-Type: application/json'"
-        f" -d '{EXAMPLE_LOGIN}'",
-        flush=True,
-    )
-    Server(config, f"{args.host}:{args.port}", args.connections).run()
+    check_state(config.state_path)
+    check_port_free(args.host, args.port)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+
+    def ready(port: int) -> None:
+        print(banner(config, f"http://{host}:{port}", made_up), flush=True)
+
+    Server(config, f"{host}:{args.port}", args.connections, ready).run()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -121,5 +136,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "serve":
         try:
             serve(args)
-        except ValueError as exc:  # a bad --config: say so, without a traceback
+        except (ValueError, OSError) as exc:  # a bad --config or state file: one line, no trace
             sys.exit(f"integral-mock: {exc}")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("integral-mock")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"

@@ -90,30 +90,34 @@ class Config:
     @classmethod
     def default(cls, **overrides: Any) -> Config:
         """The shipped users and orgs with the default settings, then `overrides`."""
-        text = resources.files("integral_mock").joinpath("default_config.toml").read_text("utf-8")
-        return cls.from_mapping(tomllib.loads(text), **overrides)
+        return cls.from_mapping(_defaults(), **overrides)
 
     @classmethod
     def from_file(cls, path: str | Path, **overrides: Any) -> Config:
-        """A TOML file in the shape of default_config.toml; settings may sit at its top."""
-        with open(path, "rb") as handle:
-            return cls.from_mapping(tomllib.load(handle), **overrides)
+        """A TOML file in the shape of default_config.toml, over the defaults.
+
+        Its settings replace the default ones key by key. Users and orgs go together: a file
+        with [[users]] or [[orgs]] provisions its own (and only those); a file of settings
+        alone keeps the default users and orgs, so the example login still works.
+        """
+        try:
+            with open(path, "rb") as handle:
+                data = tomllib.load(handle)
+        except OSError as exc:
+            raise ValueError(f"config file {str(path)!r}: {exc.strerror or exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"config file {str(path)!r} is not TOML: {exc}") from None
+        if "users" in data or "orgs" in data:
+            return cls.from_mapping(data, **overrides)
+        return cls.from_mapping({**_defaults(), **data}, **overrides)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], **overrides: Any) -> Config:
         settings = {k: v for k, v in data.items() if k not in ("users", "orgs")}
-        unknown = set(settings) | set(overrides)
-        unknown -= {f.name for f in dataclasses.fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown configuration keys: {', '.join(sorted(unknown))}")
-        users = tuple(
-            User(**{**u, "on_behalf_of": tuple(u.get("on_behalf_of", ()))})
-            for u in data.get("users", ())
-        )
-        orgs = tuple(
-            Org(name=o["name"], symbols=tuple(o.get("symbols", ()))) for o in data.get("orgs", ())
-        )
-        config = cls(users=users, orgs=orgs, **{**settings, **overrides})
+        settings = _typed(cls, {**settings, **overrides}, "")
+        users = tuple(_user(u, i) for i, u in enumerate(_tables(data, "users")))
+        orgs = tuple(_org(o, i) for i, o in enumerate(_tables(data, "orgs")))
+        config = cls(users=users, orgs=orgs, **settings)
         config.check()
         return config
 
@@ -150,3 +154,59 @@ class Config:
 
     def find_org(self, name: str) -> Org | None:
         return next((o for o in self.orgs if o.name == name), None)
+
+
+_EXPECTED = {
+    "int": "a whole number",
+    "float": "a number",
+    "str": "a string",
+    "bool": "true or false",
+}
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("integral_mock").joinpath("default_config.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _tables(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    tables = data.get(name, [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ValueError(f"{name} must be [[{name}]] tables")
+    return tables
+
+
+def _typed(kind: type, values: dict[str, Any], where: str) -> dict[str, Any]:
+    """`values` checked against `kind`'s fields: each known, each of its field's type."""
+    fields = {f.name: str(f.type) for f in dataclasses.fields(kind)}
+    checked = {}
+    for key, value in values.items():
+        if key not in fields or key in ("users", "orgs"):
+            raise ValueError(f"unknown configuration key {where}{key!r}")
+        checked[key] = _of_type(f"{where}{key}", value, fields[key])
+    return checked
+
+
+def _of_type(key: str, value: Any, annotation: str) -> Any:
+    if annotation.startswith("tuple[str"):
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ValueError(f"{key} = {value!r}: expected a list of strings")
+    # bool is an int to Python, never to a config file; an int is a fine float.
+    ok = isinstance(value, {"int": int, "float": int | float, "str": str, "bool": bool}[annotation])
+    if ok and (annotation == "bool" or not isinstance(value, bool)):
+        return float(value) if annotation == "float" else value
+    raise ValueError(f"{key} = {value!r}: expected {_EXPECTED[annotation]}")
+
+
+def _user(table: dict[str, Any], index: int) -> User:
+    missing = [k for k in ("user", "password", "org") if k not in table]
+    if missing:
+        raise ValueError(f"users[{index}] lacks {', '.join(missing)}")
+    return User(**_typed(User, table, f"users[{index}]."))
+
+
+def _org(table: dict[str, Any], index: int) -> Org:
+    if "name" not in table:
+        raise ValueError(f"orgs[{index}] lacks name")
+    return Org(**_typed(Org, table, f"orgs[{index}]."))

@@ -1,4 +1,4 @@
-"""How `serve` runs the app: gunicorn with a gevent worker, and error pages as JSON.
+"""How `serve` runs the app: checks first, gunicorn with a gevent worker, JSON error pages.
 
 gevent, because an injected wait must not hold what other clients need: a `hang`, a long
 `X-Sandbox-Latency-Ms` or a slow client each parks one cheap greenlet, not one of a few
@@ -8,8 +8,11 @@ threads, so a login and /__admin still answer beside hundreds of them.
 from __future__ import annotations
 
 import json
+import socket
+import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -20,6 +23,7 @@ from gunicorn.workers.ggevent import GeventWorker
 from integral_mock.app import create_app
 from integral_mock.config import Config
 from integral_mock.errors import error_body
+from integral_mock.store import Store
 
 # What gunicorn answers itself, before the app sees a request (a malformed request line, a
 # header over its limits, a bad Content-Length), by status: the errorCode of its error object.
@@ -64,8 +68,15 @@ class JsonErrorsGeventWorker(GeventWorker):  # type: ignore[misc]
 class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured in code rather than from its own command line."""
 
-    def __init__(self, config: Config, bind: str, connections: int) -> None:
+    def __init__(
+        self, config: Config, bind: str, connections: int, on_ready: Callable[[int], None]
+    ) -> None:
         self.config = config
+
+        def when_ready(arbiter: Any) -> None:
+            # Called once the socket is bound, so the port said is the real one (--port 0 too).
+            on_ready(int(arbiter.LISTENERS[0].sock.getsockname()[1]))
+
         self.options = {
             "bind": bind,
             # One process: the state lives in this process's SQLite connection (and, for
@@ -80,6 +91,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "loglevel": "info",
             "graceful_timeout": 5,
             "control_socket_disable": True,
+            "when_ready": when_ready,
         }
         super().__init__()
 
@@ -93,3 +105,63 @@ class Server(BaseApplication):  # type: ignore[misc]
         # Real sleeps for injected latency, even with a manual clock: clients time out for
         # real. time.sleep is gevent's by now, so a sleep parks only its own greenlet.
         return create_app(self.config, sleep=time.sleep)
+
+
+# Integral's own docs' example login: public, so the banner may print it when it is in force.
+DOCS_LOGIN = {"user": "apiUserId", "pass": "This is a long password!", "org": "apiOrganizationId"}
+
+
+def example_login(config: Config) -> str:
+    """A login body that works with `config`: the docs' one if provisioned, else a template.
+
+    A password of the user's own config is never printed: the banner ends up in logs.
+    """
+    docs = config.find_user(DOCS_LOGIN["user"], DOCS_LOGIN["org"])
+    if docs is not None and docs.password == DOCS_LOGIN["pass"]:
+        return json.dumps(DOCS_LOGIN)
+    if not config.users:
+        return ""
+    first = config.users[0]
+    return json.dumps({"user": first.user, "pass": "<its password>", "org": first.org})
+
+
+def banner(config: Config, base_url: str, made_up_token: bool) -> str:
+    lines = [
+        f"integral-mock listening on {base_url}  (state: {config.state_path})",
+        f"  spec:          {base_url}/openapi.json",
+        f"  admin:         {base_url}/__admin  (clock: {config.clock})",
+    ]
+    if made_up_token:  # a token given by flag or file stays unsaid
+        lines.append(f"  admin token:   {config.admin_token}  (bound off loopback)")
+    login = example_login(config)
+    if login:
+        lines.append(
+            f"  example login: curl -si {base_url}/v2/sso/login"
+            f" -H 'Content-Type: application/json' -d '{login}'"
+        )
+    else:
+        lines.append("  example login: none (the config provisions no users)")
+    return "\n".join(lines)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """ValueError if `host:port` cannot be bound now (gunicorn would retry, then fail loudly)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def check_state(path: str) -> None:
+    """ValueError if the state file cannot be opened as the sandbox's SQLite database."""
+    if path == ":memory:":
+        return
+    try:
+        Store(path).close()
+    except (sqlite3.Error, OSError) as exc:
+        raise ValueError(f"state file {path!r} cannot be used: {exc}") from None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,7 +68,31 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Pa
         try:
             if requests.get(f"{base_url}/__admin/health", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or its worker is still booting (the socket is bound first)
         time.sleep(0.05)
     pytest.fail(f"serve was not healthy within {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+def serve_banner(workdir: Path, *args: str) -> str:
+    """What `serve *args` prints once it listens (bounded wait); the process is then stopped."""
+    command = [sys.executable, "-m", "integral_mock", "serve", *args]
+    lines: queue.Queue[str] = queue.Queue()
+    with subprocess.Popen(
+        command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as process:
+        out = process.stdout
+        assert out is not None
+        threading.Thread(target=lambda: [lines.put(line) for line in out], daemon=True).start()
+        said: list[str] = []
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        try:
+            while not any("example login" in line for line in said):
+                if time.monotonic() > deadline or (process.poll() is not None and lines.empty()):
+                    pytest.fail(f"serve printed no banner (exit {process.poll()}): {said}")
+                with contextlib.suppress(queue.Empty):
+                    said.append(lines.get(timeout=0.1))
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    return "".join(said)

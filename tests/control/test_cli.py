@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from integral_mock import cli
 from integral_mock.cli import _parser, build_config
 from integral_mock.config import Config
+from tests.serve_process import serve_banner
 
 
 def _config(*flags: str) -> Config:
@@ -71,23 +70,19 @@ def test_controls_from_a_config_file(tmp_path: Path) -> None:
     assert (config.clock, config.reject_probability, config.journal_size) == ("manual", 0.25, 10)
 
 
-def _serve_output(monkeypatch: pytest.MonkeyPatch, capsys: Any, *flags: str) -> str:
-    """What `serve` prints before gunicorn would start (it does not start here)."""
-    monkeypatch.setattr(cli.Server, "run", lambda self: None)
-    cli.main(["serve", "--ephemeral", *flags])
-    return str(capsys.readouterr().out)
+def _serve_output(tmp_path: Path, *flags: str) -> str:
+    """What a real `serve` prints once it listens."""
+    return serve_banner(tmp_path, "--ephemeral", "--port", "0", *flags)
 
 
-def test_a_made_up_admin_token_is_printed(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-    assert "admin token:" in _serve_output(monkeypatch, capsys, "--host", "0.0.0.0")
+def test_a_made_up_admin_token_is_printed(tmp_path: Path) -> None:
+    assert "admin token:" in _serve_output(tmp_path, "--host", "0.0.0.0")
 
 
-def test_a_given_admin_token_is_never_printed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
+def test_a_given_admin_token_is_never_printed(tmp_path: Path) -> None:
     path = tmp_path / "sandbox.toml"
     path.write_text('admin_token = "from-the-file"\n[[orgs]]\nname = "o"\n')
     for flags in (("--config", str(path)), ("--admin-token", "from-the-flag")):
-        out = _serve_output(monkeypatch, capsys, "--host", "0.0.0.0", *flags)
+        out = _serve_output(tmp_path, "--host", "0.0.0.0", *flags)
         assert "admin token:" not in out
         assert "from-the" not in out
