@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import Flask, Response, jsonify
 from integral_mock.clock import Clock, ManualClock, SystemClock
 from integral_mock.config import Config
+from integral_mock.conformance import endpoint as conformance
 from integral_mock.exchange.venue import Exchange
 from integral_mock.integral import plumbing, views
 from integral_mock.integral.spec import load_document, shared_validator
@@ -41,6 +42,7 @@ def create_app(
     plumbing.init_app(app, plumbing.Sandbox(config, clock, exchange, shared_validator()))
     views.init_app(app)
     admin.init_app(app)
+    conformance.init_app(app)  # GET /__admin/conformance, the live verdict
     journal = Journal(config.journal_size)
     state = controls.Controls(config, clock, exchange, Faults(config), journal, sleep)
     controls.init_app(app, state)

@@ -1,0 +1,128 @@
+"""The commands through real subprocesses: exit statuses, report files, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from integral_mock.client import IntegralClient
+from integral_mock.conformance.reports.json_report import schema
+
+from tests.conformance.support import REFERENCE, fast_flags, python_client, sandbox
+
+CLI = [sys.executable, "-m", "integral_mock"]
+
+
+def integral_mock(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_certify_writes_reports_a_ci_can_read(tmp_path: Path) -> None:
+    done = integral_mock(
+        "certify",
+        "--scenario",
+        "happy-path",
+        "--scenario",
+        "rejected",
+        "--report-dir",
+        str(tmp_path),
+        *fast_flags(),
+        "--",
+        *REFERENCE,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[2/2] rejected" in done.stdout
+    assert "PASSED: no must rule failed" in done.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    jsonschema.validate(report, schema())
+    assert report["passed"] is True
+    assert [s["name"] for s in report["scenarios"]] == ["happy-path", "rejected"]
+    assert [s["exitCode"] for s in report["scenarios"]] == [0, 1]
+    suites = ET.parse(tmp_path / "junit.xml").getroot()
+    cases = suites.findall("testsuite/testcase")
+    assert len(cases) == 2 * 12
+    assert not suites.findall(".//failure")
+    page = (tmp_path / "report.html").read_text()
+    assert "<h3>Timeline</h3>" in page
+    assert "/v2/orders" in page
+    assert "<script" not in page  # self-contained: nothing to run or fetch
+    assert "<link" not in page
+
+
+def test_a_failing_client_exits_1_with_the_failure_in_junit(tmp_path: Path) -> None:
+    done = integral_mock(
+        "certify",
+        "--scenario",
+        "happy-path",
+        "--report-dir",
+        str(tmp_path),
+        *fast_flags(),
+        "--",
+        *python_client("tight_poller"),
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL poll-interval" in done.stdout
+    assert "hint: Wait between reads" in done.stdout
+    (failure,) = ET.parse(tmp_path / "junit.xml").getroot().findall(".//failure")
+    assert failure.get("type") == "must"
+    assert "Evidence:" in (failure.text or "")
+    flagged = [
+        s
+        for s in json.loads((tmp_path / "report.json").read_text())["scenarios"][0]["timeline"]
+        if s["flagged"]
+    ]
+    assert len(flagged) > 10
+    assert "class='flagged'" in (tmp_path / "report.html").read_text()
+
+
+def test_certify_with_base_url_uses_that_sandbox(tmp_path: Path) -> None:
+    with sandbox() as url:
+        done = integral_mock(
+            "certify", "--base-url", url, "--scenario", "poll-500", *fast_flags(), "--", *REFERENCE
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"against {url}" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scenario", "nope", "--", "true"], "unknown scenario 'nope'"),
+        (["--base-url", "http://127.0.0.1:9", "--", "true"], "cannot reach http://127.0.0.1:9"),
+        (["--org", "nope", "--", "true"], "cannot log in as apiUserId@nope: UNKNOWN_ORG"),
+        (["--set", "fill_ms=soon", "--", "true"], "is not a number"),
+        ([], "no client command"),
+        (["--scenario", "happy-path", "--", "/no/such/client"], "cannot run /no/such/client"),
+    ],
+)
+def test_a_run_that_cannot_be_made_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+    done = integral_mock("certify", *args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_conformance_judges_live_traffic_and_refuses_an_unknown_org(tmp_path: Path) -> None:
+    with sandbox() as url:
+        with IntegralClient(
+            url, user="apiUserId", password="This is a long password!", org="apiOrganizationId"
+        ) as client:
+            client.spot_rate("EUR/USD")
+        done = integral_mock("conformance", "--base-url", url, "--report-dir", str(tmp_path))
+        unknown = integral_mock("conformance", "--base-url", url, "--org", "nope")
+        since = integral_mock("conformance", "--base-url", url, "--since", "yesterday")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    jsonschema.validate(report, schema())
+    assert report["mode"] == "live"
+    assert len(report["scenarios"][0]["timeline"]) == 2
+    for bad, message in ((unknown, "UNKNOWN_ORG"), (since, "--since 'yesterday'")):
+        assert bad.returncode == 2
+        assert message in bad.stderr
+        assert "Traceback" not in bad.stderr
