@@ -23,15 +23,15 @@ def operation(entry: Entry) -> str:
 
 
 def is_login(entry: Entry) -> bool:
-    return entry["method"] == "POST" and entry["path"] == LOGIN
+    return bool(entry["method"] == "POST" and entry["path"] == LOGIN)
 
 
 def is_renew(entry: Entry) -> bool:
-    return entry["path"] in RENEW_PATHS
+    return bool(entry["path"] in RENEW_PATHS)
 
 
 def is_placement(entry: Entry) -> bool:
-    return entry["method"] == "POST" and entry["path"] == ORDERS
+    return bool(entry["method"] == "POST" and entry["path"] == ORDERS)
 
 
 def ambiguous(entry: Entry) -> bool:
