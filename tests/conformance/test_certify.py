@@ -36,7 +36,7 @@ def test_good_client_passes_every_scenario(command: list[str]) -> None:
 # Each bad client breaks one must rule; its scenarios show it. A re-POST after a lost answer
 # cannot help also skipping the lookup, so that one breaks the `should` rule beside it too.
 BAD = [
-    ("tight_poller", ["happy-path"], {"poll-interval"}),
+    ("tight_poller", ["slow-fill"], {"poll-interval"}),
     (
         "fresh_coid_repost",
         ["lost-placement-answer"],
