@@ -98,7 +98,7 @@ def run_scenario(
     control.clear_faults(org)  # and let go of a hang the client walked away from
     entries = control.journal(org)
     results = rules.judge(entries, settings)
-    truth = rules.final_status(exit_code, control.orders(org), scenario.expect != "none")
+    truth = rules.final_status(exit_code, control.orders(org), expect_order=True)
     results = [RuleResult(r.rule, truth) if r.rule.id == rules.FINAL_STATUS else r for r in results]
     return ScenarioRun(
         scenario.name,
@@ -134,3 +134,7 @@ def _run(command: Sequence[str], env: dict[str, str], timeout_s: float) -> tuple
         os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
         return None, out.decode("utf-8", "replace") + f"\n[killed after {timeout_s:g} s]"
+    except BaseException:  # Ctrl-C, say: never leave the client running on its own
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from integral_mock.conformance.settings import Settings
@@ -67,7 +67,6 @@ class Report:
     started_ms: int = 0
     duration_ms: int = 0
     since: int | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def passed(self) -> bool:

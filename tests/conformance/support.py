@@ -19,7 +19,7 @@ from integral_mock.testing import running_app
 CLIENTS = Path(__file__).parent / "clients"
 # Fast but real: every wait is real time, so tests keep the timings short.
 FAST = Settings(
-    fill_ms=300, slow_fill_ms=1200, token_lifetime_ms=1200, token_fill_ms=3000, hang_ms=800
+    fill_ms=200, slow_fill_ms=1000, token_lifetime_ms=1000, token_fill_ms=2500, hang_ms=600
 )
 REFERENCE = [sys.executable, "-m", "integral_mock.client", "trade"]
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from integral_mock.cli import main
 from integral_mock.client import IntegralClient
 from integral_mock.conformance.reports.json_report import schema
+from integral_mock.conformance.scenarios import SCENARIOS
 
 from tests.conformance.support import REFERENCE, fast_flags, python_client, sandbox
 
@@ -89,10 +91,20 @@ def test_certify_with_base_url_uses_that_sandbox(tmp_path: Path) -> None:
     assert f"against {url}" in done.stdout
 
 
+def test_bad_input_in_a_real_process_is_one_line_and_exit_2() -> None:
+    done = integral_mock("certify", "--scenario", "nope", "--", "true")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "integral-mock: unknown scenario 'nope'; known: "
+        + ", ".join(s.name for s in SCENARIOS)
+        + "\n"
+    )
+
+
+# The same entry point in-process (each interpreter start costs a second or two on CI).
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--scenario", "nope", "--", "true"], "unknown scenario 'nope'"),
         (["--base-url", "http://127.0.0.1:9", "--", "true"], "cannot reach http://127.0.0.1:9"),
         (["--org", "nope", "--", "true"], "cannot log in as apiUserId@nope: UNKNOWN_ORG"),
         (["--set", "fill_ms=soon", "--", "true"], "is not a number"),
@@ -100,29 +112,37 @@ def test_certify_with_base_url_uses_that_sandbox(tmp_path: Path) -> None:
         (["--scenario", "happy-path", "--", "/no/such/client"], "cannot run /no/such/client"),
     ],
 )
-def test_a_run_that_cannot_be_made_is_one_line_and_exit_2(args: list[str], message: str) -> None:
-    done = integral_mock("certify", *args)
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert done.stderr.count("\n") == 1
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
+def test_a_run_that_cannot_be_made_is_one_line_and_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["certify", *args])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert message in err
 
 
-def test_conformance_judges_live_traffic_and_refuses_an_unknown_org(tmp_path: Path) -> None:
+def test_conformance_judges_live_traffic_and_refuses_an_unknown_org(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with sandbox() as url:
         with IntegralClient(
             url, user="apiUserId", password="This is a long password!", org="apiOrganizationId"
         ) as client:
             client.spot_rate("EUR/USD")
         done = integral_mock("conformance", "--base-url", url, "--report-dir", str(tmp_path))
-        unknown = integral_mock("conformance", "--base-url", url, "--org", "nope")
-        since = integral_mock("conformance", "--base-url", url, "--since", "yesterday")
+        bad = [
+            (["--org", "nope"], "UNKNOWN_ORG"),
+            (["--since", "yesterday"], "--since 'yesterday'"),
+        ]
+        for args, message in bad:
+            with pytest.raises(SystemExit) as exited:
+                main(["conformance", "--base-url", url, *args])
+            assert exited.value.code == 2
+            assert message in capsys.readouterr().err
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     jsonschema.validate(report, schema())
     assert report["mode"] == "live"
     assert len(report["scenarios"][0]["timeline"]) == 2
-    for bad, message in ((unknown, "UNKNOWN_ORG"), (since, "--since 'yesterday'")):
-        assert bad.returncode == 2
-        assert message in bad.stderr
-        assert "Traceback" not in bad.stderr
