@@ -66,8 +66,11 @@ def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
         return Judgment.unexercised("no order was read twice")
     limit = settings.max_reads_per_second
     for key, seen in polled.items():
-        for i, first in enumerate(seen):
-            window = [e for e in seen[i:] if e["time"] - first["time"] < 1000]
+        start = 0  # a sliding one-second window over the reads, oldest first
+        for end, last in enumerate(seen):
+            while last["time"] - seen[start]["time"] >= 1000:
+                start += 1
+            window = seen[start : end + 1]
             if len(window) > limit:
                 what = "the active list" if key == "active" else f"order {key}"
                 note = f"{len(window)} reads of {what} within one second"

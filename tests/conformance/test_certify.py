@@ -7,7 +7,7 @@ import shutil
 import pytest
 from integral_mock.conformance.scenarios import SCENARIOS
 
-from tests.conformance.support import REFERENCE, explain, failures, python_client, run
+from tests.conformance.support import CLIENTS, REFERENCE, explain, failures, python_client, run
 
 ALL = [s.name for s in SCENARIOS]
 
@@ -15,7 +15,7 @@ ALL = [s.name for s in SCENARIOS]
 GOOD = {
     "reference": REFERENCE,
     "stdlib": python_client("base"),
-    "node": ["node", "tests/conformance/clients/node_client.mjs"],  # not Python, run unchanged
+    "node": ["node", str(CLIENTS / "node_client.mjs")],  # not Python, run unchanged
 }
 
 

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from integral_mock.app import create_app
 from integral_mock.cli import main
 from integral_mock.client import IntegralClient
+from integral_mock.config import Config
 from integral_mock.conformance.reports.json_report import schema
 from integral_mock.conformance.scenarios import SCENARIOS
+from integral_mock.testing import running_app
 
-from tests.conformance.support import REFERENCE, fast_flags, python_client, sandbox
+from tests.conformance.support import FAST, REFERENCE, fast_flags, python_client, sandbox
 
 CLI = [sys.executable, "-m", "integral_mock"]
 
@@ -146,3 +149,17 @@ def test_conformance_judges_live_traffic_and_refuses_an_unknown_org(
     jsonschema.validate(report, schema())
     assert report["mode"] == "live"
     assert len(report["scenarios"][0]["timeline"]) == 2
+
+
+def test_certify_against_a_sandbox_with_an_admin_token(capsys: pytest.CaptureFixture[str]) -> None:
+    config = Config.default(admin_token="s3cret", hang_ms=FAST.hang_ms)
+    with running_app(create_app(config)) as url:
+        base = ["certify", "--base-url", url, "--scenario", "happy-path", *fast_flags()]
+        with pytest.raises(SystemExit) as refused:
+            main([*base, "--", *REFERENCE])
+        assert refused.value.code == 2
+        assert "answered 401" in capsys.readouterr().err
+        with pytest.raises(SystemExit) as allowed:
+            main([*base, "--admin-token", "s3cret", "--", *REFERENCE])
+    assert allowed.value.code == 0
+    assert "PASSED" in capsys.readouterr().out

@@ -343,3 +343,10 @@ def test_settings_take_assignments_and_refuse_unknown_names() -> None:
     for bad in ("nope=1", "fill_ms", "fill_ms=soon", "fill_ms=-1"):
         with pytest.raises(ValueError, match="--set"):
             Settings().with_assignments([bad])
+
+
+def test_poll_interval_is_quick_on_a_long_session() -> None:
+    t = Traffic()
+    for i in range(20_000):  # a day's polling at a sane pace: judged without a quadratic walk
+        t.poll(i * 200)
+    assert verdict("poll-interval", t).verdict == "pass"
