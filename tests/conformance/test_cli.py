@@ -15,6 +15,7 @@ from integral_mock.cli import main
 from integral_mock.client import IntegralClient
 from integral_mock.config import Config
 from integral_mock.conformance.reports.json_report import schema
+from integral_mock.conformance.rules import BY_ID
 from integral_mock.conformance.scenarios import SCENARIOS
 from integral_mock.testing import running_app
 
@@ -139,6 +140,12 @@ def test_conformance_judges_live_traffic_and_refuses_an_unknown_org(
             (["--org", "nope"], "UNKNOWN_ORG"),
             (["--since", "yesterday"], "--since 'yesterday'"),
         ]
+        with pytest.raises(SystemExit) as later:  # an ISO time, after all of the traffic
+            main(["conformance", "--base-url", url, "--since", "2999-01-01T00:00Z"])
+        assert later.value.code == 0
+        rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+        verdicts = {row[0]: row[-1] for row in rows if row and row[0] in BY_ID}
+        assert verdicts == dict.fromkeys(BY_ID, "-")  # every rule: not exercised
         for args, message in bad:
             with pytest.raises(SystemExit) as exited:
                 main(["conformance", "--base-url", url, *args])
