@@ -34,10 +34,30 @@ def _parser() -> argparse.ArgumentParser:
     trade = commands.add_parser(
         "trade", help="quote, place a PQ order, poll it to a final state", epilog=epilog
     )
-    trade.add_argument("symbol", help="currency pair, e.g. EUR/USD")
-    trade.add_argument("side", choices=[s.value for s in Side])
-    trade.add_argument("size", type=_amount, help="amount of the dealt currency")
-    trade.add_argument("--currency", help="dealt currency (default: the base of the pair)")
+    # Each may come from the environment instead, as `integral-mock certify` hands the task
+    # over: `certify -- python -m integral_mock.client trade` needs no arguments.
+    task = {k: os.environ.get(f"INTEGRAL_{k.upper()}") for k in ("symbol", "side", "size")}
+    trade.add_argument(
+        "symbol",
+        nargs="?",
+        default=task["symbol"],
+        help="currency pair, e.g. EUR/USD ($INTEGRAL_SYMBOL)",
+    )
+    trade.add_argument(
+        "side",
+        nargs="?",
+        default=task["side"],
+        choices=[s.value for s in Side],
+        help="($INTEGRAL_SIDE)",
+    )
+    trade.add_argument(
+        "size", nargs="?", type=_amount, default=task["size"], help="dealt amount ($INTEGRAL_SIZE)"
+    )
+    trade.add_argument(
+        "--currency",
+        default=os.environ.get("INTEGRAL_CURRENCY") or None,
+        help="dealt currency (default $INTEGRAL_CURRENCY, else the base of the pair)",
+    )
     trade.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a fill")
     trades = commands.add_parser(
         "trades", help="download the trades not downloaded before (each comes once)", epilog=epilog
@@ -60,7 +80,12 @@ def main(
     make_client: Callable[..., IntegralClient] = IntegralClient,
 ) -> int:
     """Run the command; `make_client` is the seam tests use to inject a session and a clock."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "trade":
+        missing = [name for name in ("symbol", "side", "size") if getattr(args, name) is None]
+        if missing:
+            parser.error(f"trade needs {', '.join(missing)} (arguments or $INTEGRAL_* variables)")
     client_args: dict[str, Any] = {"user": args.user, "password": args.password, "org": args.org}
     try:
         with make_client(args.base_url, **client_args) as client:

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify
 
 from integral_mock.clock import Clock, ManualClock, SystemClock
 from integral_mock.config import Config
+from integral_mock.conformance import endpoint as conformance
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing, views
 from integral_mock.integral.spec import load_document, shared_validator
@@ -57,6 +58,7 @@ def create_app(
     plumbing.init_app(app, sandbox)
     views.init_app(app)
     admin.init_app(app)
+    conformance.init_app(app)  # GET /__admin/conformance, the live verdict
     controls.init_app(app, state)
     app.add_url_rule("/openapi.json", "openapi", _serve_spec)
     return app

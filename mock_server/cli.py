@@ -1,18 +1,22 @@
-"""`integral-mock serve …`: run the sandbox under gunicorn, a production WSGI server."""
+"""`integral-mock serve | certify | conformance …`: the sandbox (gunicorn), client checks."""
 
 from __future__ import annotations
 
 import argparse
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
-from integral_mock.app import check_config
+from integral_mock.app import check_config, create_app
 from integral_mock.config import Config
+from integral_mock.conformance import commands as conformance
+from integral_mock.conformance.settings import Settings
 from integral_mock.sandbox.access import is_loopback
 from integral_mock.serving import Server, banner, check_port_free, check_state
+from integral_mock.testing import running_app
 
 DEFAULT_STATE = "integral-mock.sqlite3"
 
@@ -59,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         "--validate-responses", action="store_true", help="check every answer against the spec"
     )
     _control_arguments(serve)
+    conformance.add_parsers(commands)
     return parser
 
 
@@ -131,8 +136,20 @@ def serve(args: argparse.Namespace) -> None:
     Server(config, f"{host}:{args.port}", args.connections, ready).run()
 
 
+@contextmanager
+def _certification_sandbox(settings: Settings) -> Iterator[str]:
+    """A sandbox of its own for `certify`: system clock, real sleeps, quiet, on a free port."""
+    config = Config.default(hang_ms=settings.hang_ms, journal_size=50_000)
+    with running_app(create_app(config)) as base_url:
+        yield base_url
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if args.command == "certify":
+        sys.exit(conformance.run_certify(args, _certification_sandbox))
+    if args.command == "conformance":
+        sys.exit(conformance.run_live(args))
     if args.command == "serve":
         try:
             serve(args)

@@ -64,6 +64,12 @@ CREATE TABLE IF NOT EXISTS hmac_signatures (
     org         TEXT NOT NULL,
     expires_ms  INTEGER NOT NULL
 );
+-- Per-org overrides set through /__admin (forgotten with the org on reset): a short token
+-- lifetime for one org lets a certification run expire a client's token mid-flow.
+CREATE TABLE IF NOT EXISTS org_settings (
+    org               TEXT PRIMARY KEY,
+    token_lifetime_ms INTEGER
+);
 """
 
 

@@ -40,6 +40,13 @@ class _KeepsUnderscoreHeaders(WSGIRequestHandler):
         return environ
 
 
+class _Quiet(_KeepsUnderscoreHeaders):
+    """No access log: `certify` prints its own progress table."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 @contextmanager
 def running_sandbox(
     config: Config | None = None, clock: ManualClock | None = None
@@ -48,16 +55,31 @@ def running_sandbox(
     clock = clock or ManualClock()
     config = config or Config.default(validate_responses=True)
     app = create_app(config, clock=clock)
-    server = make_server(
-        "127.0.0.1", 0, app, threaded=True, request_handler=_KeepsUnderscoreHeaders
-    )
+    with _serving(app, _KeepsUnderscoreHeaders) as server:
+        yield LiveSandbox(f"http://127.0.0.1:{server.server_port}", app, clock, server)
+
+
+@contextmanager
+def running_app(app: Flask) -> Iterator[str]:
+    """Any app (e.g. on the system clock, sleeping for real) on a free loopback port, quietly.
+
+    What `integral-mock certify` runs a client against: a real client takes real time, so
+    the app it gets keeps the clock and sleeper it was built with. Yields the base URL.
+    """
+    with _serving(app, _Quiet) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
+
+
+@contextmanager
+def _serving(app: Flask, handler: type[WSGIRequestHandler]) -> Iterator[BaseWSGIServer]:
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
     # A short poll interval: shutdown() waits for it, and tests start and stop many servers.
     thread = threading.Thread(
         target=server.serve_forever, args=(0.05,), name="integral-mock", daemon=True
     )
     thread.start()
     try:
-        yield LiveSandbox(f"http://127.0.0.1:{server.server_port}", app, clock, server)
+        yield server
     finally:
         # Let go of requests a `hang` fault holds, so the server thread can stop.
         controls_of(app).faults.release_hangs()

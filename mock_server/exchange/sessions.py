@@ -60,7 +60,7 @@ class Sessions:
 
     def _issue(self, account: User, now_ms: int) -> Token:
         value = secrets.token_urlsafe(32)
-        expires = now_ms + self.config.token_lifetime_ms
+        expires = now_ms + self.token_lifetime_ms(account.org)
         with self.store.transaction() as db:
             db.execute(
                 "INSERT INTO tokens (token_hash, user, org, issued_ms, expires_ms) "
@@ -69,6 +69,28 @@ class Sessions:
             )
         principal = Principal(account.user, account.org, account.trading)
         return Token(value, principal, now_ms, expires)
+
+    def token_lifetime_ms(self, org: str) -> int:
+        """The org's token lifetime: its /__admin override if one is set, else the config's."""
+        rows = self.store.query("SELECT token_lifetime_ms FROM org_settings WHERE org = ?", (org,))
+        found = rows[0]["token_lifetime_ms"] if rows else None
+        return int(found) if found is not None else self.config.token_lifetime_ms
+
+    def set_token_lifetime_ms(self, org: str, lifetime_ms: int | None) -> None:
+        """Override an org's token lifetime (None: the config's); issued tokens keep theirs."""
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO org_settings (org, token_lifetime_ms) VALUES (?, ?) "
+                "ON CONFLICT (org) DO UPDATE SET token_lifetime_ms = excluded.token_lifetime_ms",
+                (org, lifetime_ms),
+            )
+
+    def owner(self, token: str | None) -> str | None:
+        """The org of a token this server issued, expired or revoked alike (for the journal)."""
+        if not token:
+            return None
+        rows = self.store.query("SELECT org FROM tokens WHERE token_hash = ?", (_digest(token),))
+        return str(rows[0]["org"]) if rows else None
 
     def _lookup(self, token: str | None) -> tuple[User, int]:
         if not token:
@@ -100,7 +122,7 @@ class Sessions:
         account, expires = self._lookup(token)
         assert token is not None
         if now_ms < expires:
-            new_expiry = now_ms + self.config.token_lifetime_ms
+            new_expiry = now_ms + self.token_lifetime_ms(account.org)
             with self.store.transaction() as db:
                 db.execute(
                     "UPDATE tokens SET expires_ms = ? WHERE token_hash = ?",

@@ -109,6 +109,26 @@ def orders() -> Response:
     return jsonify(found)
 
 
+@bp.get("/orgs/<org>")
+def org_settings(org: str) -> Response:
+    """One org's run-time settings (today: its token lifetime)."""
+    _validated()
+    if sandbox().config.find_org(org) is None:
+        raise NotFound(f"Unknown org {org!r}", code="UNKNOWN_ORG")
+    lifetime = controls().venue.sessions.token_lifetime_ms(org)
+    return jsonify({"org": org, "tokenLifetimeMs": lifetime})
+
+
+@bp.put("/orgs/<org>")
+def set_org_settings(org: str) -> Response:
+    """Override an org's token lifetime until it is reset; `null` goes back to the config's."""
+    _, body = _validated()
+    if sandbox().config.find_org(org) is None:
+        raise NotFound(f"Unknown org {org!r}", code="UNKNOWN_ORG")
+    controls().venue.sessions.set_token_lifetime_ms(org, body.get("tokenLifetimeMs"))
+    return org_settings(org)
+
+
 # -- rules: /faults and /outcomes answer alike ---------------------------------------------
 
 

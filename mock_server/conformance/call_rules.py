@@ -1,0 +1,175 @@
+"""Rules about calls of any kind: retries and backoff, tokens, request hygiene."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from integral_mock.conformance import traffic
+from integral_mock.conformance.settings import Settings
+from integral_mock.conformance.verdicts import Entry, Evidence, Judgment
+
+
+def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
+    """Nothing goes to an operation that answered 429/503 with Retry-After before it passed."""
+    asked = [(e, ms) for e in entries if (ms := traffic.retry_after_ms(e)) is not None]
+    if not asked:
+        return Judgment.unexercised("no answer carried Retry-After")
+    for refused, wait_ms in asked:
+        op = traffic.operation(refused)
+        nxt = next(
+            (e for e in entries if e["id"] > refused["id"] and traffic.operation(e) == op), None
+        )
+        if nxt is None:
+            continue
+        early = refused["time"] + wait_ms - settings.retry_after_slack_ms - nxt["time"]
+        if early > 0:
+            evidence = [
+                Evidence.of(refused, f"Retry-After: {wait_ms // 1000} s"),
+                Evidence.of(nxt, f"sent {early + settings.retry_after_slack_ms} ms too early"),
+            ]
+            return Judgment.failed(f"{op} called again before its Retry-After passed", evidence)
+    return Judgment.passed(f"waited out {len(asked)} Retry-After(s)")
+
+
+def backoff(entries: Sequence[Entry], settings: Settings) -> Judgment:
+    """Retries after failures are spaced, never closer together, and end within a bound."""
+    by_op: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_op[traffic.operation(entry)].append(entry)
+    chains = [c for calls in by_op.values() for c in _failure_chains(calls)]
+    if not chains:
+        return Judgment.unexercised("no call failed (5xx, 429 or no answer)")
+    for chain in chains:
+        failures = [e for e in chain if traffic.failed(e)]
+        if len(failures) > settings.max_consecutive_failures:
+            note = (
+                f"{len(failures)} failures in a row (at most {settings.max_consecutive_failures})"
+            )
+            return Judgment.failed(note, [Evidence.of(e, "failed") for e in failures])
+        previous_gap: int | None = None
+        for before, after in zip(chain, chain[1:], strict=False):
+            gap = after["time"] - before["time"]
+            if gap < settings.min_retry_gap_ms or (
+                previous_gap is not None and gap < previous_gap * settings.backoff_shrink
+            ):
+                note = f"retried after {gap} ms" + (
+                    f", sooner than the {previous_gap} ms before" if previous_gap else ""
+                )
+                return Judgment.failed(
+                    note, [Evidence.of(before, "failed"), Evidence.of(after, note)]
+                )
+            # A wait a server asked for (Retry-After) says nothing about the client's curve.
+            previous_gap = None if traffic.retry_after_ms(before) else gap
+    return Judgment.passed(f"{len(chains)} retry sequence(s), spaced and bounded")
+
+
+def _failure_chains(calls: list[Entry]) -> list[list[Entry]]:
+    """Runs of consecutive failures of one operation, with the attempt that followed them."""
+    chains: list[list[Entry]] = []
+    current: list[Entry] = []
+    for call in calls:
+        if current:
+            current.append(call)
+        if traffic.failed(call):
+            current = current or [call]
+            continue
+        if current:
+            chains.append(current)
+            current = []
+    return chains + ([current] if current else [])
+
+
+def token_reuse(entries: Sequence[Entry], settings: Settings) -> Judgment:
+    """A token is reused: not one login per call."""
+    logins = [e for e in entries if traffic.is_login(e) and e["status"] == 200]
+    calls = [e for e in entries if not traffic.is_login(e)]
+    if not logins or not calls:
+        return Judgment.unexercised("no login followed by calls")
+    per_login = len(calls) / len(logins)
+    if len(logins) >= settings.token_reuse_min_logins and per_login < settings.min_calls_per_login:
+        note = f"{len(logins)} logins for {len(calls)} calls ({per_login:.1f} calls per login)"
+        return Judgment.failed(note, [Evidence.of(e, "login") for e in logins])
+    return Judgment.passed(f"{len(logins)} login(s) for {len(calls)} calls")
+
+
+def token_renewal(entries: Sequence[Entry], settings: Settings) -> Judgment:
+    """Renews before expiry, or after a 401 logs in (or renews) once and retries; never loops."""
+    refused = [e for e in entries if _token_refused(e)]
+    renewals = [e for e in entries if traffic.is_renew(e)]
+    if not refused and not renewals and not _outlived_token(entries):
+        return Judgment.unexercised("no token expired or was renewed while the client worked")
+    for entry in refused:
+        nxt = next((e for e in entries if e["id"] > entry["id"]), None)
+        if nxt is not None and not (traffic.is_login(nxt) or traffic.is_renew(nxt)):
+            evidence = [Evidence.of(entry, "token refused"), Evidence.of(nxt, "same token again")]
+            return Judgment.failed("called again with a refused token", evidence)
+    for first, second in zip(refused, refused[1:], strict=False):
+        between = [e for e in entries if first["id"] < e["id"] < second["id"]]
+        if all(traffic.is_login(e) or traffic.is_renew(e) for e in between):
+            evidence = [Evidence.of(e, "token refused") for e in (first, second)]
+            evidence[1:1] = [Evidence.of(e, "re-authenticated") for e in between]
+            return Judgment.failed("refused again right after re-authenticating: a loop", evidence)
+    if refused:
+        return Judgment.passed(f"recovered from {len(refused)} refused token(s)")
+    return Judgment.passed(f"renewed {len(renewals)} time(s) before expiry")
+
+
+def _token_refused(entry: Entry) -> bool:
+    body = traffic.answer(entry) or {}
+    return entry["status"] == 401 and body.get("errorCode") in traffic.TOKEN_ERRORS
+
+
+def _outlived_token(entries: Sequence[Entry]) -> bool:
+    """Whether the client kept calling past the expiry its first login announced."""
+    login = next((e for e in entries if traffic.is_login(e) and traffic.answer(e)), None)
+    expiry = (traffic.answer(login) or {}).get("expiryTime") if login else None
+    return isinstance(expiry, int) and any(e["time"] >= expiry for e in entries)
+
+
+def json_requests(entries: Sequence[Entry], settings: Settings) -> Judgment:
+    """Bodies go as application/json; the token as the SSO_TOKEN header or cookie, not the URL."""
+    if not entries:
+        return Judgment.unexercised("no requests")
+    for entry in entries:
+        problem = _hygiene_problem(entry)
+        if problem:
+            return Judgment.failed(problem, [Evidence.of(entry, problem)])
+    return Judgment.passed(f"{len(entries)} requests, all well formed")
+
+
+def _hygiene_problem(entry: Entry) -> str | None:
+    sent = traffic.headers(entry)
+    if any(k.lower() in ("sso_token", "token") for k in traffic.query(entry)):
+        return "the token was sent in the URL"
+    has_body = entry["request"]["body"] is not None or int(sent.get("content_length") or 0) > 0
+    mime = sent.get("content_type", "").split(";")[0].strip().lower()
+    if has_body and mime != "application/json":
+        return f"a body sent as {mime or 'no Content-Type'}, not application/json"
+    authed = {"sso_token", "cookie", "authorization"} & sent.keys()
+    if not traffic.is_login(entry) and not authed:
+        return "no SSO_TOKEN header or cookie"
+    return None
+
+
+def request_id(entries: Sequence[Entry], settings: Settings) -> Judgment:
+    """Every request carries an X-Request-ID of its own (a retry may repeat its request's)."""
+    if not entries:
+        return Judgment.unexercised("no requests")
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        given = traffic.headers(entry).get("x_request_id")
+        if not given:
+            return Judgment.failed("a request without X-Request-ID", [Evidence.of(entry, "no id")])
+        earlier = seen.get(given)
+        retry = earlier is not None and traffic.operation(earlier) == traffic.operation(entry)
+        if earlier is not None and not (retry and _unanswered(earlier)):
+            evidence = [Evidence.of(earlier, "first use"), Evidence.of(entry, "same id again")]
+            return Judgment.failed(f"X-Request-ID {given!r} used by two requests", evidence)
+        seen[given] = entry
+    return Judgment.passed(f"{len(entries)} requests, each with its own id")
+
+
+def _unanswered(entry: Entry) -> bool:
+    """A request the client may send again under the same id: it got no usable answer."""
+    return traffic.failed(entry) or entry["status"] == 401

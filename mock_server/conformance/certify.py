@@ -1,0 +1,140 @@
+"""The certification runner: per scenario a clean org, its controls, the client, the verdicts."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from integral_mock.conformance import rules
+from integral_mock.conformance.control import Control, RunError
+from integral_mock.conformance.report import Report, ScenarioRun
+from integral_mock.conformance.scenarios import Scenario
+from integral_mock.conformance.settings import Settings
+from integral_mock.conformance.verdicts import RuleResult
+
+OUTPUT_TAIL = 4000  # characters of the client's output kept per scenario
+
+
+@dataclass(frozen=True)
+class Task:
+    """Who the client logs in as and what it trades: the INTEGRAL_* environment it gets."""
+
+    user: str = "apiUserId"
+    password: str = "This is a long password!"
+    org: str = "apiOrganizationId"
+    symbol: str = "EUR/USD"
+    side: str = "Buy"
+    size: str = "1000000"
+    currency: str = "EUR"
+
+    def environment(self, base_url: str, scenario: str) -> dict[str, str]:
+        return {
+            "INTEGRAL_BASE_URL": base_url,
+            "INTEGRAL_USER": self.user,
+            "INTEGRAL_PASSWORD": self.password,
+            "INTEGRAL_ORG": self.org,
+            "INTEGRAL_SYMBOL": self.symbol,
+            "INTEGRAL_SIDE": self.side,
+            "INTEGRAL_SIZE": self.size,
+            "INTEGRAL_CURRENCY": self.currency,
+            "INTEGRAL_SCENARIO": scenario,
+        }
+
+
+def certify(
+    command: Sequence[str],
+    control: Control,
+    scenarios: Sequence[Scenario],
+    *,
+    task: Task,
+    settings: Settings,
+    timeout_s: float,
+    progress: Callable[[int, Scenario, ScenarioRun], None] = lambda i, s, r: None,
+) -> Report:
+    """Run the client once per scenario against the sandbox behind `control`."""
+    control.check()
+    control.login(task.user, task.password, task.org)
+    started = time.time()
+    runs = []
+    try:
+        for index, scenario in enumerate(scenarios, 1):
+            run = run_scenario(command, control, scenario, task, settings, timeout_s)
+            runs.append(run)
+            progress(index, scenario, run)
+    finally:
+        control.reset(task.org)  # leave the org as clean as we found it
+    return Report(
+        "certify",
+        control.base_url,
+        task.org,
+        settings,
+        runs,
+        client=shlex.join(command),
+        started_ms=int(started * 1000),
+        duration_ms=int((time.time() - started) * 1000),
+    )
+
+
+def run_scenario(
+    command: Sequence[str],
+    control: Control,
+    scenario: Scenario,
+    task: Task,
+    settings: Settings,
+    timeout_s: float,
+) -> ScenarioRun:
+    org = task.org
+    control.reset(org)
+    scenario.setup(control, org, settings)
+    env = {**os.environ, **task.environment(control.base_url, scenario.name)}
+    started = time.monotonic()
+    exit_code, output = _run(command, env, timeout_s)
+    duration_ms = int((time.monotonic() - started) * 1000)
+    control.clear_faults(org)  # and let go of a hang the client walked away from
+    entries = control.journal(org)
+    results = rules.judge(entries, settings)
+    truth = rules.final_status(exit_code, control.orders(org), expect_order=True)
+    results = [RuleResult(r.rule, truth) if r.rule.id == rules.FINAL_STATUS else r for r in results]
+    return ScenarioRun(
+        scenario.name,
+        scenario.description,
+        tuple(results),
+        tuple(sorted(entries, key=lambda e: e["id"])),
+        scenario.exercises,
+        exit_code,
+        exit_code is None,
+        duration_ms,
+        output[-OUTPUT_TAIL:],
+    )
+
+
+def _run(command: Sequence[str], env: dict[str, str], timeout_s: float) -> tuple[int | None, str]:
+    """The client's exit status (None: killed at the timeout) and what it printed."""
+    try:
+        proc = subprocess.Popen(
+            list(command),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            # Its own process group, so a timeout takes the client's children down with it.
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise RunError(f"cannot run {shlex.join(command)}: {exc.strerror or exc}") from None
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+        return proc.returncode, out.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        return None, out.decode("utf-8", "replace") + f"\n[killed after {timeout_s:g} s]"
+    except BaseException:  # Ctrl-C, say: never leave the client running on its own
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise

@@ -1,0 +1,71 @@
+"""Certification runs for real clients in real processes: good ones pass, bad ones are caught."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from integral_mock.conformance.scenarios import SCENARIOS
+from tests.conformance.support import CLIENTS, REFERENCE, explain, failures, python_client, run
+
+ALL = [s.name for s in SCENARIOS]
+
+
+GOOD = {
+    "reference": REFERENCE,
+    "stdlib": python_client("base"),
+    "node": ["node", str(CLIENTS / "node_client.mjs")],  # not Python, run unchanged
+}
+
+
+# One test per client and scenario (not one run of all ten), so that xdist spreads them.
+@pytest.mark.parametrize("scenario", ALL)
+@pytest.mark.parametrize("client", GOOD)
+def test_good_client_passes_every_scenario(client: str, scenario: str) -> None:
+    command = GOOD[client]
+    if shutil.which(command[0]) is None:
+        pytest.skip(f"{command[0]} is not installed")
+    report = run(command, [scenario])
+    (ran,) = report.scenarios
+    assert ran.name == scenario
+    assert report.passed, explain(report)
+    assert not failures(ran), explain(report)
+    # It exercised what it is there for: nothing passed by not happening.
+    verdicts = {r.rule.id: r.judgment.verdict for r in ran.results}
+    assert {verdicts[rule] for rule in ran.exercises} == {"pass"}, explain(report)
+
+
+# Each bad client breaks one must rule; its scenarios show it. A re-POST after a lost answer
+# cannot help also skipping the lookup, so that one breaks the `should` rule beside it too.
+BAD = [
+    ("tight_poller", ["slow-fill"], {"poll-interval"}),
+    (
+        "fresh_coid_repost",
+        ["lost-placement-answer"],
+        {"no-double-placement", "lookup-before-replace"},
+    ),
+    ("ignores_retry_after", ["poll-429"], {"retry-after"}),
+    ("login_per_call", ["happy-path"], {"token-reuse"}),
+    ("polls_after_final", ["happy-path"], {"stop-at-final"}),
+    ("always_exit_zero", ["rejected"], {"final-status-reported"}),
+    ("off_quote_price", ["happy-path"], {"fresh-quote"}),
+    ("token_in_url", ["happy-path"], {"json-requests"}),
+]
+
+
+@pytest.mark.parametrize(("client", "scenarios", "broken"), BAD, ids=[b[0] for b in BAD])
+def test_bad_client_is_flagged_for_exactly_its_rule(
+    client: str, scenarios: list[str], broken: set[str]
+) -> None:
+    report = run(python_client(client), ["happy-path", *scenarios])
+    assert not report.passed
+    flagged = set().union(*(failures(s) for s in report.scenarios))
+    assert flagged == broken, explain(report)
+    # Evidence points at requests the client really sent (or at its order, for the exit code).
+    for scenario in report.scenarios:
+        for result in (r for r in scenario.results if r.failed):
+            assert result.judgment.detail
+            ids = {e.get("requestId") for e in scenario.entries}
+            cited = {e.request_id for e in result.judgment.evidence if e.method != "ORDER"}
+            assert cited <= ids

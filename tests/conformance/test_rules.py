@@ -1,0 +1,352 @@
+"""Each rule judged on synthetic journal entries: exact verdicts, no server, no waiting."""
+
+from __future__ import annotations
+
+import pytest
+
+from integral_mock.conformance import rules
+from integral_mock.conformance.settings import Settings
+from integral_mock.conformance.verdicts import Judgment
+from tests.conformance.journal import Traffic
+
+DEFAULT = Settings()
+
+
+def verdict(rule_id: str, traffic: Traffic, settings: Settings = DEFAULT) -> Judgment:
+    return rules.BY_ID[rule_id].judge(traffic.entries, settings)
+
+
+def test_a_well_behaved_run_passes_or_does_not_exercise_every_rule() -> None:
+    results = {
+        r.rule.id: r.judgment.verdict for r in rules.judge(Traffic().happy().entries, DEFAULT)
+    }
+    assert results == {
+        "no-double-placement": "not-exercised",
+        "lookup-before-replace": "not-exercised",
+        "poll-interval": "pass",
+        "stop-at-final": "pass",
+        "retry-after": "not-exercised",
+        "backoff": "not-exercised",
+        "token-reuse": "pass",
+        "token-renewal": "not-exercised",
+        "fresh-quote": "pass",
+        "json-requests": "pass",
+        "request-id": "pass",
+        "final-status-reported": "not-exercised",
+    }
+
+
+def test_no_rule_is_exercised_by_no_traffic() -> None:
+    assert {r.judgment.verdict for r in rules.judge([], DEFAULT)} == {"not-exercised"}
+
+
+# -- no-double-placement, lookup-before-replace ---------------------------------------------
+
+
+def lost_answer(then_lookup: bool, then_place: str | None) -> Traffic:
+    t = Traffic()
+    t.login(0)
+    t.quote(10)
+    t.place(20, 202, delivered=False)  # committed, answer lost (reset-after)
+    if then_lookup:
+        t.add(
+            200,
+            "GET",
+            "/v2/orders",
+            query="coId=c1",
+            answer={"orderId": "7", "coId": "c1", "status": "NEW"},
+        )
+    if then_place:
+        t.place(
+            300,
+            202 if then_place == "fresh" else 400,
+            co_id="c2" if then_place == "fresh" else "c1",
+            order_id="8",
+        )
+    return t
+
+
+def test_a_second_order_after_a_lost_answer_fails_no_double_placement() -> None:
+    j = verdict("no-double-placement", lost_answer(False, "fresh"))
+    assert j.verdict == "fail"
+    assert [e.status for e in j.evidence] == [202, 202]
+    assert "2 orders accepted" in j.detail
+
+
+def test_a_resend_under_the_same_coid_is_refused_and_safe() -> None:
+    t = lost_answer(False, "same")  # DUPLICATE_COID: 400, no second order
+    assert verdict("no-double-placement", t).verdict == "pass"
+    assert verdict("lookup-before-replace", t).verdict == "fail"
+
+
+def test_looking_up_first_passes_both() -> None:
+    t = lost_answer(True, None)
+    assert verdict("no-double-placement", t).verdict == "pass"
+    assert verdict("lookup-before-replace", t).verdict == "pass"
+
+
+def test_a_placement_refused_before_it_ran_may_be_placed_again() -> None:
+    t = Traffic()
+    t.place(0, 503)  # nothing was committed
+    t.add(50, "GET", "/v2/orders", 404, query="coId=c1")
+    t.place(100, 202, co_id="c2")
+    assert verdict("no-double-placement", t).verdict == "pass"
+    assert verdict("lookup-before-replace", t).verdict == "pass"
+
+
+# -- poll-interval, stop-at-final ----------------------------------------------------------
+
+
+def test_eleven_reads_within_a_second_fail_poll_interval_ten_pass() -> None:
+    for reads, expected in ((10, "pass"), (11, "fail")):
+        t = Traffic()
+        for i in range(reads):
+            t.poll(i * 90)
+        j = verdict("poll-interval", t)
+        assert j.verdict == expected, reads
+    assert len(j.evidence) == 11  # the eleven reads of the window
+
+
+def test_poll_interval_threshold_is_a_setting() -> None:
+    t = Traffic()
+    for i in range(5):
+        t.poll(i * 100)
+    assert verdict("poll-interval", t, Settings(max_reads_per_second=4)).verdict == "fail"
+    assert verdict("poll-interval", t).verdict == "pass"
+
+
+def test_reads_by_coid_count_for_the_same_order() -> None:
+    t = Traffic()
+    t.place(0)
+    for i in range(6):
+        t.poll(i * 10)
+        t.add(
+            i * 10 + 5,
+            "GET",
+            "/v2/orders",
+            query="coId=c1",
+            answer={"orderId": "7", "coId": "c1", "status": "NEW"},
+        )
+    assert verdict("poll-interval", t).verdict == "fail"
+
+
+def test_reading_an_order_after_it_was_final_fails_stop_at_final() -> None:
+    t = Traffic().happy()
+    t.poll(1000, state="FILLED")
+    j = verdict("stop-at-final", t)
+    assert j.verdict == "fail"
+    assert [e.note for e in j.evidence] == [
+        "the final status, shown",
+        "read again after the final status",
+    ]
+
+
+def test_a_final_status_in_a_cut_off_answer_was_not_shown() -> None:
+    t = Traffic()
+    t.place(0)
+    t.add(
+        100,
+        "GET",
+        "/v2/orders/7",
+        200,
+        delivered=False,
+        answer={"orderId": "7", "status": "FILLED"},
+    )
+    t.poll(300, state="FILLED")
+    assert verdict("stop-at-final", t).verdict == "pass"
+
+
+# -- retry-after, backoff ------------------------------------------------------------------
+
+
+def refused_then(retry_at: int) -> Traffic:
+    t = Traffic()
+    t.add(0, "GET", "/v2/rates/spot", 503, answer_headers={"Retry-After": "1"})
+    t.quote(retry_at)
+    return t
+
+
+def test_retry_after_is_waited_out() -> None:
+    assert verdict("retry-after", refused_then(1000)).verdict == "pass"
+    j = verdict("retry-after", refused_then(400))
+    assert j.verdict == "fail"
+    assert "600 ms too early" in j.evidence[1].note
+
+
+def test_retry_after_concerns_only_the_operation_that_answered_it() -> None:
+    t = Traffic()
+    t.add(0, "GET", "/v2/orders/7", 429, answer_headers={"Retry-After": "1"})
+    t.quote(100)  # another operation: allowed
+    t.poll(1000)
+    assert verdict("retry-after", t).verdict == "pass"
+
+
+def test_backoff_wants_growing_gaps_and_a_bound() -> None:
+    growing, shrinking, hammering = Traffic(), Traffic(), Traffic()
+    for t, times in (
+        (growing, (0, 100, 300, 700)),
+        (shrinking, (0, 400, 500)),
+        (hammering, (0, 5)),
+    ):
+        for at in times[:-1]:
+            t.poll(at, status=500)
+        t.poll(times[-1])
+    assert verdict("backoff", growing).verdict == "pass"
+    assert verdict("backoff", shrinking).verdict == "fail"
+    assert verdict("backoff", hammering).verdict == "fail"
+    endless = Traffic()
+    for i in range(10):
+        endless.poll(i * 1000 * (i + 1), status=502)
+    j = verdict("backoff", endless)
+    assert j.verdict == "fail"
+    assert "10 failures in a row" in j.detail
+
+
+def test_a_lost_connection_counts_as_a_failure_for_backoff() -> None:
+    t = Traffic()
+    t.add(0, "GET", "/v2/orders/7", None, fault="reset")
+    t.poll(3)
+    assert verdict("backoff", t).verdict == "fail"
+
+
+# -- tokens ----------------------------------------------------------------------------------
+
+
+def test_login_per_call_fails_token_reuse() -> None:
+    t = Traffic()
+    for i in range(4):
+        t.login(i * 100)
+        t.poll(i * 100 + 50)
+    j = verdict("token-reuse", t)
+    assert j.verdict == "fail"
+    assert "4 logins for 4 calls" in j.detail
+    assert verdict("token-reuse", Traffic().happy()).verdict == "pass"
+
+
+def expired(then: str) -> Traffic:
+    t = Traffic()
+    t.login(0, expiry_in=1000)
+    t.poll(1500, status=401)
+    t.entries[-1]["response"]["body"] = {"errorCode": "TOKEN_EXPIRED"}
+    if then == "relogin":
+        t.login(1510)
+        t.poll(1520, state="FILLED")
+    elif then == "same-token":
+        t.poll(1600, status=401)
+        t.entries[-1]["response"]["body"] = {"errorCode": "TOKEN_EXPIRED"}
+    elif then == "loop":
+        t.login(1510, expiry_in=0)
+        t.poll(1520, status=401)
+        t.entries[-1]["response"]["body"] = {"errorCode": "TOKEN_EXPIRED"}
+    return t
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"), [("relogin", "pass"), ("same-token", "fail"), ("loop", "fail")]
+)
+def test_token_renewal_after_a_refused_token(then: str, expected: str) -> None:
+    assert verdict("token-renewal", expired(then)).verdict == expected
+
+
+def test_renewing_ahead_of_expiry_passes_token_renewal() -> None:
+    t = Traffic()
+    t.login(0, expiry_in=1000)
+    t.add(500, "GET", "/v2/sso/token/renew", answer={"expiryTime": 1_002_000})
+    t.poll(1500)
+    assert verdict("token-renewal", t).verdict == "pass"
+
+
+# -- fresh-quote -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, "pass"),
+        ({"price": 1.1}, "fail"),  # a Buy of EUR at the bid
+        ({"rate_id": "R-unknown"}, "fail"),
+        ({"at": 70_000}, "fail"),  # the quote is older than its lifetime
+        ({"side": "Sell", "price": 1.1}, "pass"),
+    ],
+)
+def test_fresh_quote(change: dict[str, object], expected: str) -> None:
+    t = Traffic()
+    t.quote(0)
+    at = int(change.pop("at", 100))  # type: ignore[call-overload]
+    t.place(at, **change)  # type: ignore[arg-type]
+    assert verdict("fresh-quote", t).verdict == expected
+
+
+def test_a_full_book_level_is_a_quote_too() -> None:
+    t = Traffic()
+    level = {"symbol": "EUR/USD", "bid": 1.0, "offer": 1.3, "rateId": "L2"}
+    t.add(0, "GET", "/v2/rates/spot/FULL", answer={"levels": [level]})
+    t.place(50, price=1.3, rate_id="L2")
+    assert verdict("fresh-quote", t).verdict == "pass"
+
+
+# -- json-requests, request-id ---------------------------------------------------------------
+
+
+def test_json_requests_catches_a_token_in_the_url_and_a_wrong_content_type() -> None:
+    in_url = Traffic()
+    in_url.add(0, "GET", "/v2/orders/7", query="SSO_TOKEN=abc")
+    assert "token was sent in the URL" in verdict("json-requests", in_url).detail
+    form = Traffic()
+    form.add(0, "POST", "/v2/orders", 415, body="a=b", headers={"Content-Type": "text/plain"})
+    assert "text/plain" in verdict("json-requests", form).detail
+    tokenless = Traffic()
+    tokenless.add(0, "GET", "/v2/orders/7", 401)
+    del tokenless.entries[0]["request"]["headers"]["Sso-Token"]
+    assert verdict("json-requests", tokenless).verdict == "fail"
+
+
+def test_request_id_missing_or_reused_fails_a_retry_may_repeat_it() -> None:
+    missing = Traffic()
+    missing.poll(0)
+    missing.entries[0]["request"]["headers"].pop("X-Request-Id")
+    assert verdict("request-id", missing).verdict == "fail"
+    reused, retried = Traffic(), Traffic()
+    reused.poll(0)
+    reused.quote(100)
+    reused.entries[1]["request"]["headers"]["X-Request-Id"] = "r1"
+    assert verdict("request-id", reused).verdict == "fail"
+    retried.poll(0, status=500)
+    retried.poll(100)
+    retried.entries[1]["request"]["headers"]["X-Request-Id"] = "r1"
+    assert verdict("request-id", retried).verdict == "pass"
+
+
+# -- final-status-reported -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("exit_code", "orders", "expected"),
+    [
+        (0, [{"orderId": "7", "status": "FILLED"}], "pass"),
+        (1, [{"orderId": "7", "status": "REJECTED"}], "pass"),
+        (0, [{"orderId": "7", "status": "REJECTED"}], "fail"),
+        (1, [{"orderId": "7", "status": "FILLED"}], "fail"),
+        (1, [], "fail"),  # the client did nothing at all
+        (None, [{"orderId": "7", "status": "FILLED"}], "fail"),  # killed at the timeout
+    ],
+)
+def test_final_status_reported(
+    exit_code: int | None, orders: list[dict[str, str]], expected: str
+) -> None:
+    assert rules.final_status(exit_code, orders, expect_order=True).verdict == expected
+
+
+def test_settings_take_assignments_and_refuse_unknown_names() -> None:
+    changed = Settings().with_assignments(["max_reads_per_second=4", "slow-fill-ms=900"])
+    assert (changed.max_reads_per_second, changed.slow_fill_ms) == (4.0, 900)
+    for bad in ("nope=1", "fill_ms", "fill_ms=soon", "fill_ms=-1"):
+        with pytest.raises(ValueError, match="--set"):
+            Settings().with_assignments([bad])
+
+
+def test_poll_interval_is_quick_on_a_long_session() -> None:
+    t = Traffic()
+    for i in range(20_000):  # a day's polling at a sane pace: judged without a quadratic walk
+        t.poll(i * 200)
+    assert verdict("poll-interval", t).verdict == "pass"
