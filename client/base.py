@@ -44,6 +44,8 @@ class BaseClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"base_url {base_url!r} must start with http:// or https://")
         self._own_session = session is None
         self._rng = rng or random.Random()
         self._transport = Transport(

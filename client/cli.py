@@ -87,6 +87,8 @@ def main(
         if missing:
             parser.error(f"trade needs {', '.join(missing)} (arguments or $INTEGRAL_* variables)")
     client_args: dict[str, Any] = {"user": args.user, "password": args.password, "org": args.org}
+    if not args.base_url.startswith(("http://", "https://")):
+        parser.error(f"--base-url {args.base_url!r} must start with http:// or https://")
     try:
         with make_client(args.base_url, **client_args) as client:
             if args.command == "trades":

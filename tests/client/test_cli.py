@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import subprocess
 import sys
 
@@ -114,3 +115,25 @@ def test_an_errors_notes_say_what_to_do_next(sandbox, make_client, admin, capsys
     assert code == EXIT_ERROR
     assert err[0].startswith("error: GET /v2/trades/stp/messages: ")
     assert err[1] == "trades in a lost answer are consumed; resend_trades gets them back"
+
+
+def _nothing_listening() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed again: nothing listens
+
+
+def test_nothing_listening_is_one_plain_line(capsys):
+    code = main(["trade", "EUR/USD", "Buy", "1000", "--base-url", _nothing_listening()])
+    assert code == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err == "error: POST /v2/sso/login: cannot connect (Connection refused)\n"
+
+
+def test_a_base_url_without_a_scheme_is_refused_before_any_call(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["trade", "EUR/USD", "Buy", "1000", "--base-url", "127.0.0.1:8080"])
+    assert exited.value.code == 2
+    assert (
+        "--base-url '127.0.0.1:8080' must start with http:// or https://" in capsys.readouterr().err
+    )
