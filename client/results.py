@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from integral_mock.client.enums import BookType, Side, TradeEvent
 from integral_mock.client.models import SpotRate
-from integral_mock.client.wire import decimal, field, integer, objects
+from integral_mock.client.wire import boolean, decimal, field, integer, objects
 
 # Integral's `yyyy-MM-dd HH:mm:ss,SSS Z` (executionTime, and the dates of a resend).
 _EXECUTION_TIME = "%Y-%m-%d %H:%M:%S,%f %z"
@@ -90,7 +90,7 @@ class TradeMessage:
     trade_type: str = field("tradeType")
     trade_date: str = field("tradeDate")
     value_date: str = field("valueDate")
-    maker: str = field("maker")
+    maker: bool = field("maker", boolean)  # true: the org made the price; false: it took one
     side: Side = field("side", Side)
     status: str = field("status")
     symbol: str = field("symbol")

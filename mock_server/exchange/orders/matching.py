@@ -90,8 +90,11 @@ def take(
 def stop_triggered(order: dict[str, Any], pair: Pair, feed: PriceFeed, at_ms: int) -> bool:
     """Whether the Stop's trigger price (bid, offer or mid) has reached its stopPrice."""
     bid, offer, _, _ = feed.top_of_book(pair, at_ms)
-    flag = order.get("execFlags", "MidTrigger")
-    trigger = {"BidTrigger": bid, "OfferTrigger": offer}.get(flag, (bid + offer) / 2)
+    # execFlags is an array (published); its first trigger flag decides, the mid by default.
+    flags = [f for f in order.get("execFlags", []) if f in ("BidTrigger", "OfferTrigger")]
+    trigger = {"BidTrigger": bid, "OfferTrigger": offer}.get(
+        flags[0] if flags else "", (bid + offer) / 2
+    )
     stop = Decimal(str(order["stopPrice"]))
     buys_base = quoted_side(pair, order["side"], order["currency"]) == "offer"
     return trigger >= stop if buys_base else trigger <= stop

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any
 
 from integral_mock.errors import BadRequest, NotFound
 from integral_mock.exchange.orders.book import OrderBook
+from integral_mock.exchange.orders.fills import utc_date
 from integral_mock.exchange.orders.lifecycle import FINAL
 from integral_mock.store import Store
 
@@ -34,13 +36,14 @@ def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
     """The STP message of a filled order, from the order as the API renders it."""
     return {
         "orderId": order["orderId"],
-        "tradeId": f"T{order['orderId']}",
+        "tradeId": f"FXI{order['orderId']}",  # Integral's shape: FXI9369258100
         "coId": order["coId"],
         "event": event,
         "tradeType": "Spot",
         "tradeDate": order["tradeDate"],
         "valueDate": order["valueDate"],
-        "maker": order["counterParty"],
+        # The org takes the providers' quotes; nobody in the sandbox takes the org's orders.
+        "maker": False,
         "side": order["side"],
         "status": "Verified",
         "symbol": order["symbol"],
@@ -50,7 +53,7 @@ def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
         "customerOrg": order["org"],
         "user": order["userFullName"],
         "counterparty": order["counterParty"],
-        "channel": "API/REST",
+        "channel": "API/REST/ESP",  # every order meets the streamed (ESP) prices
         "executionTime": execution_time(order["transactTime"]),
         "dealtAmount": order["cumQty"],
         "rate": order["averagePrice"],
@@ -96,17 +99,35 @@ class TradeDesk:
         ]
 
     def resend(self, org: str, now_ms: int, start_ms: int, end_ms: int) -> int:
-        """Queue again every trade executed in [start_ms, end_ms]; 404 if there is none."""
+        """Queue again every downloaded trade whose tradeDate is in the range; 404 if none.
+
+        As published, only trades downloaded before are resent, chosen by trade date: the
+        range covers the UTC dates from its start's to its end's (a sandbox decision).
+        """
         if start_ms > end_ms:
             message = "startDate is after endDate"
             raise BadRequest(message, fields=[{"field": "startDate", "message": message}])
+        first, last = (utc_date(start_ms).isoformat(), utc_date(end_ms).isoformat())
         traded = self._traded(org, now_ms)
-        chosen = [oid for oid, o in traded.items() if start_ms <= o["transactTime"] <= end_ms]
-        if not chosen:
-            raise NotFound("No trades were executed in that range", code="NO_TRADES")
         with self.store.transaction() as db:
+            delivered = _ids(db, "SELECT order_id FROM trade_deliveries WHERE org = ?", org)
+            queued = _ids(db, "SELECT order_id FROM trade_resends WHERE org = ?", org)
+            chosen = [
+                oid
+                for oid, order in traded.items()
+                if oid in delivered and first <= order["tradeDate"] <= last
+            ]
+            if not chosen:
+                raise NotFound(
+                    "No downloaded trade has a trade date in that range", code="NO_TRADES"
+                )
+            # A trade already queued is not queued twice: it comes back once per resend.
             db.executemany(
                 "INSERT INTO trade_resends (org, order_id) VALUES (?, ?)",
-                [(org, oid) for oid in chosen],
+                [(org, oid) for oid in chosen if oid not in queued],
             )
         return len(chosen)
+
+
+def _ids(db: sqlite3.Connection, sql: str, org: str) -> set[int]:
+    return {row[0] for row in db.execute(sql, (org,))}
