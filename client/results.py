@@ -50,7 +50,7 @@ class SpotBook:
 
 @dataclass(frozen=True, kw_only=True)
 class MarketDataSet:
-    """A market data set: real-time (`RealTimeMDS`) or fixed-period (`4HProduct`).
+    """A market data set: regular (`RealTimeMDS`), end of day or fixed period (`4HProduct`).
 
     A fixed-period set's rates are tradable by PQ orders only inside its window, from
     `activation_time` until `valid_until`.
