@@ -33,6 +33,12 @@ class Org:
 
     name: str
     symbols: tuple[str, ...] = ()
+    # Its legal entities (a booked trade's accounts); none declared means one named as the org.
+    legal_entities: tuple[str, ...] = ()
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        return self.legal_entities or (self.name,)
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,12 @@ class Config:
             for u in data.get("users", ())
         )
         orgs = tuple(
-            Org(name=o["name"], symbols=tuple(o.get("symbols", ()))) for o in data.get("orgs", ())
+            Org(
+                name=o["name"],
+                symbols=tuple(o.get("symbols", ())),
+                legal_entities=tuple(o.get("legal_entities", ())),
+            )
+            for o in data.get("orgs", ())
         )
         config = cls(users=users, orgs=orgs, **{**settings, **overrides})
         config.check()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify
+from integral_mock.exchange.orders.booked_trades import BookedTrades
 from integral_mock.exchange.orders.trades import parse_execution_time
+from integral_mock.exchange.positions import positions_of
 from integral_mock.exchange.sessions import Token
 from integral_mock.integral.plumbing import (
     INTEGRAL_BLUEPRINT,
@@ -159,3 +161,22 @@ def _accepted_without_body() -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+# -- positions and booked trades ---------------------------------------------------------------
+
+
+@bp.get("/v2/positions")
+def get_positions() -> Response:
+    principal = authenticate()
+    query, _ = validated()
+    return jsonify(positions_of(sandbox().exchange, principal, query))
+
+
+@bp.post("/v2/trades")
+def book_trade() -> Response:
+    principal = authenticate()
+    _, body = validated()
+    s = sandbox()
+    booked = BookedTrades(s.config, s.exchange.store)
+    return jsonify(booked.book(principal, body, s.clock.now_ms()))
