@@ -20,6 +20,7 @@ from integral_mock.client.errors import (
 )
 from integral_mock.client.market import MarketData
 from integral_mock.client.models import Order, OrderRequest, SpotRate
+from integral_mock.client.positions import Positions
 from integral_mock.client.trades import Trades
 from integral_mock.client.transport import parse, parse_list
 from integral_mock.client.wire import to_wire
@@ -28,7 +29,7 @@ log = logging.getLogger("client")
 ORDERS = "/v2/orders"
 
 
-class IntegralClient(MarketData, Trades):
+class IntegralClient(MarketData, Trades, Positions):
     """A client of Integral's REST API (and of integral-mock), safe to trade with.
 
     `IntegralClient(base_url, user=…, password=…, org=…)` logs in for a token and renews it;

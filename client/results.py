@@ -105,6 +105,7 @@ class TradeMessage:
     rate_id: str | None = field("rateId", default=None)
     rate: Decimal | None = field("rate", decimal, default=None)
     settled_amount: Decimal | None = field("settledAmount", decimal, default=None)
+    counterparty_account: str | None = field("counterpartyAccount", default=None)
 
     @property
     def executed_at(self) -> dt.datetime:

@@ -230,6 +230,8 @@ METHODS = {
     "getMarketDataSets": ["market_data_sets", "fixed_period_rate"],
     "getTradeMessages": ["trade_messages", "download_trades"],
     "resendTrades": ["resend_trades"],
+    "getPositions": ["get_positions"],
+    "bookTrade": ["book_trade"],
 }
 
 
