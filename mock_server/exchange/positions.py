@@ -48,9 +48,12 @@ class _Book:
         base, term = (dealt, settled) if in_base else (settled, dealt)
         # `side` is for the dealt currency: buying the term currency sells the base.
         sign = 1 if (trade["side"] == "Buy") == in_base else -1
-        qty, price = sign * base, term / base
         self.sides.append("Buy" if sign > 0 else "Sell")
         self.term -= sign * term
+        if base == 0:  # a sliver whose other side rounds to nothing: cash, realized at once
+            self.realized -= sign * term
+            return
+        qty, price = sign * base, term / base
         if self.base == 0 or (self.base > 0) == (qty > 0):
             self.average = (self.base * self.average + qty * price) / (self.base + qty)
         else:

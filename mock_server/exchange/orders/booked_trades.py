@@ -119,7 +119,8 @@ def _message(
     """The trade's STP message, as the download will show it (ids added once stored)."""
     trade_date = _date(request, "tradeDate", utc_date(now_ms))
     value_date = _date(request, "valueDate", spot_value_date(pair, trade_date))
-    if value_date < trade_date:
+    # Only the caller's own dates can disagree: a default trade date is no claim of its own.
+    if "tradeDate" in request and value_date < trade_date:
         raise _bad("valueDate", "must not be before tradeDate")
     dealt, rate = Decimal(str(request["dealtAmount"])), Decimal(str(request["rate"]))
     settled = dealt * rate if request["dealtIns"] == pair.base else dealt / rate
