@@ -67,8 +67,8 @@ def within_booking_rules(body: dict[str, Any], *, live: bool) -> dict[str, Any]:
         if isinstance(body.get(name), str) and DATE.match(body[name]):
             body[name] = _real_date(body[name])
     trade, value = body.get("tradeDate"), body.get("valueDate")
-    if _is_date(trade) and _is_date(value) and value < trade:
-        body["tradeDate"], body["valueDate"] = value, trade
+    if isinstance(trade, str) and isinstance(value, str) and _is_date(trade) and _is_date(value):
+        body["tradeDate"], body["valueDate"] = sorted((trade, value))
     if isinstance(body.get("clientRequestId"), str) and body["clientRequestId"]:
         suffix = f"~{_live_run if live else ''}{next(_request_ids)}"
         body["clientRequestId"] = body["clientRequestId"][: 255 - len(suffix)] + suffix

@@ -76,8 +76,8 @@ class _Book:
             "netOpenBase": _number(self.base),
             "netOpenterm": _number(self.term),  # a lowercase "term", as published
             "rate": float(mark),
-            "realizedPnL": float(self.realized.quantize(_CENT)),
-            "unrealizedPnL": float((self.base * (mark - self.average)).quantize(_CENT)),
+            "realizedPnL": _money(self.realized),
+            "unrealizedPnL": _money(self.base * (mark - self.average)),
             "pnlCurrency": self.pair.term,
         }
 
@@ -101,6 +101,10 @@ def _positions(
         position["children"] = _positions(group, deeper, feed, now_ms) if deeper else []
         found.append(position)
     return found
+
+
+def _money(value: Decimal) -> float:
+    return float(value.quantize(_CENT)) + 0.0  # + 0.0: never a "-0.0" on the wire
 
 
 def _number(value: Decimal) -> int | float:

@@ -196,3 +196,17 @@ def test_booking_for_an_org_one_may_not_act_for_is_forbidden(api: Api, token: st
 
 def test_booking_needs_a_token(api: Api) -> None:
     assert_error(api.client.post("/v2/trades", json=PUBLISHED), 401, "TOKEN_MISSING")
+
+
+def test_the_spec_holds_the_tutorials_example_verbatim(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json
+    body = spec["paths"]["/v2/trades"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["examples"]["published"]["value"] == PUBLISHED
+
+
+def test_a_sliver_of_a_trade_still_has_a_position(api: Api, token: str) -> None:
+    # 0.001 USD at 1.09706 is less than a cent of GBP: its base side rounds to nothing.
+    assert _book(api, token, {**PUBLISHED, "dealtAmount": 0.001}).status_code == 200
+    [position] = api.get("/v2/positions?symbol=GBP%2FUSD", token).json
+    assert (position["netOpenBase"], position["realizedPnL"]) == (0, 0)
+    assert '"realizedPnL":0.0' in api.get("/v2/positions", token).get_data(as_text=True)

@@ -124,7 +124,9 @@ def _message(
         raise _bad("valueDate", "must not be before tradeDate")
     dealt, rate = Decimal(str(request["dealtAmount"])), Decimal(str(request["rate"]))
     settled = dealt * rate if request["dealtIns"] == pair.base else dealt / rate
-    optional = {k: request[k] for k in ("counterpartyAccount", "rateId") if k in request}
+    optional: dict[str, Any] = {
+        k: request[k] for k in ("counterpartyAccount", "rateId") if k in request
+    }
     return {
         "event": "NEW",
         "tradeType": request["type"],
