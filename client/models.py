@@ -221,8 +221,6 @@ class Order(_OrderFields):
     """An order as the venue holds it; fill fields are set once it has a fill."""
 
     co_id: str = field("coId")
-    # Always on an order the venue returns (published as required), optional on a request.
-    time_in_force: TimeInForce = field("timeInForce", TimeInForce)
     order_id: str = field("orderId")
     org: str = field("org")
     user_full_name: str = field("userFullName")
