@@ -36,6 +36,14 @@ from integral_mock.client.models import (
     SpotRate,
     new_co_id,
 )
+from integral_mock.client.positions import (
+    BookedTrade,
+    Position,
+    PositionLevel,
+    TradeBooking,
+    TradeChannel,
+    TradeType,
+)
 from integral_mock.client.results import (
     BookLevel,
     MarketDataSet,
@@ -51,6 +59,7 @@ __all__ = [
     "BadRequest",
     "BookLevel",
     "BookType",
+    "BookedTrade",
     "ExecFlag",
     "Forbidden",
     "HmacAuth",
@@ -69,6 +78,8 @@ __all__ = [
     "OrderStatus",
     "OrderTimeout",
     "OrderType",
+    "Position",
+    "PositionLevel",
     "RateLimited",
     "RenewResult",
     "ResendResult",
@@ -78,8 +89,11 @@ __all__ = [
     "SpotBook",
     "SpotRate",
     "TimeInForce",
+    "TradeBooking",
+    "TradeChannel",
     "TradeEvent",
     "TradeMessage",
+    "TradeType",
     "TransportError",
     "Unauthorized",
     "new_co_id",

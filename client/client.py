@@ -21,6 +21,7 @@ from integral_mock.client.errors import (
 )
 from integral_mock.client.market import MarketDataMethods
 from integral_mock.client.models import Order, OrderRequest, SpotRate
+from integral_mock.client.positions import PositionMethods
 from integral_mock.client.trades import TradeMethods
 from integral_mock.client.transport import parse, parse_list
 from integral_mock.client.wire import to_wire
@@ -29,7 +30,7 @@ log = logging.getLogger("client")
 ORDERS = "/v2/orders"
 
 
-class IntegralClient(MarketDataMethods, TradeMethods):
+class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
     """A client of Integral's REST API (and of integral-mock), safe to trade with.
 
     `IntegralClient(base_url, user=…, password=…, org=…)` logs in for a token and renews it;

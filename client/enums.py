@@ -66,9 +66,10 @@ class BookType(StrEnum):
 
 
 class MarketDataSetId(StrEnum):
-    """The market data sets: real-time rates, and 4-hour fixed-period rates."""
+    """The market data sets of the three workflows: regular, end of day, fixed period."""
 
     REAL_TIME = "RealTimeMDS"
+    END_OF_DAY = "EndOfDayMDS"
     FIXED_PERIOD = "4HProduct"
 
 

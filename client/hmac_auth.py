@@ -34,13 +34,14 @@ def request_line(request: requests.PreparedRequest) -> str:
 def signing_string(headers: Mapping[str, str], line: str) -> str:
     """For each signed name, `name: value`, joined by newlines (no trailing newline).
 
-    `headers` are looked up by lowercase name, as requests' case-insensitive headers allow.
+    `request-line` is written as the request line itself, with no name prefix, as Integral
+    publishes. `headers` are looked up by lowercase name (requests' headers ignore case).
     """
 
-    def value(name: str) -> str:
-        return line if name == "request-line" else headers[name]
+    def entry(name: str) -> str:
+        return line if name == "request-line" else f"{name}: {headers[name]}"
 
-    return "\n".join(f"{name}: {value(name)}" for name in SIGNED)
+    return "\n".join(entry(name) for name in SIGNED)
 
 
 def signature(secret: str, text: str) -> str:

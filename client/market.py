@@ -64,10 +64,12 @@ class MarketDataMethods(BaseClient):
         tenor: str | None = None,
         org: str | None = None,
     ) -> list[MarketDataSet]:
-        """getMarketDataSets: the real-time and fixed-period sets, or the one `set_id` names.
+        """getMarketDataSets: the regular and fixed-period sets, or the one `set_id` names.
 
-        `symbols` is one pair or several; `date` and `time_window` (`0800-1200`) pick a
-        fixed period, by default the one running now on the server's clock.
+        `symbols` is one pair or several; `date` and `time_window` (any `HHmm-HHmm`, such as
+        `1500-1700`) pick a fixed period, by default the one running now on the server's
+        clock; `date` alone picks an end-of-day set's day; `tenor="1W"` asks a regular set
+        for one-week outright rates.
         """
         params: dict[str, str] = {}
         if set_id is not None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from integral_mock.client.enums import ExecFlag, OrderStatus, OrderType, Side, TimeInForce
-from integral_mock.client.wire import boolean, compact, decimal, field, integer
+from integral_mock.client.wire import boolean, compact, decimal, enums, field, integer
 
 
 def new_co_id() -> str:
@@ -89,7 +89,7 @@ class _OrderFields:
     target_strategy: str | None = field("targetStrategy", default=None)
     original_co_id: str | None = field("originalCoId", default=None)
     stop_price: Decimal | None = field("stopPrice", decimal, default=None)
-    exec_flags: ExecFlag | None = field("execFlags", ExecFlag, default=None)
+    exec_flags: tuple[ExecFlag, ...] | None = field("execFlags", enums(ExecFlag), default=None)
     min_qty: Decimal | None = field("minQty", decimal, default=None)
 
     def __repr__(self) -> str:
@@ -197,7 +197,7 @@ class OrderRequest(_OrderFields):
         fields = {
             "stop_price": decimal(stop_price),
             "price": decimal(stop_price if price is None else price),
-            "exec_flags": ExecFlag(trigger),
+            "exec_flags": (ExecFlag(trigger),),  # an array on the wire, as published
         }
         return cls._new(OrderType.STOP, symbol, side, size, **fields, **options)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from integral_mock.client.enums import BookType, Side, TradeEvent
 from integral_mock.client.models import SpotRate
-from integral_mock.client.wire import decimal, field, integer, objects
+from integral_mock.client.wire import boolean, decimal, field, integer, objects
 
 # Integral's `yyyy-MM-dd HH:mm:ss,SSS Z` (executionTime, and the dates of a resend).
 _EXECUTION_TIME = "%Y-%m-%d %H:%M:%S,%f %z"
@@ -50,7 +50,7 @@ class SpotBook:
 
 @dataclass(frozen=True, kw_only=True)
 class MarketDataSet:
-    """A market data set: real-time (`RealTimeMDS`) or fixed-period (`4HProduct`).
+    """A market data set: regular (`RealTimeMDS`), end of day or fixed period (`4HProduct`).
 
     A fixed-period set's rates are tradable by PQ orders only inside its window, from
     `activation_time` until `valid_until`.
@@ -90,7 +90,7 @@ class TradeMessage:
     trade_type: str = field("tradeType")
     trade_date: str = field("tradeDate")
     value_date: str = field("valueDate")
-    maker: str = field("maker")
+    maker: bool = field("maker", boolean)  # true: the org made the price; false: it took one
     side: Side = field("side", Side)
     status: str = field("status")
     symbol: str = field("symbol")
@@ -105,6 +105,7 @@ class TradeMessage:
     rate_id: str | None = field("rateId", default=None)
     rate: Decimal | None = field("rate", decimal, default=None)
     settled_amount: Decimal | None = field("settledAmount", decimal, default=None)
+    counterparty_account: str | None = field("counterpartyAccount", default=None)
 
     @property
     def executed_at(self) -> dt.datetime:

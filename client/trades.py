@@ -65,11 +65,11 @@ class TradeMethods(BaseClient):
             trades.extend(batch)
 
     def resend_trades(self, start: dt.datetime | str, end: dt.datetime | str) -> ResendResult:
-        """Queue every trade executed in [start, end] for download again, as `event: RESEND`.
+        """Queue again, as `event: RESEND`, the downloaded trades whose trade date is in range.
 
         Aware datetimes, or strings already in `yyyy-MM-dd HH:mm:ss,SSS Z`. NotFound
-        (`NO_TRADES`) when the period holds none. Retried like a read: at worst a trade is
-        queued twice, and a consumer dedupes resent trades on `trade_id` anyway.
+        (`NO_TRADES`) when the period holds no trade downloaded before. Retried like a read:
+        at worst a trade comes twice, and a consumer dedupes resent trades on `trade_id`.
         """
         body = {"startDate": _when(start), "endDate": _when(end)}
         return parse(ResendResult, self._call("POST", "/v2/trades/stp/resend", body=body).data)

@@ -58,6 +58,17 @@ def objects(cls: type[T]) -> Callable[[Any], tuple[T, ...]]:
     return parse
 
 
+def enums(cls: Callable[[Any], T]) -> Callable[[Any], tuple[T, ...]]:
+    """A parser of a JSON array of enum values into a tuple of `cls` members."""
+
+    def parse(value: Any) -> tuple[T, ...]:
+        if not isinstance(value, list):
+            raise TypeError(f"expected an array, got {type(value).__name__}")
+        return tuple(cls(item) for item in value)
+
+    return parse
+
+
 def field(name: str, parse: Parse = text, **kwargs: Any) -> Any:
     """A dataclass field that travels as JSON property `name`, read with `parse`."""
     return dataclasses.field(metadata={"wire": name, "parse": parse}, **kwargs)
@@ -103,6 +114,8 @@ def _encode(value: Any, name: str) -> Any:
         return value.value
     if isinstance(value, Decimal):
         return number(value, name)
+    if isinstance(value, tuple):
+        return [_encode(item, name) for item in value]
     return value
 
 

@@ -16,7 +16,7 @@ from schemathesis import Case, CheckContext, HookContext, Response
 from schemathesis.auths import AuthContext
 from schemathesis.schemas import BaseSchema
 
-from integral_mock.contracts import calls, checks, credentials
+from integral_mock.contracts import calls, checks, credentials, position_checks, rules
 
 MAX_COID = 255
 SYMBOL = re.compile(r"^[A-Z]{3}/[A-Z]{3}$")
@@ -72,10 +72,14 @@ def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> Non
     would flag Hypothesis' favourite coId "0", symbol "AAA/AAA" and 30 February rather than any
     drift. A field that is already invalid is left alone, so a negative case stays negative.
     """
+    if case.operation.path == "/marketdataset" and isinstance(case.query, dict):
+        case.query = rules.within_market_data_rules(case.query)
     body = case.body
     if not isinstance(body, dict):
         return
-    if checks.is_place_order(case):
+    if case.operation.path == "/v2/trades" and case.method.upper() == "POST":
+        case.body = rules.within_booking_rules(body, live=case.operation.schema.app is None)
+    elif checks.is_place_order(case):
         # The schema of a WSGI app in-process has the app; over HTTP it has none.
         case.body = within_order_rules(body, live=case.operation.schema.app is None)
     elif case.operation.path == "/v2/trades/stp/resend":
@@ -135,6 +139,8 @@ for _check in (
     checks.placing_answers_202_received,
     checks.rejected_order_has_reason,
     checks.active_orders_are_active,
+    position_checks.position_children_add_up,
+    position_checks.position_pnl_agrees_with_net_amounts,
 ):
     schemathesis.check(_check)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from schemathesis import Response
 
-from integral_mock.contracts import calls, checks, credentials
+from integral_mock.contracts import calls, checks, credentials, position_checks
 from integral_mock.contracts.target import Target
 
 # In-process, each poll moves the clock on by this much (plus the 20 ms every request takes),
@@ -67,6 +67,12 @@ class Desk:
         response = self.call("queryOrders")
         assert response.status_code == 200, response.text_lossy()
         return {o["orderId"] for o in response.json()}
+
+    def positions(self) -> list[dict[str, Any]]:
+        response = self.call("getPositions", query={"symbol": "EUR/USD"})
+        assert response.status_code == 200, response.text_lossy()
+        found: list[dict[str, Any]] = response.json()
+        return found
 
     def wait(self) -> None:
         if self.target.clock is not None:
@@ -154,6 +160,15 @@ def test_another_org_cannot_see_the_order(desk: Desk) -> None:
     placed = desk.place(desk.quote())
     token = calls.login(desk.schema, other)
     checks.other_org_cannot_see_order(placed, *calls.look_everywhere(desk.schema, token, placed))
+
+
+def test_a_fill_moves_the_position_by_what_it_filled(desk: Desk) -> None:
+    for order_id in desk.active_ids():  # earlier orders settle first: only ours may move it
+        desk.poll_to_final(desk.order(order_id))
+    before = desk.positions()
+    seen = desk.poll_to_final(desk.place(desk.quote()))
+    assert seen[-1]["status"] == checks.FILLED, _statuses(seen)
+    position_checks.position_moves_with_fill(before, desk.positions(), seen[-1])
 
 
 def _buying(quote: dict[str, Any], **fields: Any) -> dict[str, Any]:

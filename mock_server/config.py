@@ -54,6 +54,12 @@ class Org:
 
     name: str
     symbols: tuple[str, ...] = ()
+    # Its legal entities (a booked trade's accounts); none declared means one named as the org.
+    legal_entities: tuple[str, ...] = ()
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        return self.legal_entities or (self.name,)
 
 
 @dataclass(frozen=True)

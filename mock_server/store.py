@@ -48,6 +48,17 @@ CREATE TABLE IF NOT EXISTS order_polls (
     order_id    INTEGER PRIMARY KEY,
     polls       INTEGER NOT NULL
 );
+-- Trades done elsewhere and booked by POST /v2/trades; `org` booked it, for `customer_org`.
+-- Their ids stay far below order ids, so the delivery tables below key both by `order_id`.
+CREATE TABLE IF NOT EXISTS booked_trades (
+    trade_id     INTEGER PRIMARY KEY,
+    org          TEXT NOT NULL,
+    customer_org TEXT NOT NULL,
+    request_id   TEXT,
+    message      TEXT NOT NULL,
+    created_ms   INTEGER NOT NULL,
+    UNIQUE (org, request_id)
+);
 -- Trades handed out by GET /v2/trades/stp/messages, and those queued again by a resend.
 CREATE TABLE IF NOT EXISTS trade_deliveries (
     org         TEXT NOT NULL,

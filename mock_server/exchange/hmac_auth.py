@@ -3,9 +3,10 @@
 A signed request carries ``type: hmac``, ``Date`` (an HTTP date), ``Digest: SHA-256=<b64>`` of
 the body (of an empty body when there is none) and
 ``Authorization: hmac username="u", algorithm="hmac-sha256", headers="date digest request-line",
-signature="<b64>"``. The signing string is, for each name in ``headers`` in order, the lowercase
-name, ``": "`` and the value, joined by newlines; ``request-line`` stands for
-``METHOD path?query HTTP/1.1``. The signature is base64 of HMAC-SHA256 of that string keyed with
+signature="<b64>"``. The signing string, as Integral publishes it: for each name in ``headers``
+in order, the lowercase name, ``": "`` and the value, except ``request-line``, which is the
+request line itself (``GET /v2/rates/spot?symbol=EUR%2FUSD HTTP/1.1``) with no name prefix;
+entries joined by newlines. The signature is base64 of HMAC-SHA256 of that string keyed with
 the user's secret (sandbox decisions where Integral's page is cut off).
 """
 
@@ -46,10 +47,11 @@ def body_digest(body: bytes) -> str:
 
 
 def signing_string(names: list[str], headers: Mapping[str, str], request_line: str) -> str:
+    # The draft-cavage rule Integral publishes: the request line stands alone, unprefixed.
     lines = []
     for name in names:
-        value = request_line if name == "request-line" else headers.get(name, "")
-        lines.append(f"{name.lower()}: {value}")
+        name = name.lower()
+        lines.append(request_line if name == "request-line" else f"{name}: {headers.get(name, '')}")
     return "\n".join(lines)
 
 

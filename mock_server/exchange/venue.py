@@ -13,11 +13,13 @@ from integral_mock.exchange.market.data import MarketDesk
 from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, QuoteBook
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.book import OrderBook
+from integral_mock.exchange.orders.booked_trades import BookedTrades
 from integral_mock.exchange.orders.counterparties import Counterparties
 from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.orders.polls import PollCounter
 from integral_mock.exchange.orders.trades import TradeDesk
 from integral_mock.exchange.placement import Decide, Placement, nothing_forced
+from integral_mock.exchange.positions import positions_of
 from integral_mock.exchange.sessions import Principal, Sessions, Token, require_trading
 from integral_mock.store import Store
 
@@ -46,6 +48,7 @@ class Venue:
         self.book = OrderBook(store, self.feed, PollCounter(store), self.counterparties)
         self.market = MarketDesk(self.quotes, self.pair_for)
         self.trades = TradeDesk(store, self.book)
+        self.booked = BookedTrades(config, store)
         self.placement = Placement(
             config, self.feed, self.quotes, self.book, self.pair_for, decide, self.rng
         )
@@ -135,6 +138,13 @@ class Venue:
 
     def resend_trades(self, principal: Principal, start_ms: int, end_ms: int) -> int:
         return self.trades.resend(principal.org, self.now_ms(), start_ms, end_ms)
+
+    def get_positions(self, principal: Principal, query: dict[str, str]) -> list[dict[str, Any]]:
+        now = self.now_ms()
+        return positions_of(self.trades.trades(principal.org, now), self.feed, query, now)
+
+    def book_trade(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
+        return self.booked.book(principal, request, self.now_ms())
 
     # -- for the sandbox controls ----------------------------------------------------------
 

@@ -150,3 +150,20 @@ def _accepted_without_body() -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+# -- positions and booked trades ---------------------------------------------------------------
+
+
+@bp.get("/v2/positions")
+def get_positions() -> Response:
+    principal = authenticate()
+    query, _ = validated()
+    return jsonify(sandbox().venue.get_positions(principal, query))
+
+
+@bp.post("/v2/trades")
+def book_trade() -> Response:
+    principal = authenticate()
+    _, body = validated()
+    return jsonify(sandbox().venue.book_trade(principal, body))

@@ -89,7 +89,7 @@ def test_trades_prints_each_trade_once(sandbox, make_client, capsys):
     executed = execution_time(dt.datetime.fromtimestamp(filled.transact_time / 1000, dt.UTC))
     assert (first, second) == (0, 0)
     assert lines == [
-        f"trade    T{filled.order_id} NEW Buy 1000 EUR EUR/USD at {filled.average_price}"
+        f"trade    FXI{filled.order_id} NEW Buy 1000 EUR EUR/USD at {filled.average_price}"
         f" {executed} cli-trade",
         "done     1 trades",
     ]

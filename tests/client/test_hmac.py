@@ -39,7 +39,7 @@ def _check_signature(exchange, secret=SECRET):
         [
             f"date: {headers['Date']}",
             f"digest: {digest}",
-            f"request-line: {request.method} {target} HTTP/1.1",
+            f"{request.method} {target} HTTP/1.1",  # request-line: unprefixed, as published
         ]
     )
     mac = hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest()
@@ -159,3 +159,4 @@ def test_the_hmac_scheme_is_the_one_the_client_signs_with(spec):
     assert f'algorithm="{ALGORITHM}"' in text
     assert "`type: hmac`" in text
     assert "`METHOD path?query HTTP/1.1`" in text
+    assert "no name prefix" in text  # the published rule the client follows

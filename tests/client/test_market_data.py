@@ -97,9 +97,24 @@ def test_a_set_can_be_asked_for_by_id_symbol_and_window(client, recorder):
 
     assert [r.symbol for r in only.rates] == ["AUD/USD"]
     assert (morning.date, morning.time_window) == ("2026-01-01", "0400-0800")
-    recorder.invalid_requests_expected = True  # not one of the spec's six windows
+    (docs,) = client.market_data_sets(set_id="4HProduct", time_window="1500-1700")
+    assert docs.time_window == "1500-1700"
+    recorder.invalid_requests_expected = True  # the window ends before it starts
     with pytest.raises(BadRequest):
-        client.market_data_sets(set_id="4HProduct", time_window="0900-1300")
+        client.market_data_sets(set_id="4HProduct", time_window="1700-1500")
+
+
+def test_the_end_of_day_and_the_one_week_outright_workflows(client):
+    (closing,) = client.market_data_sets(set_id=MarketDataSetId.END_OF_DAY, symbols="EUR/USD")
+    (outright,) = client.market_data_sets(symbols=["EUR/USD", "USD/JPY"], tenor="1W")
+
+    assert (closing.id, closing.date, closing.time_window) == ("EndOfDayMDS", "2025-12-31", None)
+    assert closing.rate("EUR/USD").rate_id == "EndOfDayMDS|2025-12-31|EURUSD|SPOT"
+    assert outright.id == "RealTimeMDS"
+    assert [r.rate_id.split("|")[2:4] for r in outright.rates] == [
+        ["EURUSD", "1W"],
+        ["USDJPY", "1W"],
+    ]
 
 
 def test_a_fixed_period_rate_trades_by_pq_inside_its_window(client):

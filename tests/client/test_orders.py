@@ -211,5 +211,5 @@ def test_a_day_order_and_a_stop_away_from_the_market_rest(client, sandbox):
     sandbox.clock.advance(60_000)
 
     assert [client.get_order(o.order_id).status for o in placed] == [OrderStatus.NEW] * 2
-    assert placed[1].exec_flags is ExecFlag.BID_TRIGGER
+    assert placed[1].exec_flags == (ExecFlag.BID_TRIGGER,)
     assert placed[1].stop_price == placed[1].price == rate.bid - AWAY

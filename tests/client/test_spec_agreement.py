@@ -83,7 +83,7 @@ def test_book_types_data_set_ids_and_trade_events_are_the_specs(spec):
 
 
 def test_exec_flags_are_the_specs(spec):
-    expected = _schemas(spec)["OrderFields"]["properties"]["execFlags"]["enum"]
+    expected = _schemas(spec)["OrderFields"]["properties"]["execFlags"]["items"]["enum"]
     assert [member.value for member in ExecFlag] == expected
 
 
@@ -231,6 +231,8 @@ METHODS = {
     "getMarketDataSets": ["market_data_sets", "fixed_period_rate"],
     "getTradeMessages": ["trade_messages", "download_trades"],
     "resendTrades": ["resend_trades"],
+    "getPositions": ["get_positions"],
+    "bookTrade": ["book_trade"],
 }
 
 

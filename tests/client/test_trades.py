@@ -35,7 +35,8 @@ def test_trades_are_downloaded_once_with_the_orders_fill(client, recorder):
     assert [t.order_id for t in trades] == [o.order_id for o in orders]
     for trade, order in zip(trades, orders, strict=True):
         assert trade.event is TradeEvent.NEW
-        assert trade.trade_id == f"T{order.order_id}"
+        assert trade.trade_id == f"FXI{order.order_id}"
+        assert (trade.maker, trade.channel) == (False, "API/REST/ESP")
         assert (trade.co_id, trade.side, trade.symbol) == (order.co_id, order.side, order.symbol)
         assert trade.dealt_amount == order.cum_qty
         assert trade.rate == order.average_price

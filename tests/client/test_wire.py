@@ -106,6 +106,7 @@ def test_unknown_properties_are_ignored_and_null_is_absent():
         "userFullName": "u@o",
         "action": "place",
         "status": "NEW",
+        "timeInForce": "FOK",
         "reason": None,
     }
 
@@ -161,7 +162,7 @@ def test_order_helpers_fill_in_type_time_in_force_currency_and_a_coid():
     }
     assert limit.co_id.startswith("c-")
     assert (stop.co_id, stop.stop_price, stop.price) == ("s-1", Decimal("1.2"), Decimal("1.21"))
-    assert stop.exec_flags is ExecFlag.MID_TRIGGER
+    assert stop.exec_flags == (ExecFlag.MID_TRIGGER,)
     assert (at_best.value_date, at_best.time_in_force) == ("2026-01-05", TimeInForce.FOK)
 
 

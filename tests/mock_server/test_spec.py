@@ -70,6 +70,11 @@ def test_the_published_integral_examples_are_in_the_spec() -> None:
         "/paths/~1v2~1orders/post/requestBody/content/application~1json/examples/atBestNdf",
         "/paths/~1v2~1orders/post/requestBody/content/application~1json/examples/pqFixedPeriod",
         "/paths/~1v2~1orders/post/responses/202/content/application~1json/examples/pqReceived",
+        "/paths/~1v2~1trades/post/requestBody/content/application~1json/examples/published",
+        "/paths/~1v2~1trades/post/responses/200/content/application~1json/examples/published",
+        "/paths/~1marketdataset/get/parameters/7/examples/published",  # timeWindow 1500-1700
+        "/paths/~1marketdataset/get/parameters/6/examples/oneWeekOutright",
+        "/paths/~1marketdataset/get/parameters/2/examples/published",  # org BNK1-4HOrg
     } <= where
     assert all(example is not None for _, _, example in EXAMPLES)
 

@@ -29,7 +29,7 @@ def _session(seed: int, reads_every_ms: int | None = None) -> list[Any]:
             new_order("Limit", "IOC", size=20_000_000, price=pips(offer, 20)),
             new_order("Limit", "GTC", size=12_000_000, price=pips(offer, 20)),
             new_order("Market", "IOC", side="Sell", price=bid),
-            new_order("Stop", side="Sell", price=bid, stopPrice=bid, execFlags="MidTrigger"),
+            new_order("Stop", side="Sell", price=bid, stopPrice=bid, execFlags=["MidTrigger"]),
         ]
         for number, order in enumerate(orders):
             order["coId"] = f"session-{number}"  # not the module's running count

@@ -41,7 +41,11 @@ def signature_headers(
         "digest": "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode(),
         "request-line": f"{method} {target} HTTP/1.1",
     }
-    text = "\n".join(f"{name}: {values[name]}" for name in names.split())
+    # As published: `name: value`, but the request line alone for `request-line`.
+    text = "\n".join(
+        values[name] if name == "request-line" else f"{name}: {values[name]}"
+        for name in names.split()
+    )
     mac = base64.b64encode(hmac.new(secret.encode(), text.encode(), hashlib.sha256).digest())
     authorization = (
         f'hmac username="{user}", algorithm="hmac-sha256", headers="{names}", '

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import TRADER_B, Api, assert_error
+from tests.helpers import TRADER_B, Api, assert_error, error_fields
 from tests.workflow.support import SETTLE_MS, START_MS
 
 SPOT_KEYS = {"symbol", "bid", "offer", "bidLimit", "offerLimit", "time", "rateId"}
@@ -136,11 +136,12 @@ def test_a_named_window_answers_that_windows_fixed_rates(api: Api, token: str) -
     assert fixed["rates"][0]["rateId"] == "4HProduct|2026-01-01|2000-2400|EURUSD|SPOT"
 
 
-@pytest.mark.parametrize("window", ["0900-1300", "0800-1300", "0830-1230"])
-def test_a_time_window_off_the_four_hour_grid_is_a_bad_request(
+@pytest.mark.parametrize(
+    "window", ["1700-1500", "0800-0800", "2400-2400", "0860-0900", "0800-2401", "800-1200"]
+)
+def test_a_time_window_that_is_not_a_span_of_the_day_is_a_bad_request(
     api: Api, token: str, window: str
 ) -> None:
-    # 0900-1300 was a 500: it matched its own label but no fixed-period rate exists for it.
     response = api.get(f"/marketdataset?id=4HProduct&timeWindow={window}", token)
     assert_error(response, 400, "INVALID_REQUEST")
 
@@ -204,3 +205,88 @@ def test_the_published_fixed_period_example_is_rejected_outside_its_window(
     assert order["reason"] == (
         f"OUTSIDE_WINDOW: rateId {PUBLISHED_RATE_ID} is tradable only inside its time window"
     )
+
+
+DOCS_FIXED_PERIOD_CALL = {  # tutorialfixedperiodmds, with the set's id for its placeholder
+    "id": "4HProduct",
+    "org": "BNK1-4HOrg",
+    "symbol": "EUR/USD",
+    "symbols": "EUR/USD,USD/JPY",
+    "date": "2024-10-24",
+    "tenor": "SPOT",
+    "timeWindow": "1500-1700",
+}
+
+
+def test_the_docs_fixed_period_call_answers_its_two_hour_window(api: Api, token: str) -> None:
+    [fixed] = api.client.get(
+        "/marketdataset", query_string=DOCS_FIXED_PERIOD_CALL, headers={"SSO_TOKEN": token}
+    ).json
+    assert (fixed["date"], fixed["timeWindow"]) == ("2024-10-24", "1500-1700")
+    assert fixed["validUntil"] - fixed["activationTime"] == 2 * 3_600_000
+    assert [r["rateId"] for r in fixed["rates"]] == [
+        "4HProduct|2024-10-24|1500-1700|EURUSD|SPOT",
+        "4HProduct|2024-10-24|1500-1700|USDJPY|SPOT",
+    ]
+
+
+def test_a_rate_of_any_window_trades_inside_it_and_not_after(api: Api, token: str) -> None:
+    query = "id=4HProduct&symbol=EUR%2FUSD&timeWindow=0945-1001"  # the clock is at 10:00
+    [fixed] = _json(api, token, f"/marketdataset?{query}")
+    inside = _pq_fate(api, token, fixed["rates"][0])
+    api.clock.advance(60_000)
+    after = _pq_fate(api, token, fixed["rates"][0])
+    assert (inside["status"], after["status"]) == ("FILLED", "REJECTED")
+    assert after["reason"].startswith("OUTSIDE_WINDOW: ")
+
+
+def test_the_end_of_day_set_holds_the_close_of_the_last_business_day(api: Api, token: str) -> None:
+    [closing] = _json(api, token, "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD")
+    close_ms = START_MS - 12 * 3_600_000  # 22:00 UTC the day before the clock's 10:00
+    assert (closing["date"], closing["timeWindow"], closing["activationTime"]) == (
+        "2025-12-31",
+        None,
+        close_ms,
+    )
+    [rate] = closing["rates"]
+    assert (rate["rateId"], rate["time"]) == ("EndOfDayMDS|2025-12-31|EURUSD|SPOT", close_ms)
+    [dated] = _json(api, token, "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD&date=2024-10-24")
+    assert dated["date"] == "2024-10-24"
+    # A reference rate: not one a PQ order can trade.
+    assert _pq_fate(api, token, rate)["reason"].startswith("UNKNOWN_RATE")
+
+
+def test_today_s_end_of_day_set_is_published_at_the_close(api: Api, token: str) -> None:
+    today = "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD&date=2026-01-01"
+    assert_error(api.get(today, token), 404, "NOT_FOUND")
+    api.clock.advance(12 * 3_600_000)  # 22:00 UTC
+    assert _json(api, api.token(), today)[0]["activationTime"] == START_MS + 12 * 3_600_000
+
+
+def test_regular_rates_for_several_pairs_one_week_outright(api: Api, token: str) -> None:
+    [outright] = _json(api, token, "/marketdataset?id=RealTimeMDS&symbols=EUR/USD,USD/JPY&tenor=1W")
+    spot = api.spot(token)
+    eurusd, usdjpy = outright["rates"]
+    assert (eurusd["symbol"], usdjpy["symbol"]) == ("EUR/USD", "USD/JPY")
+    assert eurusd["rateId"] == f"RealTimeMDS|2026-01-01|EURUSD|1W|{START_MS}"
+    assert (eurusd["bid"], eurusd["offer"]) == (spot["bid"], spot["offer"])  # no forward points
+    [only_regular] = _json(api, token, "/marketdataset?symbol=EUR%2FUSD&tenor=1W")
+    assert only_regular["id"] == "RealTimeMDS"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("id=RealTimeMDS&symbol=EUR%2FUSD&timeWindow=1500-1700", "timeWindow"),
+        ("id=EndOfDayMDS&symbol=EUR%2FUSD&timeWindow=1500-1700", "timeWindow"),
+        ("id=RealTimeMDS&symbol=EUR%2FUSD&date=2026-01-01", "date"),
+        ("id=4HProduct&symbol=EUR%2FUSD&tenor=1W", "tenor"),
+        ("id=EndOfDayMDS&symbol=EUR%2FUSD&tenor=1W", "tenor"),
+        ("id=RealTimeMDS&symbol=EUR%2FUSD&tenor=2W", "tenor"),
+    ],
+)
+def test_a_parameter_a_workflow_does_not_take_is_a_bad_request(
+    api: Api, token: str, query: str, field: str
+) -> None:
+    response = api.get(f"/marketdataset?{query}", token)
+    assert error_fields(assert_error(response, 400, "INVALID_REQUEST")) == {field}

@@ -134,7 +134,7 @@ def test_statuses_never_move_backwards_for_any_type(api: Api, token: str) -> Non
         new_order("AtBest", "FOK", side="Sell", valueDate="2026-01-06"),
         new_order("Limit", "GTC", size=12_000_000, price=pips(offer, 50)),
         new_order("Limit", "GTT", price=pips(offer, -50), expiryTime=2),
-        new_order("Stop", "GTC", side="Sell", price=bid, stopPrice=bid, execFlags="BidTrigger"),
+        new_order("Stop", "GTC", side="Sell", price=bid, stopPrice=bid, execFlags=["BidTrigger"]),
         new_order("Pegged"),
     ]
     ids = [api.placed(token, order)["orderId"] for order in orders]

@@ -98,7 +98,7 @@ def test_stop_triggers_on_its_flag_price_and_fills_at_the_touch(
     triggers = _triggers(seconds, flag)
     hit = next(k for k, t in enumerate(triggers) if (t >= dec(stop) if buy else t <= dec(stop)))
     at = seconds[hit]["time"]
-    stop_order = new_order("Stop", side=side, price=stop, stopPrice=stop, execFlags=flag)
+    stop_order = new_order("Stop", side=side, price=stop, stopPrice=stop, execFlags=[flag])
     order_id = api.placed(token, stop_order)["orderId"]
     assert api.status_at(token, order_id, at - 1) == "NEW"
     order = _at(api, token, order_id, at)
@@ -114,7 +114,7 @@ def test_the_same_sell_stop_triggers_first_on_the_bid_last_on_the_offer(
     flags = ["BidTrigger", "MidTrigger", "OfferTrigger"]
     ids = [
         api.placed(
-            token, new_order("Stop", side="Sell", price=stop, stopPrice=stop, execFlags=flag)
+            token, new_order("Stop", side="Sell", price=stop, stopPrice=stop, execFlags=[flag])
         )["orderId"]
         for flag in flags
     ]
@@ -151,7 +151,7 @@ def test_resting_order_larger_than_the_quote_fills_in_parts(
 
 def test_stop_gtt_without_expiry_time_is_a_bad_request(api: Api, token: str) -> None:
     # Was a 500: a resting Stop with timeInForce GTT had no expiryTime to expire by.
-    stop = new_order("Stop", "GTT", price=1.05, stopPrice=1.05, execFlags="BidTrigger")
+    stop = new_order("Stop", "GTT", price=1.05, stopPrice=1.05, execFlags=["BidTrigger"])
     body = assert_error(api.place(token, stop), 400, "INVALID_REQUEST")
     assert error_fields(body) == {"expiryTime"}
     assert api.get(f"/v2/orders?coId={stop['coId']}", token).status_code == 404

@@ -69,13 +69,13 @@ def test_a_trade_carries_the_published_fields_of_its_order(api: Api, token: str)
     assert PUBLISHED_FIELDS <= set(trade)
     assert trade == {
         "orderId": order["orderId"],
-        "tradeId": f"T{order['orderId']}",
+        "tradeId": f"FXI{order['orderId']}",
         "coId": order["coId"],
         "event": "NEW",
         "tradeType": "Spot",
         "tradeDate": order["tradeDate"],
         "valueDate": order["valueDate"],
-        "maker": order["counterParty"],
+        "maker": False,
         "side": "Buy",
         "status": "Verified",
         "symbol": "EUR/USD",
@@ -85,7 +85,7 @@ def test_a_trade_carries_the_published_fields_of_its_order(api: Api, token: str)
         "customerOrg": "apiOrganizationId",
         "user": "apiUserId@apiOrganizationId",
         "counterparty": order["counterParty"],
-        "channel": "API/REST",
+        "channel": "API/REST/ESP",
         "executionTime": _stamp(order["transactTime"]),
         "dealtAmount": order["cumQty"],
         "rate": order["averagePrice"],
@@ -122,32 +122,52 @@ def test_max_count_out_of_range_is_a_bad_request(api: Api, token: str, max_count
     assert error_fields(assert_error(response, 400, "INVALID_REQUEST")) == {"maxCount"}
 
 
-def test_resend_makes_an_inclusive_range_downloadable_again_as_resend(
+def test_resend_marks_downloaded_trades_of_the_dates_in_range_as_resend(
     api: Api, client: FlaskClient, token: str
 ) -> None:
-    orders = _filled(api, token, 3, gap_ms=60_000)
+    orders = _filled(api, token, 2, gap_ms=60_000)
     originals = _download(api, token)
-    second, third = orders[1]["transactTime"], orders[2]["transactTime"]
-    response = _resend(client, token, {"startDate": _stamp(second), "endDate": _stamp(third)})
+    # Any instant of the day covers the day's trades: the range is read as trade dates.
+    second = orders[1]["transactTime"]
+    response = _resend(client, token, {"startDate": _stamp(second), "endDate": _stamp(second)})
     assert response.status_code == 200
     assert response.json == {"status": "OK", "errorCode": None, "responseTuples": None, "resent": 2}
     resent = _download(api, token)
-    assert resent == [{**t, "event": "RESEND"} for t in originals[1:]]
+    assert resent == [{**t, "event": "RESEND"} for t in originals]
     assert _download(api, token) == []
-    just_before = {"startDate": _stamp(second - 1000), "endDate": _stamp(third - 1)}
-    assert _resend(client, token, just_before).json["resent"] == 1
+
+
+def test_resend_skips_trades_never_downloaded(api: Api, client: FlaskClient, token: str) -> None:
+    [first] = _filled(api, token, 1)
+    [downloaded] = _download(api, token)
+    _filled(api, token, 1)  # filled, not downloaded yet
+    assert _resend(client, token, DAY).json["resent"] == 1
+    fresh, again = _download(api, token)
+    assert (fresh["event"], again["event"]) == ("NEW", "RESEND")
+    assert again == {**downloaded, "event": "RESEND"}
+    assert fresh["orderId"] != first["orderId"]
+
+
+def test_a_trade_queued_twice_comes_back_once(api: Api, client: FlaskClient, token: str) -> None:
+    _filled(api, token, 1)
+    _download(api, token)
+    assert [_resend(client, token, DAY).json["resent"] for _ in range(2)] == [1, 1]
+    assert [t["event"] for t in _download(api, token)] == ["RESEND"]
 
 
 def test_resend_of_a_range_without_trades_is_404(api: Api, client: FlaskClient, token: str) -> None:
     assert_error(_resend(client, token, DAY), 404, "NO_TRADES")
     _filled(api, token, 1)
-    yesterday = {"startDate": "2025-12-31 00:00:00,000 +0000", "endDate": DAY["startDate"]}
+    assert_error(_resend(client, token, DAY), 404, "NO_TRADES")  # not downloaded yet
+    _download(api, token)
+    yesterday = {
+        "startDate": "2025-12-31 00:00:00,000 +0000",
+        "endDate": "2025-12-31 23:59:59,999 +0000",
+    }
     assert_error(_resend(client, token, yesterday), 404, "NO_TRADES")
-    # Up to 10:00:05 in UTC+01:00 is up to 09:00:05 UTC: an hour before the trade.
-    start, end = "2026-01-01 00:00:00,000 +0100", "2026-01-01 10:00:05,000 +0100"
-    assert_error(_resend(client, token, {"startDate": start, "endDate": end}), 404, "NO_TRADES")
-    utc_end = end.replace("+0100", "+0000")  # the same wall time in UTC covers it
-    assert _resend(client, token, {"startDate": start, "endDate": utc_end}).json["resent"] == 1
+    # 00:30 on 2 January in UTC+01:00 is 23:30 UTC on 1 January: the trade's date.
+    start = end = "2026-01-02 00:30:00,000 +0100"
+    assert _resend(client, token, {"startDate": start, "endDate": end}).json["resent"] == 1
     assert _resend(client, token, DAY).json["resent"] == 1
 
 

@@ -147,6 +147,8 @@ class OrderBook:
             "action": "place",
             "status": status,
         }
+        # Published as required on a queried order; one placed without it rests, as GTC does.
+        order.setdefault("timeInForce", "GTC")
         fills = load_fills(row)
         # Under poll progression every step is due at placement; the status says what shows.
         shown = fills if status == lifecycle.FILLED else [f for f in fills if f.at_ms <= now_ms]

@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import sqlite3
 from typing import Any
 
 from integral_mock.clock import utc
 from integral_mock.errors import BadRequest, NotFound
 from integral_mock.exchange.orders.book import OrderBook
+from integral_mock.exchange.orders.booked_trades import booked_messages
 from integral_mock.exchange.orders.lifecycle import FINAL
+from integral_mock.exchange.orders.stamps import execution_time
+from integral_mock.exchange.orders.stamps import parse_execution_time as parse_execution_time
 from integral_mock.store import Store
-
-EXECUTION_TIME_FORMAT = "%Y-%m-%d %H:%M:%S,{ms:03d} +0000"
-
-
-def execution_time(epoch_ms: int) -> str:
-    """Integral's `yyyy-MM-dd HH:mm:ss,SSS Z`, in UTC."""
-    return utc(epoch_ms).strftime(EXECUTION_TIME_FORMAT).format(ms=epoch_ms % 1000)
-
-
-def parse_execution_time(text: str, field: str) -> int:
-    """Epoch ms of a `yyyy-MM-dd HH:mm:ss,SSS Z` string; 400 naming `field` if it is not one."""
-    try:
-        moment = dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S,%f %z")
-    except ValueError:
-        message = "must be yyyy-MM-dd HH:mm:ss,SSS Z, e.g. 2024-10-24 15:30:00,000 +0000"
-        problem = {"field": field, "message": message}
-        raise BadRequest(f"{field} {message}", fields=[problem]) from None
-    return int(moment.timestamp() * 1000)
 
 
 def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
     """The STP message of a filled order, from the order as the API renders it."""
     return {
         "orderId": order["orderId"],
-        "tradeId": f"T{order['orderId']}",
+        "tradeId": f"FXI{order['orderId']}",  # Integral's shape: FXI9369258100
         "coId": order["coId"],
         "event": event,
         "tradeType": "Spot",
         "tradeDate": order["tradeDate"],
         "valueDate": order["valueDate"],
-        "maker": order["counterParty"],
+        # The org takes the providers' quotes; nobody in the sandbox takes the org's orders.
+        "maker": False,
         "side": order["side"],
         "status": "Verified",
         "symbol": order["symbol"],
@@ -50,7 +36,7 @@ def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
         "customerOrg": order["org"],
         "user": order["userFullName"],
         "counterparty": order["counterParty"],
-        "channel": "API/REST",
+        "channel": "API/REST/ESP",  # every order meets the streamed (ESP) prices
         "executionTime": execution_time(order["transactTime"]),
         "dealtAmount": order["cumQty"],
         "rate": order["averagePrice"],
@@ -59,29 +45,34 @@ def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
 
 
 class TradeDesk:
-    """Hands out each org's trades once, oldest first, then any queued resends."""
+    """Hands out each org's trades once, oldest first, then any queued resends.
+
+    An org's trades are its orders' (final, with a fill) and those booked by or for it.
+    """
 
     def __init__(self, store: Store, book: OrderBook) -> None:
         self.store = store
         self.book = book
 
     def _traded(self, org: str, now_ms: int) -> dict[int, dict[str, Any]]:
-        """Final orders with a fill, by order id, in execution order."""
-        traded = {}
+        """Trade messages (event NEW) by order or booked-trade id, in execution order."""
+        timed = []
         for row in self.book.rows(org):
             order = self.book.read(row, now_ms, count_poll=False)
             if order["status"] in FINAL and "cumQty" in order:
-                traded[row["order_id"]] = order
-        return dict(sorted(traded.items(), key=lambda item: item[1]["transactTime"]))
+                timed.append((order["transactTime"], row["order_id"], trade_message(order, "NEW")))
+        timed += [(at, int(m["orderId"]), m) for at, m in booked_messages(self.store, org)]
+        return {key: message for _, key, message in sorted(timed, key=lambda t: t[:2])}
+
+    def trades(self, org: str, now_ms: int) -> list[dict[str, Any]]:
+        """Every trade of `org` as its STP message, oldest first; reading them consumes none."""
+        return list(self._traded(org, now_ms).values())
 
     def messages(self, org: str, now_ms: int, max_count: int) -> list[dict[str, Any]]:
         """Up to `max_count` trades not downloaded before; reading them consumes them."""
         traded = self._traded(org, now_ms)
         with self.store.transaction() as db:
-            delivered = {
-                r[0]
-                for r in db.execute("SELECT order_id FROM trade_deliveries WHERE org = ?", (org,))
-            }
+            delivered = _ids(db, "SELECT order_id FROM trade_deliveries WHERE org = ?", org)
             fresh = [oid for oid in traded if oid not in delivered][:max_count]
             db.executemany(
                 "INSERT INTO trade_deliveries VALUES (?, ?)", [(org, oid) for oid in fresh]
@@ -91,22 +82,40 @@ class TradeDesk:
                 (org, max_count - len(fresh)),
             ).fetchall()
             db.executemany("DELETE FROM trade_resends WHERE seq = ?", [(r[0],) for r in resent])
-        return [trade_message(traded[oid], "NEW") for oid in fresh] + [
-            trade_message(traded[r[1]], "RESEND") for r in resent if r[1] in traded
+        return [traded[oid] for oid in fresh] + [
+            {**traded[r[1]], "event": "RESEND"} for r in resent if r[1] in traded
         ]
 
     def resend(self, org: str, now_ms: int, start_ms: int, end_ms: int) -> int:
-        """Queue again every trade executed in [start_ms, end_ms]; 404 if there is none."""
+        """Queue again every downloaded trade whose tradeDate is in the range; 404 if none.
+
+        As published, only trades downloaded before are resent, chosen by trade date: the
+        range covers the UTC dates from its start's to its end's (a sandbox decision).
+        """
         if start_ms > end_ms:
             message = "startDate is after endDate"
             raise BadRequest(message, fields=[{"field": "startDate", "message": message}])
+        first, last = (utc(start_ms).date().isoformat(), utc(end_ms).date().isoformat())
         traded = self._traded(org, now_ms)
-        chosen = [oid for oid, o in traded.items() if start_ms <= o["transactTime"] <= end_ms]
-        if not chosen:
-            raise NotFound("No trades were executed in that range", code="NO_TRADES")
         with self.store.transaction() as db:
+            delivered = _ids(db, "SELECT order_id FROM trade_deliveries WHERE org = ?", org)
+            queued = _ids(db, "SELECT order_id FROM trade_resends WHERE org = ?", org)
+            chosen = [
+                oid
+                for oid, trade in traded.items()
+                if oid in delivered and first <= trade["tradeDate"] <= last
+            ]
+            if not chosen:
+                raise NotFound(
+                    "No downloaded trade has a trade date in that range", code="NO_TRADES"
+                )
+            # A trade already queued is not queued twice: it comes back once per resend.
             db.executemany(
                 "INSERT INTO trade_resends (org, order_id) VALUES (?, ?)",
-                [(org, oid) for oid in chosen],
+                [(org, oid) for oid in chosen if oid not in queued],
             )
         return len(chosen)
+
+
+def _ids(db: sqlite3.Connection, sql: str, org: str) -> set[int]:
+    return {row[0] for row in db.execute(sql, (org,))}
