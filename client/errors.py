@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import requests
+
 from integral_mock.client.enums import OrderStatus
 
 if TYPE_CHECKING:
@@ -133,3 +135,22 @@ def unfilled(order: Order) -> OrderError:
         OrderStatus.CANCELLED: OrderCancelled,
     }.get(order.status, OrderError)
     return kind(order)
+
+
+def plainly(exc: requests.RequestException) -> str:
+    """What went wrong on the wire, in a line: not urllib3's chain of wrapped exceptions."""
+    if isinstance(exc, requests.Timeout):
+        return "no answer within the timeout"
+    if isinstance(exc, requests.ConnectionError):
+        cause: BaseException | None = exc
+        while cause is not None:  # the root cause: refused, reset, no such host
+            if isinstance(cause, OSError) and cause.strerror:
+                return f"cannot connect ({cause.strerror})"
+            cause = cause.__cause__ or cause.__context__ or _wrapped(cause)
+    return str(exc)
+
+
+def _wrapped(exc: BaseException) -> BaseException | None:
+    # requests keeps urllib3's error in args[0], and urllib3 its reason in `.reason`.
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+    return inner or getattr(exc, "reason", None)

@@ -20,6 +20,7 @@ from integral_mock.client.errors import (
     ServerError,
     TransportError,
     error_class,
+    plainly,
 )
 
 log = logging.getLogger("client")
@@ -193,7 +194,7 @@ class Transport:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            raise TransportError(f"{method} {path}: {_plainly(exc)}") from exc
+            raise TransportError(f"{method} {path}: {plainly(exc)}") from exc
         log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 300:
             raise _error(response)
@@ -232,22 +233,3 @@ def _retry_after(response: requests.Response) -> float | None:
     # Only the delta-seconds form: the spec promises it, and an HTTP-date needs a wall clock.
     # ASCII digits only: "²" (a Latin-1 byte in a header) is a digit to isdigit, not to float.
     return float(value) if value.isascii() and value.isdigit() else None
-
-
-def _plainly(exc: requests.RequestException) -> str:
-    """What went wrong on the wire, in a line: not urllib3's chain of wrapped exceptions."""
-    if isinstance(exc, requests.Timeout):
-        return "no answer within the timeout"
-    if isinstance(exc, requests.ConnectionError):
-        cause: BaseException | None = exc
-        while cause is not None:  # the root cause: refused, reset, no such host
-            if isinstance(cause, OSError) and cause.strerror:
-                return f"cannot connect ({cause.strerror})"
-            cause = cause.__cause__ or cause.__context__ or _wrapped(cause)
-    return str(exc)
-
-
-def _wrapped(exc: BaseException) -> BaseException | None:
-    # requests keeps urllib3's error in args[0], and urllib3 its reason in `.reason`.
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-    return inner or getattr(exc, "reason", None)
