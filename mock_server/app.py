@@ -12,6 +12,7 @@ from integral_mock.config import Config
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing, views
 from integral_mock.integral.spec import load_document, shared_validator
+from integral_mock.pages import init_app as init_pages
 from integral_mock.sandbox import admin, controls
 from integral_mock.sandbox.fault_rules import FaultRules
 from integral_mock.sandbox.journal import Journal
@@ -58,6 +59,7 @@ def create_app(
     views.init_app(app)
     admin.init_app(app)
     controls.init_app(app, state)
+    init_pages(app)
     app.add_url_rule("/openapi.json", "openapi", _serve_spec)
     return app
 
