@@ -17,7 +17,7 @@ def example_login(config: Config) -> User | None:
     orgs = {org.name for org in config.orgs}
     can_log_in = [user for user in config.users if user.org in orgs]
     traders = [user for user in can_log_in if user.trading]
-    return (traders or can_log_in or [None])[0]
+    return next(iter(traders or can_log_in), None)
 
 
 @bp.get("/")

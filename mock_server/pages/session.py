@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 
 from flask import Response, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from integral_mock.errors import Unauthorized
 from integral_mock.integral.plumbing import sandbox
@@ -17,7 +18,7 @@ from integral_mock.sandbox.access import SESSION_COOKIE, same_origin, session_va
 
 
 @bp.post("/__admin/session")
-def open_session() -> Response:
+def open_session() -> BaseResponse:
     """Take the token from the form; a right one opens the dashboard (open to all: see access)."""
     token = sandbox().config.admin_token
     given = request.form.get("token", "")
@@ -37,7 +38,7 @@ def open_session() -> Response:
 
 
 @bp.post("/__admin/session/end")
-def end_session() -> Response:
+def end_session() -> BaseResponse:
     """Forget the token this browser gave."""
     answer = redirect(url_for("pages.dashboard"), 303)
     answer.delete_cookie(SESSION_COOKIE, path="/__admin", httponly=True, samesite="Strict")
