@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,9 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context; fails the test on any page error or request off this machine."""
+@contextmanager
+def open_tab(browser: Any) -> Iterator[Any]:
+    """A tab in a fresh context; fails on any page error or request off this machine."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
@@ -71,9 +72,18 @@ def page(browser: Any) -> Iterator[Any]:
             else problems.append(f"left the machine: {req.url}")
         ),
     )
-    yield tab
-    context.close()
+    try:
+        yield tab
+    finally:
+        context.close()  # before its sandbox stops, so the page's polling never meets a closed port
     assert problems == []
+
+
+@pytest.fixture
+def page(browser: Any, live: LiveSandbox) -> Iterator[Any]:
+    """A tab on `live`'s machine, closed before `live` stops."""
+    with open_tab(browser) as tab:
+        yield tab
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from integral_mock.config import Config
 from integral_mock.testing import LiveSandbox, running_sandbox
-from tests.pages.conftest import place_pq_order
+from tests.pages.conftest import open_tab, place_pq_order
 
 
 def test_an_order_appears_and_fills_when_the_clock_is_advanced(
@@ -157,9 +157,9 @@ def test_the_landing_page_shows_the_example_login_and_leads_on(
     expect(page.locator(".swagger-ui .info .title")).to_be_visible()
 
 
-def test_with_an_admin_token_the_dashboard_asks_for_it_once(browser: Any, page: Any) -> None:
+def test_with_an_admin_token_the_dashboard_asks_for_it_once(browser: Any) -> None:
     config = Config.default(validate_responses=True, admin_token="browser-s3cret")
-    with running_sandbox(config) as live:
+    with running_sandbox(config) as live, open_tab(browser) as page:
         page.goto(f"{live.base_url}/__admin/")
         token = page.locator("input[name=token]")
         token.fill("wrong")
