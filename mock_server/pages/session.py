@@ -23,7 +23,7 @@ def open_session() -> BaseResponse:
     token = sandbox().config.admin_token
     given = request.form.get("token", "")
     if token and not (same_origin() and hmac.compare_digest(given.encode(), token.encode())):
-        return refused(Unauthorized("That is not the admin token", code="ADMIN_TOKEN"))
+        return page("refused.html", 401, message="That is not the admin token", wants_token=True)
     answer = redirect(url_for("pages.dashboard"), 303)
     if token:
         answer.set_cookie(
@@ -48,5 +48,6 @@ def end_session() -> BaseResponse:
 @bp.errorhandler(Unauthorized)
 def refused(error: Unauthorized) -> Response:
     """A page the guard refused: the token form, or why only this machine may look."""
-    wants_token = bool(sandbox().config.admin_token)
-    return page("refused.html", 401, message=error.message, wants_token=wants_token)
+    if sandbox().config.admin_token:  # the guard's words are for scripts; a person gets the form
+        return page("refused.html", 401, message=None, wants_token=True)
+    return page("refused.html", 401, message=error.message, wants_token=False)

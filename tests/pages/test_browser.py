@@ -163,11 +163,11 @@ def test_with_an_admin_token_the_dashboard_asks_for_it_once(browser: Any) -> Non
         page.goto(f"{live.base_url}/__admin/")
         token = page.locator("input[name=token]")
         token.fill("wrong")
-        page.click("text=Open the dashboard")
+        page.get_by_role("button", name="Open the dashboard").click()
         expect(page.locator("#refused")).to_contain_text("That is not the admin token")
 
         page.locator("input[name=token]").fill("browser-s3cret")
-        page.click("text=Open the dashboard")
+        page.get_by_role("button", name="Open the dashboard").click()
         expect(page.locator("#clock-mode")).to_have_text("manual")
         assert "s3cret" not in page.url
         cookie = next(c for c in page.context.cookies() if c["name"] == "integral_mock_admin")
@@ -175,7 +175,7 @@ def test_with_an_admin_token_the_dashboard_asks_for_it_once(browser: Any) -> Non
         assert cookie["sameSite"] == "Strict"
         assert "browser-s3cret" not in cookie["value"]
 
-        page.click("text=Forget token")
+        page.get_by_role("button", name="Forget token").click()
         expect(page.locator("input[name=token]")).to_be_visible()
         refused = requests.get(f"{live.base_url}/__admin/faults", timeout=5)
         assert refused.status_code == 401
