@@ -55,7 +55,7 @@ class Target:
     def close(self) -> None:
         if self.app is not None:
             # An unclosed SQLite connection warns, and warnings are errors here.
-            self.app.extensions["integral-mock"].exchange.store.close()
+            self.app.extensions["integral-mock"].venue.store.close()
 
 
 def build(settings: Settings) -> Target:

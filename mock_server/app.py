@@ -13,6 +13,7 @@ from integral_mock.conformance import endpoint as conformance
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing, views
 from integral_mock.integral.spec import load_document, shared_validator
+from integral_mock.pages import init_app as init_pages
 from integral_mock.sandbox import admin, controls
 from integral_mock.sandbox.fault_rules import FaultRules
 from integral_mock.sandbox.journal import Journal
@@ -60,6 +61,7 @@ def create_app(
     admin.init_app(app)
     conformance.init_app(app)  # GET /__admin/conformance, the live verdict
     controls.init_app(app, state)
+    init_pages(app)
     app.add_url_rule("/openapi.json", "openapi", _serve_spec)
     return app
 

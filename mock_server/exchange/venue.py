@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -151,7 +152,16 @@ class Venue:
     def orders_of(self, org: str | None = None) -> list[dict[str, Any]]:
         """Any org's orders as they stand (for /__admin/orders); looking is not a poll."""
         now = self.now_ms()
-        return [self.book.read(r, now, count_poll=False) for r in self.book.rows(org)]
+        return [self._with_timeline(r, now) for r in self.book.rows(org)]
+
+    def _with_timeline(self, row: Any, now_ms: int) -> dict[str, Any]:
+        """The order as it stands, with the steps it has taken so far (`timeline`)."""
+        order = self.book.read(row, now_ms, count_poll=False)
+        row = self.book.advance(row, now_ms)  # the row as that read left it
+        schedule = lifecycle.Schedule.from_json(json.loads(row["schedule"]))
+        steps = schedule.history(now_ms, self.book.polls.current(row["order_id"]))
+        order["timeline"] = [{"status": s.status, "time": s.at_ms} for s in steps]
+        return order
 
     def reseed(self, seed: int) -> None:
         """Restart every random sequence from `seed`; prices follow the new seed at once."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 from urllib.parse import urlsplit
@@ -12,7 +13,10 @@ from integral_mock.errors import Unauthorized
 from integral_mock.integral.plumbing import sandbox
 
 PREFIX = "/__admin"
-OPEN_ENDPOINTS = frozenset({"admin.health", "admin.spec"})  # readiness probes need no token
+# Readiness probes need no token; nor does the dashboard's form that takes one (pages/).
+OPEN_ENDPOINTS = frozenset({"admin.health", "admin.spec", "pages.open_session"})
+# The dashboard's session: a browser cannot send a bearer token when it opens a page.
+SESSION_COOKIE = "integral_mock_admin"
 
 
 def guard() -> None:
@@ -25,8 +29,7 @@ def guard() -> None:
         return
     token = sandbox().config.admin_token
     if token:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), token.encode()):
+        if not _bearer_given(token) and not _session_given(token):
             raise Unauthorized(
                 "The admin API needs `Authorization: Bearer <admin token>`", code="ADMIN_TOKEN"
             )
@@ -35,6 +38,39 @@ def guard() -> None:
             "Without --admin-token the admin API answers loopback clients only",
             code="ADMIN_TOKEN",
         )
+
+
+def _bearer_given(token: str) -> bool:
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
+
+
+def session_value(token: str) -> str:
+    """What the dashboard's cookie holds: a MAC of the admin token, never the token itself."""
+    return hmac.new(token.encode(), b"integral-mock dashboard", hashlib.sha256).hexdigest()
+
+
+def _session_given(token: str) -> bool:
+    """The dashboard's cookie, on a request of this sandbox's own pages only."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie is None or not hmac.compare_digest(cookie.encode(), session_value(token).encode()):
+        return False
+    return same_origin()
+
+
+def same_origin() -> bool:
+    """Whether a browser sent this from a page of this very origin (as a cookie needs).
+
+    A browser attaches the cookie to any request for this site, even one a foreign page makes
+    (SameSite=Strict keeps other sites out, but not another port of this host): so the fetch
+    metadata must say same-origin, and a request that changes state must name its Origin.
+    """
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.method in ("GET", "HEAD")
+    return urlsplit(origin).netloc == request.host and origin.startswith(request.scheme + ":")
 
 
 def _same_machine_browser_safe() -> bool:

@@ -33,7 +33,9 @@ from integral_mock.sandbox.partition import reset_store
 log = logging.getLogger("integral_mock")
 Sleeper = Callable[[float], None]
 StartResponse = Callable[..., Any]
-UNCONTROLLED = ("/__admin", "/openapi.json")  # never faulted, never journaled
+# Never faulted, never journaled: the control API, the spec, and the pages for people.
+UNCONTROLLED = ("/__admin", "/openapi.json", "/docs", "/assets/")
+UNCONTROLLED_EXACT = frozenset({"/"})  # the landing page (every path starts with "/")
 LOGIN_PATH = "/v2/sso/login"
 OUTCOME_HEADERS = ("X-Sandbox-Outcome", "X-Sandbox-Fill-Delay-Ms", "X-Sandbox-Progression")
 
@@ -113,7 +115,8 @@ class ControlLayer:
         self.state = state
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "").startswith(UNCONTROLLED):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(UNCONTROLLED) or path in UNCONTROLLED_EXACT:
             return self.app(environ, start_response)
         c = self.controls
         body = _buffer_body(environ, c.config.max_body_bytes)

@@ -65,7 +65,7 @@ def test_viewer_may_read_rates_but_not_place(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/v2/nothing", "/v2/orders/4000000001/fills", "/v2/rates", "/", "/v3/orders"]
+    "path", ["/v2/nothing", "/v2/orders/4000000001/fills", "/v2/rates", "/v3", "/v3/orders"]
 )
 def test_unknown_route_is_404(api: Api, path: str) -> None:
     assert_error(api.get(path, api.token()), 404, "NOT_FOUND")

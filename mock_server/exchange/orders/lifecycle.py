@@ -62,6 +62,10 @@ class Schedule(tuple[Step, ...]):
             current = step
         return current
 
+    def history(self, now_ms: int, polls: int = 0) -> list[Step]:
+        """The steps taken by `now_ms` (after `polls` reads), the current one last."""
+        return list(self[: self.index(self.step_at(now_ms, polls)) + 1])
+
     @property
     def counts_polls(self) -> bool:
         """Whether reads move this order (poll progression), so each read must be counted."""
