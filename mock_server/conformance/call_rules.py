@@ -22,7 +22,12 @@ def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
         )
         if nxt is None:
             continue
-        early = refused["time"] + wait_ms - settings.retry_after_slack_ms - nxt["time"]
+        early = (
+            traffic.wall_ms(refused)
+            + wait_ms
+            - settings.retry_after_slack_ms
+            - traffic.wall_ms(nxt)
+        )
         if early > 0:
             evidence = [
                 Evidence.of(refused, f"Retry-After: {wait_ms // 1000} s"),
@@ -49,7 +54,7 @@ def backoff(entries: Sequence[Entry], settings: Settings) -> Judgment:
             return Judgment.failed(note, [Evidence.of(e, "failed") for e in failures])
         previous_gap: int | None = None
         for before, after in zip(chain, chain[1:], strict=False):
-            gap = after["time"] - before["time"]
+            gap = traffic.wall_ms(after) - traffic.wall_ms(before)
             if gap < settings.min_retry_gap_ms or (
                 previous_gap is not None and gap < previous_gap * settings.backoff_shrink
             ):

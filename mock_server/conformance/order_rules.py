@@ -68,7 +68,7 @@ def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
     for key, seen in polled.items():
         start = 0  # a sliding one-second window over the reads, oldest first
         for end, last in enumerate(seen):
-            while last["time"] - seen[start]["time"] >= 1000:
+            while traffic.wall_ms(last) - traffic.wall_ms(seen[start]) >= 1000:
                 start += 1
             window = seen[start : end + 1]
             if len(window) > limit:

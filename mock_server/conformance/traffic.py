@@ -17,6 +17,16 @@ TOKEN_ERRORS = frozenset({"TOKEN_EXPIRED", "TOKEN_INVALID"})
 _ORDER_ID = re.compile(r"^/v2/orders/([^/]+)$")
 
 
+def wall_ms(entry: Entry) -> int:
+    """When the request came, in real time: what a client's pacing is judged by.
+
+    Its `time` is the sandbox's clock, which a test may hold still or jump (a manual clock);
+    how often a client polls or retries is a matter of the time it really waited.
+    """
+    moment: int = entry.get("wallTime", entry["time"])
+    return moment
+
+
 def operation(entry: Entry) -> str:
     """Method and path template: polls of different orders are one operation."""
     return f"{entry['method']} {_ORDER_ID.sub('/v2/orders/{id}', entry['path'])}"

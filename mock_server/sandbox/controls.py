@@ -124,6 +124,7 @@ class ControlLayer:
         org = self._org(req, body)
         call = Call(environ, c.sleep, c.faults.hang_latch, c.config.hang_ms)
         started, at_ms = time.perf_counter(), c.clock.now_ms()
+        wall_ms = time.time_ns() // 1_000_000  # the real moment, whatever the sandbox's clock
         response: Response | None = None
         recorded = False
 
@@ -132,7 +133,8 @@ class ControlLayer:
             if not recorded:  # once: before a drop, or else when the answer is ready
                 recorded = True
                 duration = round((time.perf_counter() - started) * 1000, 3)
-                c.journal.record(_entry(req, body, org, at_ms, call, response, duration))
+                moments = (at_ms, wall_ms)
+                c.journal.record(_entry(req, body, org, moments, call, response, duration))
 
         call.before_drop = record
         try:
@@ -199,7 +201,7 @@ def _entry(
     req: Request,
     body: bytes | None,
     org: str | None,
-    at_ms: int,
+    moments: tuple[int, int],
     call: Call,
     response: Response | None,
     duration_ms: float,
@@ -208,7 +210,8 @@ def _entry(
     buffered = answer is not None and answer.is_sequence  # a truncated body must not be read
     request_id = (answer.headers if answer else req.headers).get(plumbing.REQUEST_ID)
     return {
-        "time": at_ms,
+        "time": moments[0],
+        "wallTime": moments[1],
         "requestId": request_id,
         "org": org,
         "method": req.method,
