@@ -21,7 +21,7 @@ from integral_mock.client import (
 )
 from integral_mock.client.hmac_auth import ALGORITHM, SIGNED
 
-from tests.client.conftest import SECRET, RecordingSession
+from tests.client.support import SECRET, RecordingSession
 
 PARAM = re.compile(r'(\w+)="([^"]*)"')
 

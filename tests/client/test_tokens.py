@@ -9,8 +9,8 @@ import requests
 from integral_mock.client import ApiError, Unauthorized
 from integral_mock.client.auth import Token, TokenAuth
 
-from tests.client.conftest import RecordingSession
 from tests.client.network import ELSEWHERE
+from tests.client.support import RecordingSession
 
 THIRTY_MINUTES = 30 * 60
 
