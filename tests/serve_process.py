@@ -65,7 +65,7 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Pa
         try:
             if requests.get(f"{base_url}/__admin/health", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or too busy booting to answer within the second
         time.sleep(0.05)
     pytest.fail(f"serve was not healthy within {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
