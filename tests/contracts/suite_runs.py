@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 # What the forkserver imports before it forks any run.
 PRELOAD = "tests.contracts.preload"
@@ -50,8 +52,6 @@ def run_in_this_process(args: list[str]) -> Run:
     os.chdir(ROOT)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        import pytest
-
         code = pytest.main(args)
     return Run(int(code), out.getvalue())
 
