@@ -41,6 +41,8 @@ class Settings:
     seed: int = DEFAULT_SEED
     poll_timeout_s: float = DEFAULT_POLL_TIMEOUT_S
     wrap_app: Callable[[WsgiApp], WsgiApp] | None = None
+    # The repo's schemathesis.toml; an installed suite is told where it is (pytest's rootdir).
+    st_config: Path = ST_CONFIG
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,13 @@ def _in_process(settings: Settings) -> Target:
 
 def _config(settings: Settings) -> schemathesis.Config:
     """schemathesis.toml (what `st run` uses), with this run's knobs on top and no reports."""
-    data = tomllib.loads(ST_CONFIG.read_text("utf-8"))
+    data = tomllib.loads(settings.st_config.read_text("utf-8"))
     data.pop("reports", None)
     data["seed"] = settings.seed
     data.setdefault("generation", {})["max-examples"] = settings.max_examples
     if settings.base_url:
         data["base-url"] = settings.base_url.rstrip("/")
-    return schemathesis.Config.from_dict(data, base_dir=str(ST_CONFIG.parent))
+    return schemathesis.Config.from_dict(data, base_dir=str(settings.st_config.parent))
 
 
 class Ticking:

@@ -33,7 +33,6 @@ class _Book:
     base: Decimal = Decimal(0)  # net open base: bought minus sold
     term: Decimal = Decimal(0)  # net open term: its cash flows, the other way
     average: Decimal = Decimal(0)  # average rate of what is still open
-    realized: Decimal = Decimal(0)
     sides: list[str] = field(default_factory=list)
 
     def add(self, trade: dict[str, Any]) -> None:
@@ -45,19 +44,24 @@ class _Book:
         self.sides.append("Buy" if sign > 0 else "Sell")
         self.term -= sign * term
         if base == 0:  # a sliver whose other side rounds to nothing: cash, realized at once
-            self.realized -= sign * term
             return
         qty, price = sign * base, term / base
         if self.base == 0 or (self.base > 0) == (qty > 0):
             self.average = (self.base * self.average + qty * price) / (self.base + qty)
-        else:
-            closed = min(abs(qty), abs(self.base))
-            self.realized += closed * (price - self.average) * (1 if self.base > 0 else -1)
-            if abs(qty) > closed:  # it went through zero: what remains opened at this price
-                self.average = price
+        elif abs(qty) > abs(self.base):  # it went through zero: what remains opened at this price
+            self.average = price
         self.base += qty
         if self.base == 0:
             self.average = Decimal(0)
+
+    @property
+    def realized(self) -> Decimal:
+        """What closing the trades done so far has made: the cash, less the open lots' cost.
+
+        The same as summing each close at (price - average), without the rounding that such a
+        running sum gathers; a flat position's realized P&L is exactly its net term cash.
+        """
+        return self.term + self.base * self.average
 
     def as_json(self, level: str, value: str, value_date: str, mark: Decimal) -> dict[str, Any]:
         side = "Buy" if self.base > 0 else "Sell" if self.base < 0 else self.sides[0]
@@ -102,6 +106,9 @@ def _money(value: Decimal) -> float:
 
 
 def _number(value: Decimal) -> int | float:
-    """An amount as JSON: whole numbers as integers, others to the cent."""
-    cents = value.quantize(_CENT)
-    return int(cents) if cents == cents.to_integral_value() else float(cents)
+    """An amount as JSON: whole numbers as integers, others as they are.
+
+    Not rounded to the cent: a net of 0.004 shown as 0 would disagree with the P&L it makes at
+    the rate (0.6 JPY a USD/JPY position), and a client checks one against the other.
+    """
+    return int(value) if value == value.to_integral_value() else float(value)

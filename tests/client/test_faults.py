@@ -87,7 +87,7 @@ def test_token_expiry_unseen_by_the_client_costs_one_new_login(
 
     assert order.status is OrderStatus.FILLED
     assert recorder.paths().count("/v2/sso/login") == 2
-    assert [e.status for e in recorder.exchanges].count(401) == 1
+    assert [e.status for e in recorder.recorded].count(401) == 1
     _one_order_per_flow(admin, ["flow-401"])
 
 

@@ -21,7 +21,7 @@ from integral_mock.client import (
     Unauthorized,
 )
 from integral_mock.client.hmac_auth import ALGORITHM, SIGNED
-from tests.client.conftest import SECRET, RecordingSession
+from tests.client.support import SECRET, RecordingSession
 
 PARAM = re.compile(r'(\w+)="([^"]*)"')
 
@@ -65,13 +65,13 @@ def test_signed_calls_need_no_login_and_carry_no_token(signed_client, recorder, 
     assert filled.status is OrderStatus.FILLED
     assert (trade.order_id, resent.resent) == (filled.order_id, 1)
     assert "/v2/sso/login" not in recorder.paths()
-    for exchange in recorder.exchanges:
+    for exchange in recorder.recorded:
         assert exchange.status < 400, exchange
         assert "SSO_TOKEN" not in exchange.request_headers
         assert "Cookie" not in exchange.request_headers
         _check_signature(exchange)
     # The query is signed as sent (still URL-encoded), and Date is the sandbox's clock.
-    first = recorder.exchanges[0].response.request
+    first = recorder.recorded[0].response.request
     assert first.path_url == "/v2/rates/spot?symbol=EUR%2FUSD"
     sent_at = parsedate_to_datetime(first.headers["Date"]).timestamp()
     assert abs(sent_at - virtual_time.clock()) < 2
@@ -89,8 +89,8 @@ def test_a_signed_cancel_and_a_signed_post_with_a_body_are_accepted(signed_clien
         "POST /v2/orders 202",
         f"DELETE /v2/orders/{placed.order_id} 202",
     ]
-    assert recorder.exchanges[1].response.request.body  # a real body, digested as sent
-    for exchange in recorder.exchanges:
+    assert recorder.recorded[1].response.request.body  # a real body, digested as sent
+    for exchange in recorder.recorded:
         _check_signature(exchange)
 
 
@@ -103,7 +103,7 @@ def test_a_wrong_secret_is_a_401_raised_at_once(make_client, recorder, virtual_t
     assert caught.value.error_code == "HMAC_INVALID"
     assert "Signature" in caught.value.error_message
     assert recorder.calls() == ["GET /v2/rates/spot 401"]  # no login, no retry
-    _check_signature(recorder.exchanges[0], "not the secret")
+    _check_signature(recorder.recorded[0], "not the secret")
 
 
 @pytest.mark.parametrize(("offset", "accepted"), [(-290, True), (290, True), (-310, False)])

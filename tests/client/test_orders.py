@@ -19,7 +19,7 @@ from integral_mock.client import (
     Side,
     TimeInForce,
 )
-from tests.client.conftest import TRADER_B, VIEWER
+from tests.client.support import TRADER_B, VIEWER
 
 AWAY = Decimal("0.01")  # a hundred pips: the market does not get there in a test
 

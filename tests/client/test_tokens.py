@@ -9,14 +9,14 @@ import requests
 
 from integral_mock.client import ApiError, Unauthorized
 from integral_mock.client.auth import Token, TokenAuth
-from tests.client.conftest import RecordingSession
 from tests.client.network import ELSEWHERE
+from tests.client.support import RecordingSession
 
 THIRTY_MINUTES = 30 * 60
 
 
 def _tokens_sent(recorder):
-    return [e.request_headers.get("SSO_TOKEN") for e in recorder.exchanges]
+    return [e.request_headers.get("SSO_TOKEN") for e in recorder.recorded]
 
 
 def test_login_keeps_the_token_and_sends_it_as_header_and_cookie(client, recorder):
@@ -24,8 +24,8 @@ def test_login_keeps_the_token_and_sends_it_as_header_and_cookie(client, recorde
     client.spot_rate("EUR/USD")
 
     assert result.lifetime_ms == THIRTY_MINUTES * 1000
-    token = recorder.exchanges[0].response.headers["SSO_TOKEN"]
-    spot = recorder.exchanges[1]
+    token = recorder.recorded[0].response.headers["SSO_TOKEN"]
+    spot = recorder.recorded[1]
     assert spot.request_headers["SSO_TOKEN"] == token
     assert spot.request_headers["Cookie"] == f"SSO_TOKEN={token}"
 
@@ -49,8 +49,8 @@ def test_renew_extends_the_token_and_later_calls_use_what_it_answers(client, rec
 
     assert (renewed.valid, renewed.expired, renewed.api_version) == (True, False, "1.0.1")
     assert renewed.expiry_time == login.expiry_time + 600_000
-    token = recorder.exchanges[1].response.headers["SSO_TOKEN"]
-    assert recorder.exchanges[2].request_headers["SSO_TOKEN"] == token
+    token = recorder.recorded[1].response.headers["SSO_TOKEN"]
+    assert recorder.recorded[2].request_headers["SSO_TOKEN"] == token
 
 
 def test_renewing_an_expired_token_answers_a_new_one(client, recorder, sandbox):
@@ -60,9 +60,9 @@ def test_renewing_an_expired_token_answers_a_new_one(client, recorder, sandbox):
     client.spot_rate("EUR/USD")
 
     assert (renewed.valid, renewed.expired) == (True, True)
-    old, new = (recorder.exchanges[i].response.headers["SSO_TOKEN"] for i in (0, 1))
+    old, new = (recorder.recorded[i].response.headers["SSO_TOKEN"] for i in (0, 1))
     assert old != new
-    assert recorder.exchanges[2].request_headers["SSO_TOKEN"] == new
+    assert recorder.recorded[2].request_headers["SSO_TOKEN"] == new
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_a_token_the_server_expired_early_is_replaced_by_one_new_login(
         "POST /v2/sso/login 200",
         "GET /v2/rates/spot 200",
     ]
-    assert recorder.exchanges[2].response.json()["errorCode"] == "TOKEN_EXPIRED"
+    assert recorder.recorded[2].response.json()["errorCode"] == "TOKEN_EXPIRED"
 
 
 def test_a_second_401_in_a_row_is_raised(make_client, recorder, faults):
@@ -168,8 +168,8 @@ def test_the_token_cookie_is_the_clients_own_beside_the_sessions_others(
     client.spot_rate("EUR/USD")
     session.close()
 
-    token = recorder.exchanges[0].response.headers["SSO_TOKEN"]
-    sent = recorder.exchanges[1].request_headers
+    token = recorder.recorded[0].response.headers["SSO_TOKEN"]
+    sent = recorder.recorded[1].request_headers
     assert sent["SSO_TOKEN"] == token
     assert sent["Cookie"] == f"affinity=node-2; SSO_TOKEN={token}"
 

@@ -55,7 +55,7 @@ def test_download_polls_in_batches_until_an_empty_answer(client, recorder):
 
     assert [len(b) for b in batches] == [2, 1]
     assert trades == batches[0] + batches[1]
-    asked = [e.response.request.path_url for e in recorder.exchanges if e.path == MESSAGES[1]]
+    asked = [e.response.request.path_url for e in recorder.recorded if e.path == MESSAGES[1]]
     assert asked == ["/v2/trades/stp/messages?maxCount=2"] * 3
 
 
@@ -64,7 +64,7 @@ def test_one_batch_at_a_time_with_the_default_size(client, recorder):
 
     assert len(client.trade_messages()) == 1
     assert client.trade_messages(max_count=10) == []
-    assert recorder.exchanges[-2].response.request.path_url == MESSAGES[1]
+    assert recorder.recorded[-2].response.request.path_url == MESSAGES[1]
 
 
 def test_resent_trades_come_again_as_resend(client):

@@ -23,7 +23,7 @@ from integral_mock.client import (
     TimeInForce,
     Unauthorized,
 )
-from tests.client.conftest import TRADER_B, VIEWER
+from tests.client.support import TRADER_B, VIEWER
 
 
 def test_trade_pq_fills_at_the_quoted_offer(make_client, recorder):

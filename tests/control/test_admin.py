@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from integral_mock.integral.spec import load_document
-from tests.control.conftest import Admin, api_of, made_app
+from tests.control.support import Admin, api_of, made_app
 from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 
 ADMIN_TOKEN = "s3cret-admin-token"

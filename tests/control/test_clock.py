@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from integral_mock.clock import ManualClock, SystemClock
 from integral_mock.config import Config
-from tests.control.conftest import Admin, made_app
+from tests.control.support import Admin, made_app
 from tests.helpers import Api, assert_error
 
 

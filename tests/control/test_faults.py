@@ -14,7 +14,7 @@ from integral_mock.config import Config
 from integral_mock.integral.spec import load_document
 from integral_mock.sandbox.faults import KINDS, ConnectionDropped
 from integral_mock.sandbox.latency import Fixed, LogNormal, Uniform, parse_latency
-from tests.control.conftest import Admin, made_app
+from tests.control.support import Admin, made_app
 from tests.helpers import TRADER_B, Api, assert_error
 
 HTTP_FAULTS = ("500", "502", "503", "504", "429")

@@ -8,7 +8,7 @@ import pytest
 
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
-from tests.control.conftest import Admin, made_app
+from tests.control.support import Admin, made_app
 from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 
 

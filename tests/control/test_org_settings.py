@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.control.conftest import Admin
+from tests.control.support import Admin
 from tests.helpers import Api, assert_error
 
 B = {"user": "traderB", "pass": "traderB-pass", "org": "orgB"}

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from integral_mock.config import Config
 from integral_mock.testing import LiveSandbox, running_sandbox
 from tests.helpers import EXAMPLE_LOGIN
-from tests.pages.conftest import open_tab, place_pq_order
+from tests.pages.support import open_tab, place_pq_order
 
 
 def test_an_order_appears_and_fills_when_the_clock_is_advanced(

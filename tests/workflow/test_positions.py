@@ -121,3 +121,18 @@ def test_a_bad_parameter_is_a_bad_request(api: Api, token: str, query: str, fiel
 
 def test_positions_need_a_token(api: Api) -> None:
     assert_error(api.client.get("/v2/positions"), 401, "TOKEN_MISSING")
+
+
+def test_a_net_of_less_than_a_cent_is_shown_as_it_is_so_its_pnl_agrees(
+    api: Api, token: str
+) -> None:
+    """USD/JPY: 0.004 USD left open is 0.6 JPY at the rate; a net shown as 0 would hide it."""
+    for side, size in (("Buy", 1_000_000.004), ("Sell", 1_000_000)):
+        order = new_order("Limit", "GTC", side=side, price=150.0, size=size)
+        order.update(symbol="USD/JPY", currency="USD")
+        response = api.client.post("/v2/orders", json=order, headers={"SSO_TOKEN": token, **FILLED})
+        assert response.status_code == 202, response.json
+    api.clock.advance(SETTLE_MS)
+    (position,) = _positions(api, token, "?symbol=USD%2FJPY")
+    assert position["netOpenBase"] == pytest.approx(0.004)
+    _pnl_agrees(position)
