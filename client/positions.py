@@ -121,6 +121,8 @@ class PositionMethods(BaseClient):
         given = {name: text for name, text in params.items() if text is not None}
         return parse_list(Position, self._call("GET", "/v2/positions", params=given).data)
 
+    positions = get_positions  # friendlier alias
+
     def book_trade(self, booking: TradeBooking) -> BookedTrade:
         """Book a trade done elsewhere; it then shows in the trade download and positions.
 

@@ -114,6 +114,7 @@ def test_positions_follow_the_fills_typed_and_by_level(client):
     assert isinstance(position.unrealized_pnl, Decimal)
     assert position.children[0].children == (user,)
     assert client.get_positions(symbol="USD/JPY") == []
+    assert client.positions() == client.get_positions()  # the name, an alias
 
 
 def test_a_booking_the_server_refuses_is_a_bad_request(client):
