@@ -70,9 +70,10 @@ CREATE TABLE IF NOT EXISTS trade_resends (
     org         TEXT NOT NULL,
     order_id    INTEGER NOT NULL
 );
+-- Not `org`: an org's reset must not let a captured signed request be replayed in its window.
 CREATE TABLE IF NOT EXISTS hmac_signatures (
     signature   TEXT PRIMARY KEY,
-    org         TEXT NOT NULL,
+    signed_by   TEXT NOT NULL,
     expires_ms  INTEGER NOT NULL
 );
 -- Per-org overrides set through /__admin (forgotten with the org on reset): a short token

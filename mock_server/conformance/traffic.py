@@ -23,8 +23,8 @@ def wall_ms(entry: Entry) -> int:
     Its `time` is the sandbox's clock, which a test may hold still or jump (a manual clock);
     how often a client polls or retries is a matter of the time it really waited.
     """
-    moment: int = entry.get("wallTime", entry["time"])
-    return moment
+    wall = entry.get("wallTime")
+    return int(wall if wall is not None else entry["time"])
 
 
 def operation(entry: Entry) -> str:

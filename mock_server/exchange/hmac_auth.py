@@ -75,15 +75,6 @@ def _parse_authorization(value: str) -> dict[str, str]:
     return params
 
 
-def claimed_org(config: Config, headers: Mapping[str, str]) -> str | None:
-    """The org a signed request says it acts for (unverified: for the journal and rules)."""
-    try:
-        username = _parse_authorization(headers.get("authorization", ""))["username"]
-        return _find_user(config, username).org
-    except Unauthorized:
-        return None
-
-
 def _find_user(config: Config, username: str) -> User:
     """`user@org`, or a bare user name that only one org has."""
     user, _, org = username.partition("@")

@@ -100,16 +100,24 @@ def _caller(state: Sandbox, req: Request, body: bytes | None) -> Principal:
     if hmac_auth.is_hmac_request(headers):
         signed = req.get_data(cache=True) if body is None else body
         user = hmac_auth.verify(state.config, headers, _request_line(req), signed, now)
-        state.venue.replays.admit(user.org, req.method, hmac_auth.signature_of(headers), now)
         return Principal(user.user, user.org, user.trading)
     return state.venue.sessions.authenticate(presented_token(req), now)
 
 
 def authenticate() -> Principal:
-    """The caller, or 401. Called before validating: 401 before 400."""
-    found = resolve_caller(sandbox(), request, None)
+    """The caller, or 401. Called before validating: 401 before 400.
+
+    A signed request's signature is spent here, where the operation runs, not where the
+    caller is first resolved: a request a fault answered instead may be sent again as is.
+    """
+    s = sandbox()
+    found = resolve_caller(s, request, None)
     if isinstance(found, SandboxError):
         raise found
+    headers = hmac_auth.lowercase(request.headers.items())
+    if hmac_auth.is_hmac_request(headers):
+        signature = hmac_auth.signature_of(headers)
+        s.venue.replays.admit(found.org, request.method, signature, s.clock.now_ms())
     g.principal = found
     return found
 

@@ -21,6 +21,8 @@ from integral_mock.errors import BadRequest, FieldProblems, UnsupportedMediaType
 from integral_mock.integral.json_input import non_standard
 
 SPEC_FILE = "integral.yaml"
+# Fields whose value an error message must not repeat (it lands in logs and the journal).
+SECRET_FIELDS = frozenset({"pass", "password", "secret"})
 
 
 @functools.cache
@@ -117,6 +119,8 @@ def _problems(error: ValidationError) -> FieldProblems:
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         return [{"field": m, "message": "is required"} for m in missing]
     field = ".".join(str(p) for p in error.absolute_path) or "body"
+    if field in SECRET_FIELDS:  # jsonschema's message quotes the value: never a password
+        return [{"field": field, "message": f"is not valid ({error.validator})"}]
     return [{"field": field, "message": error.message}]
 
 

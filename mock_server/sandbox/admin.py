@@ -174,8 +174,9 @@ def clear_faults() -> Response:
 
 @bp.delete("/faults/<int:id>")
 def remove_fault(id: int) -> Response:  # noqa: A002 - the spec names it `id`
-    controls().faults.release_hangs()
-    return _remove(controls().faults.rules, "fault", id)
+    response = _remove(controls().faults.rules, "fault", id)  # 404 for no such rule
+    controls().faults.release_hangs()  # only once a rule went: a typo lets nothing go
+    return response
 
 
 @bp.get("/outcomes")

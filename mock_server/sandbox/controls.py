@@ -26,7 +26,7 @@ from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing
 from integral_mock.sandbox.fault_rules import FaultRules
 from integral_mock.sandbox.faults import FORCED_ERROR, Call, Error, Fault
-from integral_mock.sandbox.journal import Journal, redact_body, redact_headers
+from integral_mock.sandbox.journal import Journal, redact_body, redact_headers, redact_query
 from integral_mock.sandbox.outcomes import Outcomes, fate_from_headers
 from integral_mock.sandbox.partition import reset_store
 
@@ -167,8 +167,10 @@ class ControlLayer:
             except (ValueError, AttributeError, RecursionError):  # the app answers 400 for these
                 return None
             return org if isinstance(org, str) else None
-        if body is None and req.content_length:
-            return None  # a body this layer did not read: the view resolves the caller itself
+        if body is None and (req.content_length or "transfer-encoding" in req.headers):
+            # A body this layer did not read (too large, or chunked): a signature is verified
+            # against the body the view reads, so the view resolves the caller itself.
+            return None
         caller = plumbing.resolve_caller(self.state, req, body or b"")
         if not isinstance(caller, SandboxError):
             return caller.org
@@ -216,7 +218,7 @@ def _entry(
         "org": org,
         "method": req.method,
         "path": req.path,
-        "query": req.query_string.decode("latin-1"),
+        "query": redact_query(req.query_string.decode("latin-1")),
         "status": answer.status_code if answer else None,
         "delivered": response is not None and "truncated" not in call.acted,
         "fault": call.acted[0] if call.acted else None,

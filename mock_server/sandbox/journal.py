@@ -8,6 +8,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote_plus
 
 from integral_mock.integral.json_input import strict_loads
 
@@ -117,3 +118,12 @@ class Journal:
             if org is None:
                 self._next_id = 1
             return before - len(kept)
+
+
+def redact_query(query: str) -> str:
+    """The query string, with the value of any secret parameter (a token put in a URL) replaced."""
+    parts = []
+    for part in query.split("&"):
+        name, sep, _ = part.partition("=")
+        parts.append(f"{name}={REDACTED}" if sep and _is_secret(unquote_plus(name)) else part)
+    return "&".join(parts)

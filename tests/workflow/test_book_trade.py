@@ -120,6 +120,23 @@ def test_the_customer_org_downloads_a_trade_booked_for_it(customer_app: Flask) -
     assert (trade["tradeId"], trade["customerOrg"]) == ("FXI30501001", "CustOrg1")
 
 
+def test_after_the_booking_org_is_reset_a_new_booking_reaches_the_customer_too(
+    customer_app: Flask,
+) -> None:
+    """The booked trade's id is not reused: the customer has downloaded the old one."""
+    client: FlaskClient = customer_app.test_client()
+    api = Api(client, customer_app.extensions["integral-mock"].clock)
+    assert _book(api, api.token(), PUBLISHED).status_code == 200
+    assert len(_download(api, api.token(CUSTOMER))) == 1
+    reset = client.post("/__admin/reset", json={"org": "apiOrganizationId"})
+    assert reset.status_code == 200
+    again = _book(api, api.token(), PUBLISHED)
+    assert again.status_code == 200
+    assert again.json["tradeId"] == "FXI30501002"
+    [trade] = _download(api, api.token(CUSTOMER))
+    assert trade["tradeId"] == "FXI30501002"
+
+
 def test_a_minimal_trade_for_ones_own_org_defaults_its_dates(api: Api, token: str) -> None:
     own = {
         "type": "Outright",
@@ -161,6 +178,8 @@ def test_a_minimal_trade_for_ones_own_org_defaults_its_dates(api: Api, token: st
         ({"side": "Hold"}, "side"),
         ({"dealtAmount": 0}, "dealtAmount"),
         ({"tradeDate": "2022-05-32"}, "tradeDate"),
+        ({"tradeDate": "9999-12-31", "valueDate": "9999-12-31"}, "tradeDate"),  # no 500 near 9999
+        ({"tradeDate": "9999-12-30"}, "tradeDate"),  # its spot date would be past the calendar
         ({"valueDate": "2022-05-11"}, "valueDate"),  # before the trade date
         ({"rate": None}, "rate"),
     ],

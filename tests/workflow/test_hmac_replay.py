@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -69,3 +70,30 @@ def test_replays_pass_when_the_policy_allows_them(app: Flask, clock: ManualClock
 def test_an_unknown_replay_policy_is_refused() -> None:
     with pytest.raises(ValueError, match="hmac_replay must be one of refuse-unsafe, allow"):
         Config.default(hmac_replay="sometimes")
+
+
+def test_a_signed_post_a_fault_answered_may_be_sent_again(app: Flask, clock: ManualClock) -> None:
+    """The 503 came instead of the operation: the signature was not spent on it."""
+    body = json.dumps(new_order("Limit", "GTC", price=0.5)).encode()
+    headers = signature_headers("POST", "/v2/orders", body, clock.now_ms())
+    refused = _send(app, "POST", "/v2/orders", {**headers, "X-Sandbox-Fault": "503"}, body)
+    assert_error(refused, 503, "SERVICE_UNAVAILABLE")
+    assert _send(app, "POST", "/v2/orders", headers, body).status_code == 202
+
+
+def test_a_chunked_body_is_checked_against_the_digest_it_was_signed_with(
+    app: Flask, clock: ManualClock
+) -> None:
+    """Signed over an empty body, sent with an order in chunks: the Digest does not match."""
+    headers = signature_headers("POST", "/v2/orders", b"", clock.now_ms())
+    body = json.dumps(new_order("Limit", "GTC", price=0.5)).encode()
+    client = app.test_client(use_cookies=False)
+    response = client.post(
+        "/v2/orders",
+        input_stream=io.BytesIO(body),
+        headers={**headers, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        # Chunked: no Content-Length (the builder would make one from the stream).
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    body_out = assert_error(response, 401, "HMAC_INVALID")
+    assert "Digest" in body_out["errorMessage"]

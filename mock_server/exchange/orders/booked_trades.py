@@ -12,6 +12,7 @@ from integral_mock.clock import utc
 from integral_mock.config import Config
 from integral_mock.errors import BadRequest, Forbidden
 from integral_mock.exchange.market.rates import PAIRS, Pair
+from integral_mock.exchange.orders.book import FIRST_ORDER_ID
 from integral_mock.exchange.orders.fills import spot_value_date
 from integral_mock.exchange.orders.stamps import execution_time
 from integral_mock.exchange.sessions import Principal, require_trading
@@ -20,6 +21,8 @@ from integral_mock.store import Store
 # The published answer's id is FXI30501001: booked ids start there, far below order ids.
 FIRST_TRADE_ID = 30_501_001
 CHANNELS = {"0": "API/CreditEntry", "1": "API/TradeEntry"}
+
+LAST_YEAR = 9000  # far past any trade; near 9999 a spot value date overflows the calendar
 
 
 def _bad(field: str, message: str, code: str = "INVALID_REQUEST") -> BadRequest:
@@ -97,7 +100,14 @@ def booked_messages(store: Store, org: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _next_id(db: sqlite3.Connection) -> int:
-    last = db.execute("SELECT MAX(trade_id) FROM booked_trades").fetchone()[0]
+    """After every id booked or handed out so far, the latter kept by a customer org whose
+    booking org was reset: a reused id would count as already downloaded there."""
+    last = db.execute(
+        "SELECT MAX(id) FROM (SELECT MAX(trade_id) AS id FROM booked_trades "
+        "UNION ALL SELECT MAX(order_id) FROM trade_deliveries WHERE order_id < ? "
+        "UNION ALL SELECT MAX(order_id) FROM trade_resends WHERE order_id < ?)",
+        (FIRST_ORDER_ID, FIRST_ORDER_ID),
+    ).fetchone()[0]
     return FIRST_TRADE_ID if last is None else int(last) + 1
 
 
@@ -155,6 +165,9 @@ def _date(request: dict[str, Any], field: str, default: dt.date) -> dt.date:
     if field not in request:
         return default
     try:
-        return dt.date.fromisoformat(request[field])
+        date = dt.date.fromisoformat(request[field])
     except ValueError:
         raise _bad(field, "must be a calendar date, yyyy-MM-dd") from None
+    if date.year > LAST_YEAR:  # a value date a few days on would not exist
+        raise _bad(field, f"must be a date in or before {LAST_YEAR}")
+    return date
