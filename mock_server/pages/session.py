@@ -1,7 +1,9 @@
 """How a browser gives the admin token: a form whose answer is an HttpOnly, same-site cookie.
 
 The token travels once, in a POST body (never in a URL that a log or history keeps); the
-cookie holds a MAC of it, not the token, and counts only on this origin's own requests.
+cookie holds when it was issued, a nonce and a MAC of both by the token (never the token),
+lasts twelve hours, ends for good when the browser says so, and counts only on this
+origin's own requests.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from integral_mock.errors import Unauthorized
 from integral_mock.integral.plumbing import sandbox
 from integral_mock.pages.web import bp, page
-from integral_mock.sandbox.access import SESSION_COOKIE, same_origin, session_value
+from integral_mock.sandbox.access import SESSION_COOKIE, admin_sessions, same_origin
 
 
 @bp.post("/__admin/session")
@@ -28,7 +30,7 @@ def open_session() -> BaseResponse:
     if token:
         answer.set_cookie(
             SESSION_COOKIE,
-            session_value(token),
+            admin_sessions().open(token),
             httponly=True,
             samesite="Strict",
             secure=request.is_secure,
@@ -39,7 +41,9 @@ def open_session() -> BaseResponse:
 
 @bp.post("/__admin/session/end")
 def end_session() -> BaseResponse:
-    """Forget the token this browser gave."""
+    """End this browser's session: its cookie, and any copy of it, counts no more."""
+    if cookie := request.cookies.get(SESSION_COOKIE):
+        admin_sessions().end(cookie)
     answer = redirect(url_for("pages.dashboard"), 303)
     answer.delete_cookie(SESSION_COOKIE, path="/__admin", httponly=True, samesite="Strict")
     return answer

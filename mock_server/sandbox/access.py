@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import ipaddress
 from urllib.parse import urlsplit
@@ -11,6 +10,7 @@ from flask import request
 
 from integral_mock.errors import Unauthorized
 from integral_mock.integral.plumbing import sandbox
+from integral_mock.sandbox.admin_sessions import AdminSessions
 
 PREFIX = "/__admin"
 # Readiness probes need no token; nor does the dashboard's form that takes one (pages/).
@@ -45,17 +45,15 @@ def _bearer_given(token: str) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode())
 
 
-def session_value(token: str) -> str:
-    """What the dashboard's cookie holds: a MAC of the admin token, never the token itself."""
-    return hmac.new(token.encode(), b"integral-mock dashboard", hashlib.sha256).hexdigest()
+def admin_sessions() -> AdminSessions:
+    found: AdminSessions = sandbox().controls.admin_sessions
+    return found
 
 
 def _session_given(token: str) -> bool:
-    """The dashboard's cookie, on a request of this sandbox's own pages only."""
+    """The dashboard's cookie (timed, not ended), on a request of this sandbox's pages only."""
     cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie is None or not hmac.compare_digest(cookie.encode(), session_value(token).encode()):
-        return False
-    return same_origin()
+    return cookie is not None and admin_sessions().valid(token, cookie) and same_origin()
 
 
 def same_origin() -> bool:

@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, request
@@ -24,6 +24,7 @@ from integral_mock.errors import SandboxError
 from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing
+from integral_mock.sandbox.admin_sessions import AdminSessions
 from integral_mock.sandbox.fault_rules import FaultRules
 from integral_mock.sandbox.faults import FORCED_ERROR, Call, Error, Fault
 from integral_mock.sandbox.journal import Journal, redact_body, redact_headers, redact_query
@@ -51,6 +52,7 @@ class Controls:
     faults: FaultRules
     journal: Journal
     sleep: Sleeper
+    admin_sessions: AdminSessions = field(default_factory=AdminSessions)
 
     def reset(self, org: str | None = None, *, sessions: bool = False) -> dict[str, Any]:
         """Forget one org's state (orders, quotes, rules, journal), or everyone's.

@@ -104,6 +104,28 @@ def test_the_cookie_holds_no_token_and_is_httponly_strict_and_admin_only(
     }
 
 
+def test_an_ended_session_is_refused_even_from_a_copy_of_its_cookie(
+    guarded: FlaskClient,
+) -> None:
+    answer = guarded.post("/__admin/session", data={"token": TOKEN}, headers={"Origin": HERE})
+    copied = answer.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    guarded.set_cookie(SESSION_COOKIE, copied, path="/__admin")  # the copy is sent, and counts
+    assert guarded.get("/__admin/orders").status_code == 200
+    ended = guarded.post("/__admin/session/end", headers={"Origin": HERE})
+    assert ended.status_code == 303
+    guarded.set_cookie(SESSION_COOKIE, copied, path="/__admin")  # a copy taken before the end
+    assert guarded.get("/__admin/orders").status_code == 401
+
+
+def test_each_session_is_its_own_and_a_forged_one_is_refused(guarded: FlaskClient) -> None:
+    first = guarded.post("/__admin/session", data={"token": TOKEN}, headers={"Origin": HERE})
+    second = guarded.post("/__admin/session", data={"token": TOKEN}, headers={"Origin": HERE})
+    assert first.headers["Set-Cookie"] != second.headers["Set-Cookie"]
+    for forged in ("1.abc.def", "9" * 40, "", "1767261600000.00.0"):
+        guarded.set_cookie(SESSION_COOKIE, forged, path="/__admin")
+        assert guarded.get("/__admin/orders").status_code == 401
+
+
 @pytest.mark.parametrize(
     ("method", "headers", "status"),
     [
