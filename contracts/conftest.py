@@ -46,7 +46,6 @@ def pytest_configure(config: pytest.Config) -> None:
             seed=config.getoption("--contract-seed"),
             poll_timeout_s=config.getoption("--contract-poll-timeout"),
             wrap_app=config.stash.get(target.WRAP_APP, None),
-            st_config=config.rootpath / target.ST_CONFIG.name,
         )
     )
 

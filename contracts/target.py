@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +18,10 @@ if TYPE_CHECKING:
 
     from integral_mock.clock import ManualClock
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "integral.yaml"
-ST_CONFIG = ROOT / "schemathesis.toml"
+# The spec as the wheel ships it, and schemathesis.toml (the repo's, which `st run` reads from
+# the repo's root; the package carries it as a link to that one file, copied into the wheel).
+SPEC = Path(str(resources.files("integral_mock.openapi").joinpath("integral.yaml")))
+ST_CONFIG = Path(__file__).resolve().parent / "schemathesis.toml"
 DEFAULT_MAX_EXAMPLES = 100
 DEFAULT_SEED = 0
 DEFAULT_POLL_TIMEOUT_S = 30.0

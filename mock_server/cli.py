@@ -14,6 +14,7 @@ from integral_mock.app import check_config, create_app
 from integral_mock.config import Config
 from integral_mock.conformance import commands as conformance
 from integral_mock.conformance.settings import Settings
+from integral_mock.contracts import command as contract_suite
 from integral_mock.sandbox.access import is_loopback
 from integral_mock.serving import Server, banner, check_port_free, check_state
 from integral_mock.testing import running_app
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _control_arguments(serve)
     conformance.add_parsers(commands)
+    contract_suite.add_command(commands)
     return parser
 
 
@@ -150,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(conformance.run_certify(args, _certification_sandbox))
     if args.command == "conformance":
         sys.exit(conformance.run_live(args))
+    if args.command == "contracts":
+        sys.exit(contract_suite.run(args))
     if args.command == "serve":
         try:
             serve(args)

@@ -70,3 +70,28 @@ def test_st_run_applies_our_own_checks(tmp_path: Path) -> None:
         run = st_run(url, tmp_path / "junit.xml", "--include-operation-id", "getSpotRate")
     assert run.returncode == 1, run.stdout[-4000:] + run.stderr[-2000:]
     assert "request_id_is_echoed" in run.stdout
+
+
+def test_the_suite_as_a_command_checks_a_server_and_writes_junit(tmp_path: Path) -> None:
+    junit = tmp_path / "contracts.xml"
+    with serving() as url:
+        command = [sys.executable, "-m", "integral_mock", "contracts", "--base-url", url]
+        command += ["--max-examples", "2", "--junit", str(junit)]
+        # From an empty folder: the installed suite needs nothing of this checkout.
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout.splitlines()[-1]
+    suites = ET.parse(junit).getroot()
+    assert int(suites.get("tests") or suites[0].get("tests") or 0) > 10
+    assert not suites.findall(".//failure")
+
+
+def test_the_suite_as_a_command_says_in_a_line_when_nothing_listens(tmp_path: Path) -> None:
+    with running_sandbox() as sandbox:
+        url = sandbox.base_url  # stopped on leaving: nothing listens there any more
+    close_app(sandbox.app)
+    command = [sys.executable, "-m", "integral_mock", "contracts", "--base-url", url]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    said = f"integral-mock contracts: nothing answers at {url} (ConnectionError); start the"
+    assert done.stderr.splitlines() == [f"{said} server first"]
