@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     missing = [m for m in ("pytest", "schemathesis") if importlib.util.find_spec(m) is None]
     if missing:
         return _cannot(f"needs {', '.join(missing)}: pip install 'integral-mock[contracts]'")
-    if args.base_url and (problem := _unreachable(args.base_url)):
+    if args.base_url and (problem := unreachable(args.base_url)):
         return _cannot(problem)
     import pytest  # only now: `integral-mock serve` needs no test tools
 
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return int(pytest.main([*argv, "-q", *options]))
 
 
-def _unreachable(base_url: str) -> str | None:
+def unreachable(base_url: str) -> str | None:
     """Why nothing answers at `base_url`, in a line (not the suite's chain of tracebacks)."""
     if not base_url.startswith(("http://", "https://")):
         return f"--base-url {base_url!r} must start with http:// or https://"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from integral_mock.contracts import hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
+from integral_mock.contracts import command, hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
 from integral_mock.contracts.target import Target
 
 
@@ -39,6 +39,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(trylast=True)  # after plugins that stash a WRAP_APP (the teeth tests)
 def pytest_configure(config: pytest.Config) -> None:
+    base_url = config.getoption("--base-url")
+    if base_url and (problem := command.unreachable(base_url)):
+        pytest.exit(f"integral-mock contracts: {problem}", returncode=2)  # one line, no trace
     target.configure(
         target.Settings(
             base_url=config.getoption("--base-url"),

@@ -95,3 +95,17 @@ def test_the_suite_as_a_command_says_in_a_line_when_nothing_listens(tmp_path: Pa
     assert done.returncode == 2
     said = f"integral-mock contracts: nothing answers at {url} (ConnectionError); start the"
     assert done.stderr.splitlines() == [f"{said} server first"]
+
+
+def test_pytest_contracts_says_in_a_line_when_nothing_listens(tmp_path: Path) -> None:
+    with running_sandbox() as sandbox:
+        url = sandbox.base_url
+    close_app(sandbox.app)
+    command = [sys.executable, "-m", "pytest", str(ROOT / "contracts"), "--base-url", url]
+    done = subprocess.run(
+        [*command, "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert len(lines) <= 2, lines  # pytest says its exit reason twice; no chain of tracebacks
+    assert f"nothing answers at {url}" in lines[0]
