@@ -7,9 +7,12 @@ from integral_mock.client.enums import (
     MarketDataSetId,
     OrderStatus,
     OrderType,
+    PositionLevel,
     Side,
     TimeInForce,
+    TradeChannel,
     TradeEvent,
+    TradeType,
 )
 from integral_mock.client.errors import (
     ApiError,
@@ -36,14 +39,7 @@ from integral_mock.client.models import (
     SpotRate,
     new_co_id,
 )
-from integral_mock.client.positions import (
-    BookedTrade,
-    Position,
-    PositionLevel,
-    TradeBooking,
-    TradeChannel,
-    TradeType,
-)
+from integral_mock.client.positions import BookedTrade, Position, TradeBooking
 from integral_mock.client.results import (
     BookLevel,
     MarketDataSet,

@@ -78,3 +78,25 @@ class TradeEvent(StrEnum):
 
     NEW = "NEW"
     RESEND = "RESEND"
+
+
+class PositionLevel(StrEnum):
+    """Where a position is netted: the org, one of its legal entities, or one user."""
+
+    USER = "user"
+    LEGAL_ENTITY = "legalEntity"
+    ORG = "org"
+
+
+class TradeType(StrEnum):
+    SPOT = "Spot"
+    OUTRIGHT = "Outright"
+    SWAP = "Swap"
+    NDF = "NDF"
+
+
+class TradeChannel(StrEnum):
+    """A booked trade's channel: "0" API/CreditEntry, "1" API/TradeEntry."""
+
+    CREDIT_ENTRY = "0"
+    TRADE_ENTRY = "1"

@@ -4,35 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from integral_mock.client.base import BaseClient
-from integral_mock.client.enums import Side
+from integral_mock.client.enums import PositionLevel, Side, TradeChannel, TradeType
 from integral_mock.client.transport import parse, parse_list, unprocessed
 from integral_mock.client.wire import boolean, decimal, field, integer, objects, to_wire
-
-
-class PositionLevel(StrEnum):
-    """Where a position is netted: the org, one of its legal entities, or one user."""
-
-    USER = "user"
-    LEGAL_ENTITY = "legalEntity"
-    ORG = "org"
-
-
-class TradeType(StrEnum):
-    SPOT = "Spot"
-    OUTRIGHT = "Outright"
-    SWAP = "Swap"
-    NDF = "NDF"
-
-
-class TradeChannel(StrEnum):
-    """A booked trade's channel: "0" API/CreditEntry, "1" API/TradeEntry."""
-
-    CREDIT_ENTRY = "0"
-    TRADE_ENTRY = "1"
 
 
 def _positions(value: Any) -> tuple[Position, ...]:

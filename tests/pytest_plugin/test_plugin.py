@@ -56,18 +56,17 @@ def test_a_client_that_logs_in_per_call_is_flagged(integral_sandbox):
 """
 
 
+def _pytest_in(project: Path) -> subprocess.CompletedProcess[str]:
+    """pytest run in a project of its own: no conftest of ours, the plugin by its entry point."""
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(project)]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+
+
 def test_a_users_project_gets_the_fixtures_markers_and_the_conformance_assertion(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "test_users_code.py").write_text(USERS_TESTS)
-    # A project of its own: no conftest of ours, the plugin found through its entry point.
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = _pytest_in(tmp_path)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "6 passed" in run.stdout
 
@@ -76,11 +75,5 @@ def test_the_plugin_costs_nothing_until_a_fixture_is_used(tmp_path: Path) -> Non
     (tmp_path / "test_plain.py").write_text(
         "import sys\n\ndef test_plain():\n    assert 'integral_mock.app' not in sys.modules\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = _pytest_in(tmp_path)
     assert run.returncode == 0, run.stdout[-4000:]
