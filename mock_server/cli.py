@@ -97,7 +97,14 @@ def _control_arguments(serve: argparse.ArgumentParser) -> None:
 
 def build_config(args: argparse.Namespace) -> Config:
     """The configuration `serve` runs with, an admin token made up if bound off loopback."""
-    return check_config(_guarded(_configured(args), args.host))
+    return _settled(args)[0]
+
+
+def _settled(args: argparse.Namespace) -> tuple[Config, bool]:
+    """(the configuration, whether its admin token was made up here), the file read once."""
+    configured = _configured(args)
+    config = check_config(_guarded(configured, args.host))
+    return config, config.admin_token != configured.admin_token
 
 
 def _configured(args: argparse.Namespace) -> Config:
@@ -126,8 +133,7 @@ def _guarded(config: Config, host: str) -> Config:
 
 
 def serve(args: argparse.Namespace) -> None:
-    config = build_config(args)
-    made_up = config.admin_token != _configured(args).admin_token
+    config, made_up = _settled(args)
     check_state(config.state_path)
     check_port_free(args.host, args.port)
     host = f"[{args.host}]" if ":" in args.host else args.host

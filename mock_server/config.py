@@ -161,6 +161,13 @@ class Config:
     def find_org(self, name: str) -> Org | None:
         return next((o for o in self.orgs if o.name == name), None)
 
+    def example_user(self) -> User | None:
+        """The login to show people: one who can log in and trade, else any who can log in."""
+        orgs = {org.name for org in self.orgs}
+        can_log_in = [user for user in self.users if user.org in orgs]
+        traders = [user for user in can_log_in if user.trading]
+        return next(iter(traders or can_log_in), None)
+
 
 _EXPECTED = {
     "int": "a whole number",

@@ -112,17 +112,17 @@ DOCS_LOGIN = {"user": "apiUserId", "pass": "This is a long password!", "org": "a
 
 
 def example_login(config: Config) -> str:
-    """A login body that works with `config`: the docs' one if provisioned, else a template.
+    """The login body of the config's example user (the landing page's), or "" for none.
 
-    A password of the user's own config is never printed: the banner ends up in logs.
+    Only the docs' public password is printed; one of the user's own config never is: the
+    banner ends up in logs.
     """
-    docs = config.find_user(DOCS_LOGIN["user"], DOCS_LOGIN["org"])
-    if docs is not None and docs.password == DOCS_LOGIN["pass"]:
-        return json.dumps(DOCS_LOGIN)
-    if not config.users:
+    user = config.example_user()
+    if user is None:
         return ""
-    first = config.users[0]
-    return json.dumps({"user": first.user, "pass": "<its password>", "org": first.org})
+    docs = (user.user, user.password, user.org) == tuple(DOCS_LOGIN.values())
+    password = user.password if docs else "<its password>"
+    return json.dumps({"user": user.user, "pass": password, "org": user.org})
 
 
 def banner(config: Config, base_url: str, made_up_token: bool) -> str:

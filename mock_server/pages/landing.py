@@ -6,18 +6,9 @@ import json
 
 from flask import Response, request
 
-from integral_mock.config import Config, User
 from integral_mock.integral.plumbing import sandbox
 from integral_mock.pages.web import bp, page
 from integral_mock.sandbox.access import is_loopback
-
-
-def example_login(config: Config) -> User | None:
-    """A user who can log in and trade (their org is provisioned), else any who can log in."""
-    orgs = {org.name for org in config.orgs}
-    can_log_in = [user for user in config.users if user.org in orgs]
-    traders = [user for user in can_log_in if user.trading]
-    return next(iter(traders or can_log_in), None)
 
 
 @bp.get("/")
@@ -25,7 +16,7 @@ def landing() -> Response:
     config = sandbox().config
     # A shared sandbox (one with an admin token) tells strangers its users, not their passwords.
     show_password = not config.admin_token or is_loopback(request.remote_addr)
-    login = example_login(config)
+    login = config.example_user()
     body = login and json.dumps({"user": login.user, "pass": login.password, "org": login.org})
     return page(
         "landing.html",

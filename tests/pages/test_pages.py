@@ -12,7 +12,6 @@ from flask.testing import FlaskClient
 from integral_mock.app import create_app
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config, Org, User
-from integral_mock.pages.landing import example_login
 from integral_mock.sandbox.access import SESSION_COOKIE
 from tests.helpers import Api, close_app
 
@@ -185,10 +184,10 @@ def test_the_example_login_is_one_that_works_with_the_config_in_force() -> None:
     orphan = User("orphan", "o", "gone")
     trader = User("trader", "t", "orgA")
     orgs = (Org("orgA"),)
-    assert example_login(Config(users=(orphan, viewer, trader), orgs=orgs)) == trader
-    assert example_login(Config(users=(orphan, viewer), orgs=orgs)) == viewer
-    assert example_login(Config(users=(orphan,), orgs=orgs)) is None
-    assert example_login(Config.default()) == Config.default().users[0]
+    assert Config(users=(orphan, viewer, trader), orgs=orgs).example_user() == trader
+    assert Config(users=(orphan, viewer), orgs=orgs).example_user() == viewer
+    assert Config(users=(orphan,), orgs=orgs).example_user() is None
+    assert Config.default().example_user() == Config.default().users[0]
 
 
 def test_the_landing_page_says_so_when_nobody_can_log_in(clock: ManualClock) -> None:
