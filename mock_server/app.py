@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, jsonify
 
-from integral_mock.clock import Clock, ManualClock, SystemClock
+from integral_mock.clock import MANUAL_START_MS, Clock, ManualClock, SystemClock
 from integral_mock.config import Config
 from integral_mock.conformance import endpoint as conformance
 from integral_mock.exchange.venue import Venue
@@ -15,11 +15,12 @@ from integral_mock.integral import plumbing, views
 from integral_mock.integral.spec import load_document, shared_validator
 from integral_mock.pages import init_app as init_pages
 from integral_mock.sandbox import admin, controls
+from integral_mock.sandbox.admin_sessions import AdminSessions
 from integral_mock.sandbox.fault_rules import FaultRules
 from integral_mock.sandbox.journal import Journal
 from integral_mock.sandbox.latency import parse_latency
 from integral_mock.sandbox.outcomes import Outcomes
-from integral_mock.store import Store
+from integral_mock.store import Store, StoredTime
 
 
 def check_config(config: Config) -> Config:
@@ -40,19 +41,23 @@ def create_app(
     tests move time themselves and latency is only recorded (in the journal).
     """
     config = check_config(config or Config.default())
-    clock = clock or (ManualClock() if config.clock == "manual" else SystemClock())
-    if sleep is None:
-        sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
     app = Flask("integral_mock")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     # No framework-made OPTIONS answers: the spec declares none, so OPTIONS is a 405 with Allow.
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    outcomes = Outcomes(config)
-    venue = Venue(config, clock, Store(config.state_path), outcomes.decide)
-    state = controls.Controls(
-        config, clock, venue, outcomes, FaultRules(config), Journal(config.journal_size), sleep
-    )
+    store = Store(config.state_path)
+    if clock is None:
+        # A manual clock keeps its time in the store, so one advance moves every worker's.
+        manual = config.clock == "manual"
+        clock = ManualClock(cell=StoredTime(store, MANUAL_START_MS)) if manual else SystemClock()
+    if sleep is None:
+        sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
+    outcomes = Outcomes(config, store)
+    venue = Venue(config, clock, store, outcomes.decide)
+    faults, journal = FaultRules(config, store), Journal(store, config.journal_size)
+    sessions = AdminSessions(store)
+    state = controls.Controls(config, clock, venue, outcomes, faults, journal, sleep, sessions)
     sandbox = plumbing.Sandbox(
         config, clock, venue, shared_validator(), controls=state, directive=state.order_directive
     )

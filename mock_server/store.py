@@ -7,6 +7,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+BUSY_TIMEOUT_S = 30.0
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash  TEXT PRIMARY KEY,
@@ -82,37 +84,95 @@ CREATE TABLE IF NOT EXISTS org_settings (
     org               TEXT PRIMARY KEY,
     token_lifetime_ms INTEGER
 );
+-- The sandbox's own state, kept here so that every worker process answers alike.
+-- Named whole numbers: the seed, the manual clock, id counters, the hang generation.
+CREATE TABLE IF NOT EXISTS sandbox_values (
+    name        TEXT PRIMARY KEY,
+    value       INTEGER NOT NULL
+);
+-- Where each seeded random stream has got to: its next draw is hash(seed, stream, position).
+CREATE TABLE IF NOT EXISTS draws (
+    stream      TEXT PRIMARY KEY,
+    position    INTEGER NOT NULL
+);
+-- Fault and outcome rules (`book`), as the API shows them; `rule_org` is their scope.
+CREATE TABLE IF NOT EXISTS control_rules (
+    book        TEXT NOT NULL,
+    id          INTEGER NOT NULL,
+    rule_org    TEXT,
+    times       INTEGER,
+    fired       INTEGER NOT NULL DEFAULT 0,
+    spec        TEXT NOT NULL,
+    PRIMARY KEY (book, id)
+);
+-- The request journal, newest last; `entry` is the JSON the API shows.
+CREATE TABLE IF NOT EXISTS journal (
+    id          INTEGER PRIMARY KEY,
+    entry_org   TEXT,
+    method      TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    status      INTEGER,
+    fault       TEXT,
+    request_id  TEXT,
+    entry       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS journal_by_org ON journal (entry_org, id);
+-- Dashboard cookies ended by a sign-out, until they would have expired anyway.
+CREATE TABLE IF NOT EXISTS admin_sessions_ended (
+    cookie      TEXT PRIMARY KEY,
+    until_ms    INTEGER NOT NULL
+);
 """
 
 
 class Store:
-    """One SQLite connection shared by the app's threads, serialised by a lock.
+    """One SQLite connection per process, shared by its threads, serialised by a lock.
 
     One connection (not one per thread) because ':memory:' databases are per connection;
-    the lock keeps each transaction whole under a threaded server.
+    the lock keeps each transaction whole under a threaded server. Worker processes each
+    open the same file; SQLite's own locking (BEGIN IMMEDIATE) keeps them apart.
     """
 
     def __init__(self, path: str = ":memory:") -> None:
         self.path = path
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # A writer waits up to BUSY_TIMEOUT_S for another process's transaction to end.
+        self._conn = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
+        )
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
+        self._depth = 0  # transactions open on this connection (read and written under _lock)
         if path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
-            # FULL: an order's 202 goes out only once the order is on disk.
-            self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
+            # NORMAL, in WAL mode: a commit survives the process being killed (kill -9 of a
+            # worker loses no answered order); only a power cut may lose the last commits.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        with self._lock:
+            self._conn.executescript(SCHEMA)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block as one transaction: committed whole or not at all."""
+        """Run a block as one transaction: committed whole or not at all.
+
+        Reentrant: a block inside another (a seeded draw while a quote is stored) joins it.
+        """
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
             self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self._conn
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
             self._conn.execute("COMMIT")
 
     @contextmanager
@@ -125,6 +185,45 @@ class Store:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
+    def value(self, name: str, default: int) -> int:
+        """The named value, or `default` (stored as it) if it was never set."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, ?)", (name, default))
+            row = db.execute("SELECT value FROM sandbox_values WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    def peek(self, name: str, default: int) -> int:
+        """The named value without storing the default: a read takes no write lock."""
+        rows = self.query("SELECT value FROM sandbox_values WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else default
+
+    def set_value(self, name: str, value: int) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO sandbox_values VALUES (?, ?)", (name, value))
+
+    def add_value(self, name: str, delta: int, default: int = 0) -> int:
+        """Add `delta` to the named value (starting from `default`) and return the sum."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, ?)", (name, default))
+            sql = "UPDATE sandbox_values SET value = value + ? WHERE name = ? RETURNING value"
+            return int(db.execute(sql, (delta, name)).fetchone()[0])
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+class StoredTime:
+    """A manual clock's time as a named value of the store (clock.TimeCell)."""
+
+    def __init__(self, store: Store, start_ms: int, name: str = "manual_clock_ms") -> None:
+        self.store = store
+        self.name = name
+        self.start_ms = start_ms
+        store.value(name, start_ms)  # the first worker to open the store sets the start
+
+    def read(self) -> int:
+        return self.store.peek(self.name, self.start_ms)
+
+    def add(self, ms: int) -> int:
+        return self.store.add_value(self.name, ms, self.start_ms)

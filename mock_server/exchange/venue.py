@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 from typing import Any
 
 from integral_mock.clock import Clock
@@ -21,6 +20,7 @@ from integral_mock.exchange.orders.polls import PollCounter
 from integral_mock.exchange.orders.trades import TradeDesk
 from integral_mock.exchange.placement import Decide, Placement, nothing_forced
 from integral_mock.exchange.positions import positions_of
+from integral_mock.exchange.seeding import Seed, StoredRandom
 from integral_mock.exchange.sessions import Principal, Sessions, Token, require_trading
 from integral_mock.store import Store
 
@@ -38,14 +38,15 @@ class Venue:
         self.config = config
         self.clock = clock
         self.store = store
-        # One seeded source for ids and delays, so a seed replays a run exactly.
-        self.seed = config.seed  # POST /__admin/seed changes it; config stays as started
-        self.rng = random.Random(config.seed)
-        self.feed = PriceFeed(config.seed)
+        # The seed is the store's (POST /__admin/seed changes it; config stays as started),
+        # and so is the one seeded stream for rateIds and delays: a seed replays a run.
+        self.seeding = Seed(store, config.seed)
+        self.rng = StoredRandom(store, "venue", self.seeding)
+        self.feed = PriceFeed(self.current_seed)
         self.quotes = QuoteBook(store, self.feed, self.rng)
         self.sessions = Sessions(config, store)
         self.replays = ReplayGuard(store, config.hmac_replay)
-        self.counterparties = Counterparties(config.seed)
+        self.counterparties = Counterparties(self.current_seed)
         self.book = OrderBook(store, self.feed, PollCounter(store), self.counterparties)
         self.market = MarketDesk(self.quotes, self.pair_for)
         self.trades = TradeDesk(store, self.book)
@@ -53,6 +54,13 @@ class Venue:
         self.placement = Placement(
             config, self.feed, self.quotes, self.book, self.pair_for, decide, self.rng
         )
+
+    def current_seed(self) -> int:
+        return self.seeding.value
+
+    @property
+    def seed(self) -> int:
+        return self.seeding.value
 
     def now_ms(self) -> int:
         return self.clock.now_ms()
@@ -164,8 +172,5 @@ class Venue:
         return order
 
     def reseed(self, seed: int) -> None:
-        """Restart every random sequence from `seed`; prices follow the new seed at once."""
-        self.seed = seed
-        self.rng.seed(seed)  # in place: the quote book and placement hold this same source
-        self.feed.seed = seed
-        self.counterparties.reseed(seed)
+        """Restart every random stream from `seed`; prices follow the new seed at once."""
+        self.seeding.reseed(seed)

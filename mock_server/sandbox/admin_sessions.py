@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
+
+from integral_mock.store import Store
 
 # A browser credential: it lasts a working day of real time, whatever the sandbox's clock says.
 MAX_AGE_MS = 12 * 60 * 60 * 1000
@@ -22,11 +23,13 @@ def _mac(token: str, issued_ms: int, nonce: str) -> str:
 
 
 class AdminSessions:
-    """Sessions opened with the admin token: signed by it, timed, and ended for good."""
+    """Sessions opened with the admin token: signed by it, timed, and ended for good.
 
-    def __init__(self) -> None:
-        self._ended: dict[str, int] = {}  # cookie value -> when it would have expired anyway
-        self._lock = threading.Lock()
+    The ended ones are kept in the store, so a sign-out holds on every worker.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def open(self, token: str) -> str:
         """A new cookie value: when it was issued, a nonce, and a MAC of both by the token."""
@@ -42,8 +45,7 @@ class AdminSessions:
         issued = int(issued_text)
         if not hmac.compare_digest(mac.encode(), _mac(token, issued, nonce).encode()):
             return False
-        with self._lock:
-            ended = value in self._ended
+        ended = self.store.query("SELECT 1 FROM admin_sessions_ended WHERE cookie = ?", (value,))
         return not ended and 0 <= _now_ms() - issued < MAX_AGE_MS
 
     def end(self, value: str) -> None:
@@ -51,6 +53,7 @@ class AdminSessions:
         now = _now_ms()
         issued_text = value.partition(".")[0]
         issued = int(issued_text) if issued_text.isdigit() and len(issued_text) <= 15 else now
-        with self._lock:
-            self._ended = {v: until for v, until in self._ended.items() if until > now}
-            self._ended[value] = issued + MAX_AGE_MS
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM admin_sessions_ended WHERE until_ms <= ?", (now,))
+            sql = "INSERT OR REPLACE INTO admin_sessions_ended VALUES (?, ?)"
+            db.execute(sql, (value, issued + MAX_AGE_MS))

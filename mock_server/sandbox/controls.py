@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request
@@ -52,7 +52,7 @@ class Controls:
     faults: FaultRules
     journal: Journal
     sleep: Sleeper
-    admin_sessions: AdminSessions = field(default_factory=AdminSessions)
+    admin_sessions: AdminSessions
 
     def reset(self, org: str | None = None, *, sessions: bool = False) -> dict[str, Any]:
         """Forget one org's state (orders, quotes, rules, journal), or everyone's.
@@ -61,19 +61,20 @@ class Controls:
         requests after it get the same prices, ids and faults; an org's reset leaves the
         sequences alone, as other orgs may be mid-run.
         """
-        removed: dict[str, Any] = reset_store(self.venue.store, org, sessions=sessions)
-        removed["faultRules"] = self.faults.rules.clear(org)
-        removed["outcomeRules"] = self.outcomes.rules.clear(org)
-        removed["journal"] = self.journal.clear(org)
+        with self.venue.store.transaction():  # one step for every worker
+            removed: dict[str, Any] = reset_store(self.venue.store, org, sessions=sessions)
+            removed["faultRules"] = self.faults.rules.clear(org)
+            removed["outcomeRules"] = self.outcomes.rules.clear(org)
+            removed["journal"] = self.journal.clear(org)
+            if org is None:
+                self.reseed(self.venue.seed)
         if org is None:
-            self.reseed(self.venue.seed)
             self.faults.release_hangs()
         return removed
 
     def reseed(self, seed: int) -> None:
+        """Every seeded stream (the venue's, the faults', the outcomes') starts again."""
         self.venue.reseed(seed)
-        self.outcomes.reseed(seed)
-        self.faults.reseed(seed)
 
     def order_directive(self) -> Fate | None:
         """What the current request's X-Sandbox-* headers force on its order (None: nothing)."""

@@ -1,23 +1,25 @@
 """Which faults a request gets: its X-Sandbox-* headers, the /__admin/faults rules, the config.
 
-Every draw (a rule's probability, a latency, garbage bytes) comes from one seeded source of
-the app's own (``random.Random("faults:<seed>")``), kept apart from the venue's so that
-faults never shift prices, rate ids or order ids. Draws happen under one lock, in request
-order, so the same seed and the same requests replay the same faults.
+Every draw (a rule's probability, a latency, garbage bytes) comes from one seeded stream of
+its own (`faults`, kept in the store), apart from the venue's so that faults never shift
+prices, rate ids or order ids. A request's draws happen in one transaction, in request order,
+so the same seed and the same requests replay the same faults, whichever worker answers.
 """
 
 from __future__ import annotations
 
-import random
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from integral_mock.config import Config
 from integral_mock.errors import BadRequest
+from integral_mock.exchange.seeding import Seed, StoredRandom
 from integral_mock.sandbox.faults import Chain, Delay, Error, Fault, fault_of
 from integral_mock.sandbox.latency import MAX_LATENCY_MS, Latency, parse_latency, whole_ms
 from integral_mock.sandbox.rules import Rule, RuleBook
+from integral_mock.store import Store
 
 FAULT_HEADER = "X-Sandbox-Fault"
 LATENCY_HEADER = "X-Sandbox-Latency-Ms"
@@ -76,34 +78,61 @@ class FaultRule(Rule):
         }
 
 
-class FaultRules:
-    """One app's fault controls: its rules, its seeded source, and a latch for hung requests."""
+class HangLatch:
+    """What a `hang` waits on; a release by any worker ends every hang, through the store.
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self.rules: RuleBook[FaultRule] = RuleBook()
-        self._rng = random.Random(f"faults:{config.seed}")
+    Each worker's own hangs wake at once (an Event); another worker's see the release
+    within POLL_S, by the generation number the store keeps.
+    """
+
+    POLL_S = 0.2
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._local = threading.Event()
         self._lock = threading.Lock()
-        self._global_latency = parse_latency(config.latency)
-        self._hang = threading.Event()
 
-    @property
-    def hang_latch(self) -> threading.Event:
-        """What a hang waits on now; `release_hangs` sets it and starts a fresh one."""
-        return self._hang
+    def wait(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds of real time; True if released before then."""
+        start, local = self.store.peek(_HANGS, 0), self._local
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            if local.wait(min(self.POLL_S, left)) or self.store.peek(_HANGS, 0) != start:
+                return True
+        return False
 
-    def release_hangs(self) -> None:
+    def release(self) -> None:
+        self.store.add_value(_HANGS, 1)
         with self._lock:  # two releases at once must not lose a latch a request waits on
-            released, self._hang = self._hang, threading.Event()
+            released, self._local = self._local, threading.Event()
         released.set()
 
-    def reseed(self, seed: int) -> None:
-        with self._lock:
-            self._rng.seed(f"faults:{seed}")
+
+_HANGS = "hang_releases"
+
+
+class FaultRules:
+    """One sandbox's fault controls: its rules, its seeded stream, and a latch for hangs."""
+
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self.rules: RuleBook[FaultRule] = RuleBook(store, "fault", FaultRule.from_json)
+        self._rng = StoredRandom(store, "faults", Seed(store, config.seed))
+        self._global_latency = parse_latency(config.latency)
+        self.hang_latch = HangLatch(store)
+
+    def release_hangs(self) -> None:
+        self.hang_latch.release()
 
     def plan(self, method: str, path: str, org: str | None, headers: Any) -> Fault:
         """The chain for one request: header faults, then matching rules, then the config's."""
-        with self._lock:
+        asked = self.config.sandbox_headers and (
+            FAULT_HEADER in headers or LATENCY_HEADER in headers
+        )
+        if not (asked or self._global_latency or self.rules.live()):
+            return Chain(())  # the common case: nothing to draw, no write lock taken
+        with self.store.transaction():
             faults = self._from_headers(headers) if self.config.sandbox_headers else []
             fired = self.rules.fire_all(lambda r: r.matches(method, path, org), self._draw)
             for rule in fired:

@@ -17,10 +17,9 @@ import errno
 import random
 import socket
 import struct
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from werkzeug.wrappers import Response
 
@@ -35,13 +34,19 @@ class ConnectionDropped(ConnectionResetError):
     """The sandbox dropped the connection on purpose; servers treat it as a client gone."""
 
 
+class Latch(Protocol):
+    """What a hang waits on (fault_rules.HangLatch): True if released within `timeout`."""
+
+    def wait(self, timeout: float) -> bool: ...
+
+
 @dataclass
 class Call:
     """One request as faults see it: its WSGI environ and what the faults did to it."""
 
     environ: dict[str, Any]
     sleep: Callable[[float], None]
-    hang: threading.Event
+    hang: Latch
     hang_ms: int
     latency_ms: int = 0
     acted: list[str] = field(default_factory=list)  # names of the faults that acted

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
-import threading
-from collections import deque
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
 from integral_mock.integral.json_input import strict_loads
+from integral_mock.store import Store
 
 REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"sso_token", "cookie", "set_cookie", "authorization"})
@@ -72,17 +72,27 @@ def _redact_text(data: bytes) -> str:
 
 
 class Journal:
-    """The last `size` requests of one app, oldest first, each with a rising `id`."""
+    """The last `size` requests of the sandbox, oldest first, each with a rising `id`.
 
-    def __init__(self, size: int) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
-        self._next_id = 1
-        self._lock = threading.Lock()
+    Kept in the store, so it holds the requests of every worker. Ids come from a counter
+    (not the table's largest id) so that a poll with `after` never misses a new entry when
+    an org's newest entries were cleared.
+    """
+
+    def __init__(self, store: Store, size: int) -> None:
+        self.store = store
+        self.size = size
 
     def record(self, entry: dict[str, Any]) -> None:
-        with self._lock:
-            self._entries.append({"id": self._next_id, **entry})
-            self._next_id += 1
+        with self.store.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, 0)", (_IDS,))
+            sql = "UPDATE sandbox_values SET value = value + 1 WHERE name = ? RETURNING value"
+            entry_id = int(db.execute(sql, (_IDS,)).fetchone()[0])
+            text = json.dumps({"id": entry_id, **entry})
+            row = (entry_id, _storable(entry["org"]), entry["method"], _storable(entry["path"]))
+            row += (entry["status"], entry["fault"], _storable(entry["requestId"]), text)
+            db.execute("INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            db.execute("DELETE FROM journal WHERE id <= ?", (entry_id - self.size,))
 
     def entries(
         self,
@@ -97,27 +107,39 @@ class Journal:
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """The entries that pass every filter given; `limit` keeps the newest."""
-        wanted = {"org": org, "method": method and method.upper(), "status": status}
-        wanted |= {"fault": fault, "requestId": request_id}
-        with self._lock:
-            found = [
-                e
-                for e in self._entries
-                if all(v is None or e[k] == v for k, v in wanted.items())
-                and (path is None or fnmatch.fnmatchcase(e["path"], path))
-                and (after is None or e["id"] > after)
-            ]
-        return found[-limit:] if limit else found
+        wanted = {"entry_org": org, "method": method and method.upper(), "status": status}
+        wanted |= {"fault": fault, "request_id": request_id}
+        where = [f"{column} = ?" for column, value in wanted.items() if value is not None]
+        params: list[Any] = [value for value in wanted.values() if value is not None]
+        if after is not None:
+            where.append("id > ?")
+            params.append(after)
+        sql = "SELECT id, entry, path FROM journal"
+        sql += " WHERE " + " AND ".join(where) if where else ""
+        if path is None and limit:  # the newest `limit` in SQL; with a path glob, after it
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)"
+            params.append(limit)
+        rows = self.store.query(sql + " ORDER BY id", tuple(params))
+        found = [r["entry"] for r in rows if path is None or fnmatch.fnmatchcase(r["path"], path)]
+        if path is not None and limit:
+            found = found[-limit:]
+        return [json.loads(text) for text in found]
 
     def clear(self, org: str | None = None) -> int:
         """Forget every entry, or those of one org; returns how many went."""
-        with self._lock:
-            before = len(self._entries)
-            kept = [e for e in self._entries if org is not None and e["org"] != org]
-            self._entries = deque(kept, maxlen=self._entries.maxlen)
+        with self.store.transaction() as db:
             if org is None:
-                self._next_id = 1
-            return before - len(kept)
+                db.execute("DELETE FROM sandbox_values WHERE name = ?", (_IDS,))
+                return int(db.execute("DELETE FROM journal").rowcount)
+            return int(db.execute("DELETE FROM journal WHERE entry_org = ?", (org,)).rowcount)
+
+
+_IDS = "journal_entries"
+
+
+def _storable(text: str | None) -> str | None:
+    """Text SQLite can hold: a lone surrogate (an org a refused login named) escaped."""
+    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def redact_query(query: str) -> str:

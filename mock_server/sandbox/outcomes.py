@@ -8,9 +8,7 @@ forced one. Nothing forced: the natural schedule as is.
 
 from __future__ import annotations
 
-import random
 import re
-import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,8 +17,10 @@ from integral_mock.errors import BadRequest
 from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.orders.lifecycle import EXPIRED, FILLED, REJECTED
 from integral_mock.exchange.orders.ticket import Ticket
+from integral_mock.exchange.seeding import Seed, StoredRandom
 from integral_mock.sandbox.latency import whole_ms
 from integral_mock.sandbox.rules import Rule, RuleBook
+from integral_mock.store import Store
 
 OUTCOMES = (FILLED, REJECTED, EXPIRED)
 MAX_FILL_DELAY_MS = 86_400_000
@@ -90,18 +90,13 @@ def fate_from_coid(co_id: str) -> Fate:
 
 
 class Outcomes:
-    """One app's outcome controls: its rules, and the seeded draw of the default reject rate."""
+    """One sandbox's outcome controls: its rules, and the seeded draw of the reject rate."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, store: Store) -> None:
         self.config = config
-        self.rules: RuleBook[OutcomeRule] = RuleBook()
-        self._lock = threading.Lock()
-        # Its own source, so a reject rate never shifts the prices and ids of the main one.
-        self._rng = random.Random(f"outcomes:{config.seed}")
-
-    def reseed(self, seed: int) -> None:
-        with self._lock:
-            self._rng.seed(f"outcomes:{seed}")
+        self.rules: RuleBook[OutcomeRule] = RuleBook(store, "outcome", OutcomeRule.from_json)
+        # Its own stream, so a reject rate never shifts the prices and ids of the venue's.
+        self._rng = StoredRandom(store, "outcomes", Seed(store, config.seed))
 
     def decide(self, org: str, order: Ticket, directive: Fate | None) -> Fate:
         """Every control that bears on this order, layered: header, coId, rule, reject rate."""
@@ -112,8 +107,7 @@ class Outcomes:
         if rule is not None:
             fate = fate.over(rule.fate)
         if self.config.reject_probability > 0:
-            with self._lock:
-                unlucky = self._rng.random() < self.config.reject_probability
+            unlucky = self._rng.random() < self.config.reject_probability
             if unlucky and fate.outcome is None:
                 source = f"reject_probability {self.config.reject_probability}"
                 reason = reason_for(REJECTED, source, "SANDBOX_RANDOM_REJECT")

@@ -13,6 +13,8 @@ def reset_store(store: Store, org: str | None = None, *, sessions: bool = False)
     Tables are found by their columns, so a table added later is reset without a change
     here: one with an `org` column is the org's; one with only an `order_id` column belongs
     to the org's orders. Tokens are kept by default, so a logged-in test client survives.
+    The controls' own tables (rules, journal) name their org column otherwise (`rule_org`,
+    `entry_org`): the controls clear them themselves, and count what went.
     Returns how many rows went, per table.
     """
     removed: dict[str, int] = {}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
-import threading
+import json
+import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
+
+from integral_mock.store import Store
 
 
 @dataclass
@@ -46,38 +49,51 @@ R = TypeVar("R", bound=Rule)
 
 
 class RuleBook(Generic[R]):
-    """Rules in the order they were added; a spent rule stays listed but no longer fires."""
+    """Rules in the order they were added, kept in the store so every worker fires alike.
 
-    def __init__(self) -> None:
-        self._rules: list[R] = []
-        self._next_id = 1
-        self._lock = threading.Lock()
+    A spent rule stays listed but no longer fires. A rule is stored as the API shows it
+    (`spec`) and parsed back with `parse`; parsing is cached by that text, since a rule
+    never changes once added (only its `fired` count does, in its own column).
+    """
+
+    def __init__(self, store: Store, book: str, parse: Callable[[dict[str, Any]], R]) -> None:
+        self.store = store
+        self.book = book
+        self._parse = parse
+        self._parsed: dict[str, R] = {}
 
     def add(self, rule: R) -> R:
-        with self._lock:
-            rule.id, self._next_id = self._next_id, self._next_id + 1
-            self._rules.append(rule)
+        spec = json.dumps({k: v for k, v in rule.to_json().items() if k not in _COUNTED})
+        with self.store.transaction() as db:
+            rule.id = self._next_id(db)
+            row = (self.book, rule.id, rule.org, rule.times, rule.fired, spec)
+            db.execute("INSERT INTO control_rules VALUES (?, ?, ?, ?, ?, ?)", row)
         return rule
 
     def all(self, org: str | None = None) -> list[R]:
-        with self._lock:
-            return [r for r in self._rules if org is None or r.org == org]
+        sql = f"SELECT * FROM control_rules WHERE book = ?{_ORG if org is not None else ''}"
+        params = (self.book, org) if org is not None else (self.book,)
+        return [self._rule(row) for row in self.store.query(sql + " ORDER BY id", params)]
 
     def remove(self, rule_id: int) -> bool:
-        with self._lock:
-            kept = [r for r in self._rules if r.id != rule_id]
-            found = len(kept) != len(self._rules)
-            self._rules = kept
-        return found
+        with self.store.transaction() as db:
+            sql = "DELETE FROM control_rules WHERE book = ? AND id = ?"
+            return bool(db.execute(sql, (self.book, rule_id)).rowcount)
 
     def clear(self, org: str | None = None) -> int:
         """Drop every rule (ids start again at 1), or only those scoped to `org`."""
-        with self._lock:
-            before = len(self._rules)
-            self._rules = [r for r in self._rules if org is not None and r.org != org]
+        with self.store.transaction() as db:
+            sql = f"DELETE FROM control_rules WHERE book = ?{_ORG if org is not None else ''}"
+            params = (self.book, org) if org is not None else (self.book,)
+            removed = int(db.execute(sql, params).rowcount)
             if org is None:
-                self._next_id = 1
-            return before - len(self._rules)
+                db.execute("DELETE FROM sandbox_values WHERE name = ?", (self._ids,))
+        return removed
+
+    def live(self) -> bool:
+        """Whether any rule may still fire: a read, so a request with none takes no lock."""
+        sql = "SELECT 1 FROM control_rules WHERE book = ? AND " + _LIVE + " LIMIT 1"
+        return bool(self.store.query(sql, (self.book,)))
 
     def fire(self, matches: Callable[[R], bool]) -> R | None:
         """The first live rule that matches, counted as fired."""
@@ -93,16 +109,47 @@ class RuleBook(Generic[R]):
     ) -> list[R]:
         """Every live rule that matches and wins its `draw`, each counted as fired.
 
-        One lock around the walk, so concurrent requests draw from the seeded source one
-        after the other and a replay of the same sequence draws the same numbers.
+        One transaction around the walk, so concurrent requests (of any worker) draw from
+        the seeded stream one after the other, and a `times` limit is never overrun.
         """
+        if not self.live():
+            return []
         fired: list[R] = []
-        with self._lock:
-            for rule in self._rules:
-                if rule.spent or not matches(rule) or not draw(rule):
+        with self.store.transaction() as db:
+            sql = f"SELECT * FROM control_rules WHERE book = ? AND {_LIVE} ORDER BY id"
+            for row in db.execute(sql, (self.book,)).fetchall():
+                rule = self._rule(row)
+                if not matches(rule) or not draw(rule):
                     continue
                 rule.fired += 1
+                sql = "UPDATE control_rules SET fired = fired + 1 WHERE book = ? AND id = ?"
+                db.execute(sql, (self.book, rule.id))
                 fired.append(rule)
                 if first_only:
                     break
         return fired
+
+    @property
+    def _ids(self) -> str:
+        return f"{self.book}_rules_added"
+
+    def _next_id(self, db: sqlite3.Connection) -> int:
+        db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, 0)", (self._ids,))
+        sql = "UPDATE sandbox_values SET value = value + 1 WHERE name = ? RETURNING value"
+        return int(db.execute(sql, (self._ids,)).fetchone()[0])
+
+    def _rule(self, row: sqlite3.Row) -> R:
+        """A fresh copy of the stored rule, with its id and count: callers may change it."""
+        template = self._parsed.get(row["spec"])
+        if template is None:
+            template = self._parse(json.loads(row["spec"]))
+            if len(self._parsed) >= _PARSED_KEPT:
+                self._parsed.clear()
+            self._parsed[row["spec"]] = template
+        return replace(template, id=row["id"], org=row["rule_org"], fired=row["fired"])
+
+
+_COUNTED = frozenset({"id", "fired", "remaining"})  # what the store keeps in columns
+_ORG = " AND rule_org = ?"
+_LIVE = "(times IS NULL OR fired < times)"
+_PARSED_KEPT = 1024

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from statistics import NormalDist
@@ -105,37 +106,42 @@ def _hashed_gaussian(*key: object) -> float:
 
 
 class PriceFeed:
-    """Prices as a pure function of (seed, pair, time), so every reader and worker agrees."""
+    """Prices as a pure function of (seed, pair, time), so every reader and worker agrees.
 
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
+    `seed_of` tells the current seed (the store's, which POST /__admin/seed changes); each
+    price reads it once.
+    """
 
-    def _gaussian(self, *key: object) -> float:
-        return _hashed_gaussian(self.seed, *key)
+    def __init__(self, seed_of: Callable[[], int]) -> None:
+        self.seed_of = seed_of
 
-    def _walk(self, symbol: str, now_ms: int) -> float:
+    @staticmethod
+    def _walk(seed: int, symbol: str, now_ms: int) -> float:
         """Fractal value noise: a sum of interpolated octaves scaled like Brownian motion."""
         total = 0.0
         for period in _OCTAVES_MS:
             index, offset = divmod(now_ms, period)
-            left = self._gaussian(symbol, period, index)
-            right = self._gaussian(symbol, period, index + 1)
+            left = _hashed_gaussian(seed, symbol, period, index)
+            right = _hashed_gaussian(seed, symbol, period, index + 1)
             total += (left + (right - left) * offset / period) * math.sqrt(period / _MS_PER_YEAR)
         return total
 
-    def mid(self, pair: Pair, now_ms: int) -> float:
-        return pair.mid * math.exp(pair.annual_vol * self._walk(pair.symbol, now_ms))
+    def mid(self, pair: Pair, now_ms: int, seed: int | None = None) -> float:
+        seed = self.seed_of() if seed is None else seed
+        return pair.mid * math.exp(pair.annual_vol * self._walk(seed, pair.symbol, now_ms))
 
     def top_of_book(self, pair: Pair, now_ms: int) -> tuple[Decimal, Decimal, int, int]:
         """Bid, offer and their quoted sizes at `now_ms`."""
-        mid = self.mid(pair, now_ms)
-        wobble = 1 + 0.25 * abs(self._gaussian(pair.symbol, "spread", now_ms // 1000))
+        seed = self.seed_of()
+        mid = self.mid(pair, now_ms, seed)
+        second = now_ms // 1000
+        wobble = 1 + 0.25 * abs(_hashed_gaussian(seed, pair.symbol, "spread", second))
         half = pair.spread_pips * pair.pip * wobble / 2
         step = Decimal(1).scaleb(-pair.decimals)
         bid = Decimal(mid - half).quantize(step, ROUND_HALF_EVEN)
         offer = max(Decimal(mid + half).quantize(step, ROUND_HALF_EVEN), bid + step)
-        bid_limit = LIMITS[int(abs(self._gaussian(pair.symbol, "bl", now_ms // 1000)) * 2) % 5]
-        offer_limit = LIMITS[int(abs(self._gaussian(pair.symbol, "ol", now_ms // 1000)) * 2) % 5]
+        bid_limit = LIMITS[int(abs(_hashed_gaussian(seed, pair.symbol, "bl", second)) * 2) % 5]
+        offer_limit = LIMITS[int(abs(_hashed_gaussian(seed, pair.symbol, "ol", second)) * 2) % 5]
         return bid, offer, bid_limit, offer_limit
 
 
@@ -165,7 +171,7 @@ class QuoteBook:
         day = utc(now_ms).strftime("%Y-%m-%d")
         inserted = 0
         while not inserted:
-            # A restart on the same state file replays the seed's draws: skip ids already issued.
+            # Ids are drawn, so two could meet: a repeat is drawn again.
             rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
             row = (rate_id, org, pair.symbol, str(bid), str(offer), bid_limit, offer_limit, now_ms)
             with self.store.transaction() as db:

@@ -89,7 +89,7 @@ class OrderBook:
     def _next_order_id(self, db: sqlite3.Connection) -> int:
         # Ids start in a block of the seed's, so two seeds' runs never share an id.
         last = db.execute("SELECT MAX(order_id) FROM orders").fetchone()[0]
-        seed = self.counterparties.seed
+        seed = self.counterparties.seed_of()
         return FIRST_ORDER_ID + seed % 1000 * 1_000_000 if last is None else int(last) + 1
 
     def by_id(self, org: str, order_id: str) -> sqlite3.Row:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from faker import Faker
 
@@ -10,15 +11,13 @@ from faker import Faker
 class Counterparties:
     """Names the counterparty of each filled order, reproducibly by (seed, order id)."""
 
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
+    def __init__(self, seed_of: Callable[[], int]) -> None:
+        self.seed_of = seed_of  # the current seed (the store's)
         self._faker = Faker()
         self._lock = threading.Lock()  # one Faker instance, reseeded per name
 
-    def reseed(self, seed: int) -> None:
-        self.seed = seed
-
     def name(self, order_id: int) -> str:
+        seed = self.seed_of()
         with self._lock:
-            self._faker.seed_instance(self.seed * 1_000_003 + order_id)
+            self._faker.seed_instance(seed * 1_000_003 + order_id)
             return str(self._faker.company())
