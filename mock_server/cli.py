@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from integral_mock.app import check_config, create_app
@@ -16,7 +18,13 @@ from integral_mock.conformance import commands as conformance
 from integral_mock.conformance.settings import Settings
 from integral_mock.contracts import command as contract_suite
 from integral_mock.sandbox.access import is_loopback
-from integral_mock.serving import Server, banner, check_port_free, check_state
+from integral_mock.serving import (
+    Server,
+    banner,
+    check_port_free,
+    default_workers,
+    prepare_state,
+)
 from integral_mock.testing import running_app
 
 DEFAULT_STATE = "integral-mock.sqlite3"
@@ -52,13 +60,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, help="seed for prices, ids and faults")
     state = serve.add_mutually_exclusive_group()
     state.add_argument("--state", metavar="PATH", help=f"SQLite file (default {DEFAULT_STATE})")
-    state.add_argument("--ephemeral", action="store_true", help="keep state in memory only")
+    state.add_argument(
+        "--ephemeral",
+        action="store_true",
+        help="a private temporary database, shared by the workers and removed on exit",
+    )
     serve.add_argument("--config", metavar="FILE", help="TOML file of users, orgs and settings")
     serve.add_argument(
         "--connections",
         type=_positive,
         default=1000,
         help="connections served at once, each a greenlet (default 1000)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=default_workers(),
+        help=f"worker processes, one state shared through the store (default {default_workers()}:"
+        " the machine's CPUs)",
     )
     serve.add_argument(
         "--validate-responses", action="store_true", help="check every answer against the spec"
@@ -112,7 +131,8 @@ def _configured(args: argparse.Namespace) -> Config:
     overrides: dict[str, Any] = {}
     if args.seed is not None:
         overrides["seed"] = args.seed
-    overrides["state_path"] = ":memory:" if args.ephemeral else (args.state or DEFAULT_STATE)
+    if not args.ephemeral:  # an ephemeral one is made when `serve` starts, and removed after
+        overrides["state_path"] = args.state or DEFAULT_STATE
     if args.validate_responses:
         overrides["validate_responses"] = True
     if args.no_sandbox_headers:
@@ -133,15 +153,29 @@ def _guarded(config: Config, host: str) -> Config:
 
 
 def serve(args: argparse.Namespace) -> None:
-    config, made_up = _settled(args)
-    check_state(config.state_path)
-    check_port_free(args.host, args.port)
-    host = f"[{args.host}]" if ":" in args.host else args.host
+    settled, made_up = _settled(args)
+    with _state_of(settled, args.ephemeral) as config:
+        prepare_state(config)
+        check_port_free(args.host, args.port)
+        host = f"[{args.host}]" if ":" in args.host else args.host
 
-    def ready(port: int) -> None:
-        print(banner(config, f"http://{host}:{port}", made_up), flush=True)
+        def ready(port: int) -> None:
+            print(banner(config, f"http://{host}:{port}", made_up), flush=True)
 
-    Server(config, f"{host}:{args.port}", args.connections, ready).run()
+        Server(config, f"{host}:{args.port}", args.connections, args.workers, ready).run()
+
+
+@contextmanager
+def _state_of(config: Config, ephemeral: bool) -> Iterator[Config]:
+    """`config`, its state in a temporary directory of its own if `ephemeral` (removed after).
+
+    A file, not ':memory:': every worker process must open the same database.
+    """
+    if not ephemeral:
+        yield config
+        return
+    with tempfile.TemporaryDirectory(prefix="integral-mock-") as directory:
+        yield config.replace(state_path=str(Path(directory) / "state.sqlite3"))
 
 
 @contextmanager

@@ -8,6 +8,7 @@ threads, so a login and /__admin still answer beside hundreds of them.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
 import time
@@ -23,6 +24,7 @@ from gunicorn.workers.ggevent import GeventWorker
 from integral_mock.app import create_app
 from integral_mock.config import Config
 from integral_mock.errors import error_body
+from integral_mock.exchange.seeding import start_seed
 from integral_mock.store import Store
 
 # What gunicorn answers itself, before the app sees a request (a malformed request line, a
@@ -69,7 +71,12 @@ class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn, configured in code rather than from its own command line."""
 
     def __init__(
-        self, config: Config, bind: str, connections: int, on_ready: Callable[[int], None]
+        self,
+        config: Config,
+        bind: str,
+        connections: int,
+        workers: int,
+        on_ready: Callable[[int], None],
     ) -> None:
         self.config = config
 
@@ -79,9 +86,9 @@ class Server(BaseApplication):  # type: ignore[misc]
 
         self.options = {
             "bind": bind,
-            # One process: the state lives in this process's SQLite connection (and, for
-            # `--ephemeral`, in its memory); greenlets give concurrency.
-            "workers": 1,
+            # Every piece of state is in the store, so any worker answers any request alike;
+            # greenlets give each worker its concurrency. The master restarts a dead worker.
+            "workers": workers,
             "worker_class": f"{__name__}.JsonErrorsGeventWorker",
             "worker_connections": connections,
             # Integral's token header is SSO_TOKEN; gunicorn drops headers with underscores
@@ -157,11 +164,24 @@ def check_port_free(host: str, port: int) -> None:
             raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def check_state(path: str) -> None:
-    """ValueError if the state file cannot be opened as the sandbox's SQLite database."""
-    if path == ":memory:":
-        return
+def default_workers() -> int:
+    """One worker per CPU this process may run on."""
     try:
-        Store(path).close()
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def prepare_state(config: Config) -> None:
+    """Open the state file once before any worker: its schema made, the config's seed in force.
+
+    ValueError if the file cannot be opened as the sandbox's SQLite database.
+    """
+    try:
+        store = Store(config.state_path)
     except (sqlite3.Error, OSError) as exc:
-        raise ValueError(f"state file {path!r} cannot be used: {exc}") from None
+        raise ValueError(f"state file {config.state_path!r} cannot be used: {exc}") from None
+    try:
+        start_seed(store, config.seed)
+    finally:
+        store.close()

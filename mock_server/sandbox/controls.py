@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -218,6 +219,7 @@ def _entry(
         "time": moments[0],
         "wallTime": moments[1],
         "requestId": request_id,
+        "worker": os.getpid(),  # which `serve --workers N` process answered
         "org": org,
         "method": req.method,
         "path": req.path,

@@ -1,0 +1,191 @@
+"""`serve --workers 2`: every worker answers from one state (clock, rules, ids, journal)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.helpers import EXAMPLE_LOGIN, pq_order
+from tests.serve_process import Served, serve_process
+
+# Each request below goes on a connection of its own, so the kernel hands it to either worker;
+# enough of them that both answer (the tests check that they did, from the journal).
+ROUNDS = 40
+RESTART_TIMEOUT_S = 30
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    workdir = tmp_path_factory.mktemp("workers")
+    with serve_process(workdir, "--ephemeral", "--workers", "2", "--clock", "manual") as served:
+        yield served
+
+
+@pytest.fixture
+def base(served: Served) -> str:
+    requests.post(f"{served.base_url}/__admin/reset", json={}, timeout=10).raise_for_status()
+    return served.base_url
+
+
+def _login(base: str) -> dict[str, str]:
+    answer = requests.post(f"{base}/v2/sso/login", json=EXAMPLE_LOGIN, timeout=10)
+    answer.raise_for_status()
+    return {"SSO_TOKEN": answer.headers["SSO_TOKEN"]}
+
+
+def _spot(base: str, auth: dict[str, str]) -> dict[str, Any]:
+    answer = requests.get(
+        f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
+    )
+    assert answer.status_code == 200, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def _place(base: str, auth: dict[str, str], co_id: str) -> requests.Response:
+    order = pq_order(_spot(base, auth), coId=co_id)
+    return requests.post(f"{base}/v2/orders", json=order, headers=auth, timeout=10)
+
+
+def _journal(base: str, **filters: Any) -> list[dict[str, Any]]:
+    answer = requests.get(f"{base}/__admin/journal", params=filters, timeout=10)
+    answer.raise_for_status()
+    entries: list[dict[str, Any]] = answer.json()
+    return entries
+
+
+def _workers(entries: list[dict[str, Any]]) -> set[int]:
+    return {e["worker"] for e in entries}
+
+
+def test_one_advance_of_the_manual_clock_moves_every_worker(base: str) -> None:
+    auth = _login(base)
+    advanced = requests.post(f"{base}/__admin/clock/advance", json={"ms": 7000}, timeout=10)
+    times = {_spot(base, auth)["time"] for _ in range(ROUNDS)}
+    assert times == {advanced.json()["now"]}
+    assert len(_workers(_journal(base, path="/v2/rates/spot"))) == 2
+
+
+def test_a_rule_set_through_one_request_holds_on_every_worker(base: str) -> None:
+    auth = _login(base)
+    rule = {"coId": "w-*", "outcome": "REJECTED", "reason": "NO_CREDIT"}
+    assert requests.post(f"{base}/__admin/outcomes", json=rule, timeout=10).status_code == 201
+    placed = [_place(base, auth, f"w-{i}") for i in range(ROUNDS // 2)]
+    assert {p.status_code for p in placed} == {202}
+    requests.post(f"{base}/__admin/clock/advance", json={"ms": 60_000}, timeout=10)
+    for answer in placed:
+        order = requests.get(f"{base}/v2/orders/{answer.json()['orderId']}", headers=auth)
+        assert order.json()["status"] == "REJECTED"
+        assert order.json()["reason"].startswith("NO_CREDIT")
+    assert len(_workers(_journal(base, path="/v2/orders", method="POST"))) == 2
+
+
+def test_a_fault_rule_fires_its_times_across_workers_and_no_more(base: str) -> None:
+    auth = _login(base)
+    rule = {"path": "/v2/rates/spot", "fault": "503", "times": 5}
+    assert requests.post(f"{base}/__admin/faults", json=rule, timeout=10).status_code == 201
+    statuses = [
+        requests.get(
+            f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth
+        ).status_code
+        for _ in range(ROUNDS)
+    ]
+    assert statuses.count(503) == 5
+    assert statuses[:5] == [503] * 5  # the first five, whichever worker took them
+    (listed,) = requests.get(f"{base}/__admin/faults", timeout=10).json()
+    assert (listed["fired"], listed["remaining"]) == (5, 0)
+    assert len(_workers(_journal(base, path="/v2/rates/spot"))) == 2
+
+
+def test_concurrent_placement_on_both_workers_never_repeats_an_order_id(base: str) -> None:
+    auth = _login(base)
+    answers: list[requests.Response] = []
+    lock = threading.Lock()
+
+    def place(thread: int) -> None:
+        for i in range(10):
+            answer = _place(base, auth, f"c{thread}-{i}")
+            with lock:
+                answers.append(answer)
+
+    threads = [threading.Thread(target=place, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {a.status_code for a in answers} == {202}
+    ids = [a.json()["orderId"] for a in answers]
+    assert len(set(ids)) == len(ids) == 80
+    posts = _journal(base, path="/v2/orders", method="POST")
+    assert len(posts) == 80  # the journal holds every worker's requests
+    assert len(_workers(posts)) == 2
+
+
+def test_killing_a_worker_under_load_loses_no_acknowledged_order(base: str) -> None:
+    auth = _login(base)
+    acknowledged: dict[str, str] = {}  # coId -> orderId, for every 202
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def load(thread: int) -> None:
+        count = 0
+        while not stop.is_set():
+            co_id, count = f"k{thread}-{count}", count + 1
+            try:
+                answer = _place(base, auth, co_id)
+            except requests.ConnectionError:
+                continue  # the killed worker's connections: never acknowledged
+            if answer.status_code == 202:
+                with lock:
+                    acknowledged[co_id] = answer.json()["orderId"]
+
+    threads = [threading.Thread(target=load, args=(t,)) for t in range(6)]
+    for thread in threads:
+        thread.start()
+    try:
+        _wait_for(lambda: len(acknowledged) >= 30)
+        victim = _journal(base, path="/v2/orders", method="POST", limit=1)[0]["worker"]
+        os.kill(victim, signal.SIGKILL)
+        _wait_for(lambda: _answering_workers(base, victim))  # the master started another
+        placed_after = len(acknowledged)
+        _wait_for(lambda: len(acknowledged) >= placed_after + 30)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    for co_id, order_id in acknowledged.items():
+        found = requests.get(f"{base}/v2/orders/{order_id}", headers=auth, timeout=10)
+        assert found.status_code == 200, (co_id, found.text)
+        assert found.json()["coId"] == co_id
+
+
+def _answering_workers(base: str, gone: int) -> bool:
+    """Whether two workers, neither of them `gone`, have answered since it went."""
+    recent = _journal(base, path="/v2/orders", method="POST", limit=60)
+    return len(_workers(recent[-30:]) - {gone}) == 2
+
+
+def _wait_for(condition: Any) -> None:
+    """Bounded wait on a real process (the one place these tests wait)."""
+    deadline = time.monotonic() + RESTART_TIMEOUT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("the sandbox did not get there in time")
+        time.sleep(0.05)
+
+
+def test_ephemeral_state_is_removed_when_serve_stops(tmp_path: Path) -> None:
+    with serve_process(tmp_path, "--ephemeral", "--workers", "2") as served:
+        entries = _journal(served.base_url)
+        assert entries == []
+        state = served.log.read_text().split("(state: ")[1].split(")")[0]
+        assert Path(state).exists()
+    assert not Path(state).parent.exists()
