@@ -89,9 +89,11 @@ class Journal:
             sql = "UPDATE sandbox_values SET value = value + 1 WHERE name = ? RETURNING value"
             entry_id = int(db.execute(sql, (_IDS,)).fetchone()[0])
             text = json.dumps({"id": entry_id, **entry})
-            row = (entry_id, _storable(entry["org"]), entry["method"], _storable(entry["path"]))
-            row += (entry["status"], entry["fault"], _storable(entry["requestId"]), text)
-            db.execute("INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            org, path, request_id = (_storable(entry[k]) for k in ("org", "path", "requestId"))
+            row = (entry_id, org, entry["method"], path, entry["status"], entry["fault"])
+            db.execute(
+                "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, request_id, text)
+            )
             db.execute("DELETE FROM journal WHERE id <= ?", (entry_id - self.size,))
 
     def entries(
