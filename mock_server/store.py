@@ -203,10 +203,12 @@ class Store:
 
     def add_value(self, name: str, delta: int, default: int = 0) -> int:
         """Add `delta` to the named value (starting from `default`) and return the sum."""
+        sql = (
+            "INSERT INTO sandbox_values VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = value + ? RETURNING value"
+        )
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, ?)", (name, default))
-            sql = "UPDATE sandbox_values SET value = value + ? WHERE name = ? RETURNING value"
-            return int(db.execute(sql, (delta, name)).fetchone()[0])
+            return int(db.execute(sql, (name, default + delta, delta)).fetchone()[0])
 
     def close(self) -> None:
         with self._lock:

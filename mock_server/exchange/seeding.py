@@ -14,6 +14,11 @@ from typing import Any
 from integral_mock.store import Store
 
 SEED = "seed"
+# One statement per draw: the stream moved on, and the seed it draws under.
+_DRAW = (
+    "UPDATE draws SET position = position + 1 WHERE stream = ? RETURNING position,"
+    f" (SELECT value FROM sandbox_values WHERE name = '{SEED}')"
+)
 
 
 class Seed:
@@ -67,12 +72,10 @@ class StoredRandom(random.Random):
     def _next(self) -> int:
         """64 fresh bits: the hash of (seed, stream, position), the position moved on."""
         with self.store.transaction() as db:
-            sql = "UPDATE draws SET position = position + 1 WHERE stream = ? RETURNING position"
-            row = db.execute(sql, (self.stream,)).fetchone()
+            row = db.execute(_DRAW, (self.stream,)).fetchone()
             if row is None:  # a reset forgot the stream: it starts again
                 db.execute("INSERT OR REPLACE INTO draws VALUES (?, 1)", (self.stream,))
-            position = 1 if row is None else int(row[0])
-            seed = self.store.peek(SEED, self.seed_of.configured)
+        position, seed = (1, self.seed_of.value) if row is None else (row[0], row[1])
         key = f"{seed}:{self.stream}:{position}".encode()
         return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
 

@@ -85,16 +85,15 @@ class Journal:
 
     def record(self, entry: dict[str, Any]) -> None:
         with self.store.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, 0)", (_IDS,))
-            sql = "UPDATE sandbox_values SET value = value + 1 WHERE name = ? RETURNING value"
-            entry_id = int(db.execute(sql, (_IDS,)).fetchone()[0])
+            entry_id = self.store.add_value(_IDS, 1)
             text = json.dumps({"id": entry_id, **entry})
             org, path, request_id = (_storable(entry[k]) for k in ("org", "path", "requestId"))
             row = (entry_id, org, entry["method"], path, entry["status"], entry["fault"])
             db.execute(
                 "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, request_id, text)
             )
-            db.execute("DELETE FROM journal WHERE id <= ?", (entry_id - self.size,))
+            if entry_id > self.size:
+                db.execute("DELETE FROM journal WHERE id <= ?", (entry_id - self.size,))
 
     def entries(
         self,

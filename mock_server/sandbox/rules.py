@@ -65,7 +65,7 @@ class RuleBook(Generic[R]):
     def add(self, rule: R) -> R:
         spec = json.dumps({k: v for k, v in rule.to_json().items() if k not in _COUNTED})
         with self.store.transaction() as db:
-            rule.id = self._next_id(db)
+            rule.id = self.store.add_value(self._ids, 1)
             row = (self.book, rule.id, rule.org, rule.times, rule.fired, spec)
             db.execute("INSERT INTO control_rules VALUES (?, ?, ?, ?, ?, ?)", row)
         return rule
@@ -132,11 +132,6 @@ class RuleBook(Generic[R]):
     @property
     def _ids(self) -> str:
         return f"{self.book}_rules_added"
-
-    def _next_id(self, db: sqlite3.Connection) -> int:
-        db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, 0)", (self._ids,))
-        sql = "UPDATE sandbox_values SET value = value + 1 WHERE name = ? RETURNING value"
-        return int(db.execute(sql, (self._ids,)).fetchone()[0])
 
     def _rule(self, row: sqlite3.Row) -> R:
         """A fresh copy of the stored rule, with its id and count: callers may change it."""

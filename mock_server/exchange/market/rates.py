@@ -172,9 +172,10 @@ class QuoteBook:
         inserted = 0
         while not inserted:
             # Ids are drawn, so two could meet: a repeat is drawn again.
-            rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
-            row = (rate_id, org, pair.symbol, str(bid), str(offer), bid_limit, offer_limit, now_ms)
-            with self.store.transaction() as db:
+            with self.store.transaction() as db:  # the draw and the quote: one transaction
+                rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
+                row = (rate_id, org, pair.symbol, str(bid), str(offer), bid_limit, offer_limit)
+                row += (now_ms,)
                 sql = "INSERT OR IGNORE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 inserted = db.execute(sql, row).rowcount
         return Quote(rate_id, org, pair.symbol, bid, offer, bid_limit, offer_limit, now_ms)
