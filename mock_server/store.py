@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 BUSY_TIMEOUT_S = 30.0
+# SQLite's own busy handler sleeps inside C, holding up every greenlet of the worker; a
+# write lock another process holds is waited for here instead, in sleeps that yield.
+_BUSY_WAITS_S = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
@@ -135,9 +140,10 @@ class Store:
 
     def __init__(self, path: str = ":memory:") -> None:
         self.path = path
-        # A writer waits up to BUSY_TIMEOUT_S for another process's transaction to end.
+        # A reader never waits in WAL mode; a writer waits in _begin, not in SQLite (timeout
+        # 0), except for the brief moments (a checkpoint) SQLite waits itself.
         self._conn = sqlite3.connect(
-            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_S
+            path, check_same_thread=False, isolation_level=None, timeout=0.05
         )
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
@@ -164,7 +170,7 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             self._depth = 1
             try:
                 yield self._conn
@@ -174,6 +180,18 @@ class Store:
             finally:
                 self._depth = 0
             self._conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting (in yielding sleeps) while another process writes."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        for attempt in itertools.count():
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(_BUSY_WAITS_S[min(attempt, len(_BUSY_WAITS_S) - 1)])
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
