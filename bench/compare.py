@@ -6,8 +6,9 @@
 
 Each server is started, warmed up, measured and stopped before the next starts, so no two share
 the cores; the load generator does share them with the server, for every row alike. Ratios are
-to Prism's row of the same workload, measured minutes apart in the same run: compare ratios,
-not req/s, between runs. Results go into bench/README.md by hand, with the machine.
+to Prism's row of the same workload in the same round (median and range over rounds): compare
+ratios, not req/s, between runs; the "load 1m" column says how busy the machine was. Results go
+into bench/README.md by hand, with the machine.
 """
 
 from __future__ import annotations
@@ -50,9 +51,6 @@ class Row:
     results: list[load.Result] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)  # 1-min load average before each round
     failure: str = ""
-
-    def rps(self) -> float:
-        return statistics.median(r.rps for r in self.results) if self.results else 0.0
 
 
 def groups(spot_c: int, flow_c: int) -> list[Group]:
@@ -150,18 +148,32 @@ def cell(row: Row, pick: Callable[[load.Result], float], fmt: str) -> str:
     return text
 
 
+def ratios(rows: dict[tuple[str, str], Row], key: str, workload: str) -> list[float]:
+    """Per round, this row's req/s over Prism's: each pair measured minutes apart, not hours."""
+    mine, prism = rows.get((key, workload)), rows.get(("prism", workload))
+    if not (mine and prism):
+        return []
+    return [m.rps / p.rps for m, p in zip(mine.results, prism.results, strict=False) if p.rps]
+
+
+def ratio_text(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    text = f"{statistics.median(values):.2f}×"
+    return text + (f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else "")
+
+
 def table(rows: dict[tuple[str, str], Row]) -> list[str]:
     out = [
         "| workload | server | conns | req/s | p50 ms | p99 ms | errors | × Prism | load 1m |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for (_, workload), row in sorted(rows.items(), key=lambda kv: kv[0][1] == FLOW):
+    for (key, workload), row in sorted(rows.items(), key=lambda kv: kv[0][1] == FLOW):
         what = f"{WORKLOAD_NAMES[workload]} | {row.server} | {row.connections}"
         if not row.results:
             out.append(f"| {what} | not measured: {row.failure} | | | | | |")
             continue
-        prism = rows.get(("prism", workload))
-        ratio = f"{row.rps() / prism.rps():.2f}×" if prism and prism.results else "n/a"
+        ratio = ratio_text(ratios(rows, key, workload))
         out.append(
             f"| {what} | {cell(row, lambda r: r.rps, '{:,.0f}')} "
             f"| {cell(row, lambda r: r.p50_ms, '{:.1f}')} "
@@ -175,20 +187,15 @@ def table(rows: dict[tuple[str, str], Row]) -> list[str]:
 def targets(rows: dict[tuple[str, str], Row]) -> list[str]:
     """Issue 11's targets, as ratios to Prism in this run."""
 
-    def ratio(key: str, workload: str) -> float | None:
-        mine, prism = rows.get((key, workload)), rows.get(("prism", workload))
-        if not (mine and mine.results and prism and prism.results):
-            return None
-        return mine.rps() / prism.rps()
-
     out = []
     for text, key, workload, want in (
         ("spot, request validation on: ≥ 2× Prism", "serve", SPOT, 2.0),
         ("PQ flow: ≥ 1× Prism", "serve", FLOW, 1.0),
         ("spot with --validate-responses: ≥ 1× Prism", "validate", SPOT, 1.0),
     ):
-        got = ratio(key, workload)
-        verdict = "n/a" if got is None else f"{got:.2f}×, {'met' if got >= want else 'NOT met'}"
+        got = ratios(rows, key, workload)
+        met = "met" if got and statistics.median(got) >= want else "NOT met"
+        verdict = f"{ratio_text(got)}, {met}" if got else "n/a"
         out.append(f"- {text}: {verdict}")
     for key in ("serve", "validate"):
         row = rows.get((key, SPOT))
@@ -223,7 +230,9 @@ def main() -> None:
         args.log_dir = Path(logs)
         for n in range(args.rounds):
             print(f"round {n + 1} of {args.rounds}, {args.seconds:g} s per row:")
-            for group in chosen:
+            # Every other round runs the servers in reverse, so a drift in the machine's load
+            # over the run does not always fall on the same server.
+            for group in chosen if n % 2 == 0 else chosen[::-1]:
                 measure(group, rows, args)
         mem = servers.serve_rss(args.memory_orders, args.log_dir) if args.memory_orders else ""
     print("\n" + "\n".join(table(rows)))
