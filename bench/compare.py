@@ -142,10 +142,13 @@ def measure(group: Group, rows: dict[tuple[str, str], Row], args: argparse.Names
 
 def cell(row: Row, pick: Callable[[load.Result], float], fmt: str) -> str:
     values = [pick(r) for r in row.results]
-    text = fmt.format(statistics.median(values))
-    if len(values) > 1:
-        text += " (" + fmt.format(min(values)) + "–" + fmt.format(max(values)) + ")"
-    return text
+
+    def show(x: float) -> str:
+        # Tenths of a millisecond only where they are not noise.
+        return f"{x:,.0f}" if fmt == "ms" and x >= 100 else fmt.replace("ms", "{:.1f}").format(x)
+
+    text = show(statistics.median(values))
+    return text + (f" ({show(min(values))}–{show(max(values))})" if len(values) > 1 else "")
 
 
 def ratios(rows: dict[tuple[str, str], Row], key: str, workload: str) -> list[float]:
@@ -173,11 +176,11 @@ def table(rows: dict[tuple[str, str], Row]) -> list[str]:
         if not row.results:
             out.append(f"| {what} | not measured: {row.failure} | | | | | |")
             continue
-        ratio = ratio_text(ratios(rows, key, workload))
+        ratio = "1.00×" if key == "prism" else ratio_text(ratios(rows, key, workload))
         out.append(
             f"| {what} | {cell(row, lambda r: r.rps, '{:,.0f}')} "
-            f"| {cell(row, lambda r: r.p50_ms, '{:.1f}')} "
-            f"| {cell(row, lambda r: r.p99_ms, '{:.1f}')} "
+            f"| {cell(row, lambda r: r.p50_ms, 'ms')} "
+            f"| {cell(row, lambda r: r.p99_ms, 'ms')} "
             f"| {sum(r.errors for r in row.results)} | {ratio} "
             f"| {' '.join(f'{x:.1f}' for x in row.loads)} |"
         )
