@@ -219,13 +219,14 @@ def main() -> None:
     parser.add_argument("--flow-connections", type=int, default=16)
     parser.add_argument("--load", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--servers", default="prism,bare,serve,validate", help="any of these")
-    parser.add_argument("--memory-orders", type=int, default=1000, help="0: skip the RSS check")
+    parser.add_argument("--memory-orders", default="1000", help="RSS at N[,N...] orders; 0: skip")
     args = parser.parse_args()
     if args.load == "auto":
         args.load = "wrk" if load.wrk_path() else "python"
         if args.load == "python":
             print("wrk is not installed: using bench/load.py, which caps what it can measure")
     wanted = args.servers.split(",")
+    counts = [int(n) for n in args.memory_orders.split(",") if int(n) > 0]
     chosen = [g for g in groups(args.spot_connections, args.flow_connections) if g.key in wanted]
     print("\n".join(machine(args.load, "prism" in wanted)))
     rows: dict[tuple[str, str], Row] = {}
@@ -237,7 +238,7 @@ def main() -> None:
             # over the run does not always fall on the same server.
             for group in chosen if n % 2 == 0 else chosen[::-1]:
                 measure(group, rows, args)
-        mem = servers.serve_rss(args.memory_orders, args.log_dir) if args.memory_orders else ""
+        mem = servers.serve_rss(counts, args.log_dir) if counts else ""
     print("\n" + "\n".join(table(rows)))
     print("\nTargets (issue 11), ratios to Prism in this run:")
     print("\n".join(targets(rows)))
