@@ -133,7 +133,7 @@ def measure(group: Group, rows: dict[tuple[str, str], Row], args: argparse.Names
                     f"{result.errors} errors, load {row.loads[-1]:.2f}"
                     + (f", {result.flows:,} flows" if result.flows is not None else "")
                 )
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError, OSError, subprocess.SubprocessError) as exc:
         print(f"  {group.key}: {exc}")
         for workload, connections in group.workloads:
             rows.setdefault((group.key, workload), Row(server.name, workload, connections))
@@ -238,12 +238,11 @@ def main() -> None:
             # over the run does not always fall on the same server.
             for group in chosen if n % 2 == 0 else chosen[::-1]:
                 measure(group, rows, args)
-        mem = servers.serve_rss(counts, args.log_dir) if counts else ""
-    print("\n" + "\n".join(table(rows)))
-    print("\nTargets (issue 11), ratios to Prism in this run:")
-    print("\n".join(targets(rows)))
-    if mem:
-        print("\n" + mem)
+        print("\n" + "\n".join(table(rows)))
+        print("\nTargets (issue 11), ratios to Prism in this run:")
+        print("\n".join(targets(rows)))
+        if counts:  # after the table, so that a failure here loses none of it
+            print("\n" + servers.serve_rss(counts, args.log_dir))
 
 
 if __name__ == "__main__":
