@@ -198,7 +198,8 @@ def serve_rss(checkpoints: list[int], log_dir: Path) -> str:
                     return f"serve RSS: order {n} answered {status} {answer}"
             placed = target
             mb = max(rss_mb(pid) for pid in run.workers())
+            growth = f" ({mb / first:.2f}× the first)" if first else ""
             first = first or mb
-            sizes.append(f"{mb:.0f} MB at {target:,} orders ({mb / first:.2f}× the first)")
+            sizes.append(f"{mb:.0f} MB at {target:,} orders{growth}")
         workers = len(run.workers())
     return f"serve worker RSS (the largest of {workers}): " + ", ".join(sizes)
