@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--validate-responses", action="store_true", help="check every answer against the spec"
     )
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request on stdout")
     _control_arguments(serve)
     conformance.add_parsers(commands)
     contract_suite.add_command(commands)
@@ -135,6 +136,8 @@ def _configured(args: argparse.Namespace) -> Config:
         overrides["state_path"] = args.state or DEFAULT_STATE
     if args.validate_responses:
         overrides["validate_responses"] = True
+    if args.no_access_log:
+        overrides["access_log"] = False
     if args.no_sandbox_headers:
         overrides["sandbox_headers"] = False
     for name in ("clock", "admin_token", "latency", "progression", "reject_probability"):

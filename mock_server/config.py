@@ -79,6 +79,7 @@ class Config:
     delay_jitter_ms: int = 100
     max_body_bytes: int = 64 * 1024
     validate_responses: bool = False
+    access_log: bool = True  # a line per request on stdout (gunicorn's access log)
     # Sandbox controls (README "Controlling the sandbox"); all off or neutral by default.
     clock: str = "system"  # "manual": a frozen clock moved by POST /__admin/clock/advance
     admin_token: str = ""  # when set, /__admin wants `Authorization: Bearer <token>`

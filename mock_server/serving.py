@@ -94,7 +94,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             # Integral's token header is SSO_TOKEN; gunicorn drops headers with underscores
             # unless told that this one is expected.
             "header_map": "dangerous",
-            "accesslog": "-",
+            "accesslog": "-" if config.access_log else None,
             "loglevel": "info",
             "graceful_timeout": 5,
             "control_socket_disable": True,

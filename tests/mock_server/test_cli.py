@@ -33,3 +33,16 @@ def test_serve_answers_the_workflow_and_exits_cleanly_on_sigterm(tmp_path: Path)
     assert base_url in output
     assert "Shutting down" in output
     assert not list(tmp_path.glob("*.sqlite3*"))  # --ephemeral writes no state file
+
+
+def test_the_access_log_says_each_request_unless_turned_off(tmp_path: Path) -> None:
+    logs = []
+    for flags in ((), ("--no-access-log",)):
+        workdir = tmp_path / ("quiet" if flags else "default")
+        workdir.mkdir()
+        with serve_process(workdir, "--ephemeral", *flags) as served:
+            requests.get(f"{served.base_url}/v2/rates/spot?symbol=EUR%2FUSD", timeout=5)
+        logs.append(served.log.read_text())
+    assert '"GET /v2/rates/spot?symbol=EUR%2FUSD HTTP/1.1" 401' in logs[0]
+    assert "/v2/rates/spot" not in logs[1]
+    assert "integral-mock listening" in logs[1]  # the banner still says where it listens
