@@ -59,6 +59,8 @@ def groups(spot_c: int, flow_c: int) -> list[Group]:
         Group("bare", servers.bare_flask, [(SPOT, spot_c)]),
         Group("serve", servers.serve, [(SPOT, spot_c), (FLOW, flow_c)]),
         Group("validate", lambda p: servers.serve(p, "--validate-responses"), [(SPOT, spot_c)]),
+        # What the access log costs (issue 11, "the server's own costs"): serve without it.
+        Group("quiet", lambda p: servers.serve(p, "--no-access-log"), [(SPOT, spot_c)]),
     ]
 
 
@@ -112,7 +114,7 @@ def measure(group: Group, rows: dict[tuple[str, str], Row], args: argparse.Names
         return
     try:
         with servers.running(server, args.log_dir) as run:
-            token = servers.login(server.base) if group.key in ("serve", "validate") else "bench"
+            token = "bench" if group.key in ("prism", "bare") else servers.login(server.base)
             name = label(group, run)
             for workload, connections in group.workloads:
                 row = rows.setdefault((group.key, workload), Row(name, workload, connections))
@@ -215,10 +217,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per row")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured load first")
     parser.add_argument("--rounds", type=int, default=1, help="repeat the whole sequence")
-    parser.add_argument("--spot-connections", type=int, default=32)
-    parser.add_argument("--flow-connections", type=int, default=16)
+    parser.add_argument("--spot-connections", "--spot-c", type=int, default=32)
+    parser.add_argument("--flow-connections", "--flow-c", type=int, default=16)
     parser.add_argument("--load", choices=["auto", "wrk", "python"], default="auto")
-    parser.add_argument("--servers", default="prism,bare,serve,validate", help="any of these")
+    parser.add_argument("--servers", default="prism,bare,serve,validate,quiet", help="any of these")
     parser.add_argument("--memory-orders", default="1000", help="RSS at N[,N...] orders; 0: skip")
     args = parser.parse_args()
     if args.load == "auto":
