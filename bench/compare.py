@@ -54,12 +54,12 @@ class Row:
 
 
 def groups(spot_c: int, flow_c: int) -> list[Group]:
+    """Each server and what it is measured on; `quiet` is what the access log costs."""
     return [
         Group("prism", servers.prism, [(SPOT, spot_c), (FLOW, flow_c)]),
         Group("bare", servers.bare_flask, [(SPOT, spot_c)]),
         Group("serve", servers.serve, [(SPOT, spot_c), (FLOW, flow_c)]),
         Group("validate", lambda p: servers.serve(p, "--validate-responses"), [(SPOT, spot_c)]),
-        # What the access log costs (issue 11, "the server's own costs"): serve without it.
         Group("quiet", lambda p: servers.serve(p, "--no-access-log"), [(SPOT, spot_c)]),
     ]
 
