@@ -241,8 +241,7 @@ def main() -> None:
             for group in chosen if n % 2 == 0 else chosen[::-1]:
                 measure(group, rows, args)
         print("\n" + "\n".join(table(rows)))
-        print("\nTargets (issue 11), ratios to Prism in this run:")
-        print("\n".join(targets(rows)))
+        print("\nTargets (issue 11), ratios to Prism in this run:", *targets(rows), sep="\n")
         if counts:  # after the table, so that a failure here loses none of it
             print("\n" + servers.serve_rss(counts, args.log_dir))
 
