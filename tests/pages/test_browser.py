@@ -134,6 +134,10 @@ def test_docs_render_both_specs_from_this_machine(
     title = page.locator(".swagger-ui .info .title")
     expect(title).to_contain_text("Integral FX Inside REST API")
     expect(page.locator(".opblock-summary-path", has_text="/v2/sso/login")).to_be_visible()
+    # "Try it out" reaches this sandbox (on its own port), not the spec's default address.
+    servers = page.locator(".servers select option")
+    expect(servers.first).to_have_attribute("value", live.base_url)
+    assert "http://127.0.0.1:8080" in servers.all_inner_texts()[1]
     page.screenshot(path=str(screenshot_dir / "docs.png"))
 
     page.select_option(".topbar select", label="Sandbox control API (/__admin)")
