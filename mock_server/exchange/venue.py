@@ -17,6 +17,7 @@ from integral_mock.exchange.orders.book import OrderBook
 from integral_mock.exchange.orders.booked_trades import BookedTrades
 from integral_mock.exchange.orders.counterparties import Counterparties
 from integral_mock.exchange.orders.fate import Fate
+from integral_mock.exchange.orders.lists import DEFAULT_PAGE, OrderLists
 from integral_mock.exchange.orders.polls import PollCounter
 from integral_mock.exchange.orders.trades import TradeDesk
 from integral_mock.exchange.placement import Decide, Placement, nothing_forced
@@ -47,8 +48,9 @@ class Venue:
         self.replays = ReplayGuard(store, config.hmac_replay)
         self.counterparties = Counterparties(config.seed)
         self.book = OrderBook(store, self.feed, PollCounter(store), self.counterparties)
+        self.lists = OrderLists(self.book)
         self.market = MarketDesk(self.quotes, self.pair_for)
-        self.trades = TradeDesk(store, self.book)
+        self.trades = TradeDesk(store, self.lists)
         self.booked = BookedTrades(config, store)
         self.placement = Placement(
             config, self.feed, self.quotes, self.book, self.pair_for, decide, self.rng
@@ -107,7 +109,7 @@ class Venue:
         now = self.now_ms()
         if co_id is not None:
             return self.book.read(self.book.by_coid(principal.org, co_id), now)
-        read = (self.book.read(row, now) for row in self.book.active_rows(principal.org, now))
+        read = (self.book.read(row, now) for row in self.lists.active_rows(principal.org, now))
         # A read may move a poll-progressed order on to its final status.
         return [order for order in read if order["status"] in lifecycle.ACTIVE]
 
@@ -124,7 +126,7 @@ class Venue:
         """
         require_trading(principal)
         cancelled = 0
-        for row in self.book.active_rows(principal.org, self.now_ms()):
+        for row in self.lists.active_rows(principal.org, self.now_ms()):
             try:
                 self.book.cancel(row, self.now_ms(), principal.full_name)
             except BadRequest as exc:
@@ -149,10 +151,20 @@ class Venue:
 
     # -- for the sandbox controls ----------------------------------------------------------
 
-    def orders_of(self, org: str | None = None) -> list[dict[str, Any]]:
-        """Any org's orders as they stand (for /__admin/orders); looking is not a poll."""
+    def orders_of(
+        self,
+        org: str | None = None,
+        *,
+        after: int = 0,
+        limit: int = DEFAULT_PAGE,
+        status: str | None = None,
+        co_id: str | None = None,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """A page of any org's orders as they stand (for /__admin/orders), and whether more
+        follow; looking is not a poll."""
         now = self.now_ms()
-        return [self._with_timeline(r, now) for r in self.book.rows(org)]
+        rows, more = self.lists.page(org, now, after=after, limit=limit, status=status, co_id=co_id)
+        return [self._with_timeline(r, now) for r in rows], more
 
     def _with_timeline(self, row: Any, now_ms: int) -> dict[str, Any]:
         """The order as it stands, with the steps it has taken so far (`timeline`)."""
