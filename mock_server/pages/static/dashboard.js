@@ -28,7 +28,8 @@ IM.api = async (method, path, body) => {
   const json = (response.headers.get("Content-Type") || "").includes("json");
   const data = json ? await response.json() : null;
   if (response.status === 401) window.location.reload(); // the token form, from the server
-  return { status: response.status, ok: response.ok, data };
+  // `next`: a paged list (/__admin/orders) has more than this answer, its Link header says.
+  return { status: response.status, ok: response.ok, data, next: response.headers.has("Link") };
 };
 
 IM.notice = (text, bad) => {
@@ -112,7 +113,9 @@ async function refreshOrders() {
   const body = document.getElementById("orders-body");
   if (!byOrg.size) return body.replaceChildren(IM.el("p", { class: "hint" }, "No orders yet."));
   const head = ["id", "coId", "type", "order", "status", "timeline"].map((h) => IM.el("th", {}, h));
+  const more = answer.next ? IM.el("p", { class: "hint" }, `The first ${answer.data.length} orders; the admin API pages on (its Link header).`) : null;
   body.replaceChildren(
+    ...(more ? [more] : []),
     ...[...byOrg].map(([name, orders]) =>
       IM.el(
         "div",
