@@ -155,15 +155,18 @@ class Venue:
         self,
         org: str | None = None,
         *,
-        after: int = 0,
+        after: int | None = None,
         limit: int = DEFAULT_PAGE,
         status: str | None = None,
         co_id: str | None = None,
+        newest: bool = False,
     ) -> tuple[list[dict[str, Any]], bool]:
         """A page of any org's orders as they stand (for /__admin/orders), and whether more
         follow; looking is not a poll."""
         now = self.now_ms()
-        rows, more = self.lists.page(org, now, after=after, limit=limit, status=status, co_id=co_id)
+        rows, more = self.lists.page(
+            org, now, after=after, limit=limit, status=status, co_id=co_id, newest=newest
+        )
         return [self._with_timeline(r, now) for r in rows], more
 
     def _with_timeline(self, row: Any, now_ms: int) -> dict[str, Any]:

@@ -108,10 +108,11 @@ def orders() -> Response:
     limit = int(query.get("limit", DEFAULT_PAGE))
     found, more = controls().venue.orders_of(
         query.get("org"),
-        after=int(query.get("after", 0)),
+        after=int(query["after"]) if "after" in query else None,
         limit=limit,
         status=query.get("status"),
         co_id=query.get("coId"),
+        newest=query.get("order") == "newest",
     )
     response = jsonify(found)
     if more:

@@ -66,6 +66,11 @@ def test_the_next_links_walk_every_order_once_across_orgs_and_statuses(
     assert pages == -(-len(everyone) // 3)
     assert {o["status"] for o in walked} == {"FILLED", "REJECTED", "NEW", "CANCELLED", "RECEIVED"}
     assert walked == admin.orders(limit=1000)  # one page or many, the same orders as they stand
+    assert _walk(admin, limit=5, order="newest")[0] == walked[::-1]
+    newest_b = [o for o in walked if o["org"] == "orgB"][::-1]
+    assert _walk(admin, org="orgB", order="newest", status="NEW", limit=1)[0] == [
+        o for o in newest_b if o["status"] == "NEW"
+    ]
 
 
 def test_a_walk_keeps_its_filters_and_answers_only_matching_orders(
@@ -106,7 +111,15 @@ def test_an_admin_look_through_pages_is_no_poll(api: Api, admin: Admin) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", [{"limit": 0}, {"limit": 10_001}, {"limit": "ten"}, {"after": -1}, {"after": "x"}]
+    "query",
+    [
+        {"limit": 0},
+        {"limit": 10_001},
+        {"limit": "ten"},
+        {"after": -1},
+        {"after": "x"},
+        {"order": "up"},
+    ],
 )
 def test_a_bad_page_query_is_the_error_object(admin: Admin, query: dict[str, Any]) -> None:
     assert_error(admin.call("GET", "/orders", query=query), 400, "INVALID_REQUEST")

@@ -21,6 +21,7 @@ DEFAULT_PAGE = 1000
 MAX_PAGE = 10_000
 # Rows read at a time while a status filter looks for a page's worth of matches.
 _CHUNK = 2000
+_NO_ID = 2**63 - 1  # SQLite's largest integer, past any order id: a newest-first start
 
 _WITH_POLLS = (
     "SELECT o.*, COALESCE(p.polls, 0) AS polls FROM orders o INDEXED BY orders_open "
@@ -112,14 +113,16 @@ class OrderLists:
         org: str | None,
         now_ms: int,
         *,
-        after: int = 0,
+        after: int | None = None,
         limit: int = DEFAULT_PAGE,
         status: str | None = None,
         co_id: str | None = None,
+        newest: bool = False,
     ) -> tuple[list[sqlite3.Row], bool]:
-        """Up to `limit` orders after order id `after` (of `org`, or all), oldest first, with
-        this status and coId when asked; and whether more follow."""
-        where, params = ["order_id > ?"], list[object]([after])
+        """Up to `limit` orders (of `org`, or all) past order id `after`, oldest first (newest
+        first if asked), with this status and coId when asked; and whether more follow."""
+        where = ["order_id < ?" if newest else "order_id > ?"]
+        params: list[object] = [(_NO_ID if newest else 0) if after is None else after]
         if org is not None:
             where.append("org = ?")
             params.append(org)
@@ -136,14 +139,14 @@ class OrderLists:
                 params.append(now_ms)
             else:
                 return [], False  # no order is ever in a status the lifecycle does not know
+        sql = f"SELECT * FROM orders WHERE {' AND '.join(where)} ORDER BY order_id"
+        sql += " DESC LIMIT ?" if newest else " LIMIT ?"
+        size = _CHUNK if status else limit + 1
         found: list[sqlite3.Row] = []
         while len(found) <= limit:
-            chunk = self.store.query(
-                f"SELECT * FROM orders WHERE {' AND '.join(where)} ORDER BY order_id LIMIT ?",
-                (*params, _CHUNK if status else limit + 1),
-            )
+            chunk = self.store.query(sql, (*params, size))
             found += [r for r in chunk if status is None or self._status(r, now_ms) == status]
-            if len(chunk) < (_CHUNK if status else limit + 1):
+            if len(chunk) < size:
                 break
             params[0] = chunk[-1]["order_id"]
         return found[:limit], len(found) > limit
