@@ -146,16 +146,28 @@ class Store:
         _add_order_list_columns(self._conn)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block as one transaction: committed whole or not at all."""
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """Run a block as one transaction: committed whole or not at all.
+
+        `durable=False` is for writes that only cache what can be derived again (a resting
+        order's matching progress): committed without waiting for the disk (WAL with
+        synchronous NORMAL), so a crash may lose them but never leaves the file inconsistent.
+        """
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            relaxed = not durable and self.path != ":memory:"
+            if relaxed:  # a pragma cannot change inside a transaction: around it, then
+                self._conn.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            finally:
+                if relaxed:
+                    self._conn.execute("PRAGMA synchronous=FULL")
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:

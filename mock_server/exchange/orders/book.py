@@ -147,7 +147,8 @@ class OrderBook:
         """Match a resting order against the market up to `now_ms`; the row as it now is."""
         if not row["resting"] or now_ms <= row["checked_ms"]:
             return row
-        with self.store.transaction() as db:
+        # Matching only caches a pure function of the price path: no need to wait for the disk.
+        with self.store.transaction(durable=False) as db:
             fresh = db.execute("SELECT * FROM orders WHERE order_id = ?", (row["order_id"],))
             current = fresh.fetchone()
             if current["checked_ms"] < now_ms:
