@@ -92,13 +92,15 @@ def timed(call: Call, repeat: int) -> dict[str, list[float]]:
 
     for n in range(repeat):
         rate = call("GET", "/v2/rates/spot?symbol=EUR%2FUSD", None)[1]
-        order = {"coId": f"bench-{n}", "type": "PQ", "timeInForce": "FOK", "side": "Buy"}
+        order: dict[str, Any] = {"coId": f"bench-{n}", "type": "PQ", "timeInForce": "FOK"}
+        order |= {"side": "Buy"}
         order |= {"symbol": "EUR/USD", "currency": "EUR", "size": 1000}
         order |= {"price": rate["offer"], "rateId": rate["rateId"]}
         status, placed = call("POST", "/v2/orders", order)
         assert status == 202, placed
         for k in range(RESTING):  # resting ones for the next cancel-all
-            far = {"coId": f"far-{n}-{k}", "type": "Limit", "timeInForce": "GTC", "side": "Buy"}
+            far: dict[str, Any] = {"coId": f"far-{n}-{k}", "type": "Limit", "side": "Buy"}
+            far |= {"timeInForce": "GTC"}
             far |= {"symbol": "EUR/USD", "currency": "EUR", "size": 1000}
             far |= {"price": round(float(rate["offer"]) - 0.05, 5)}
             assert call("POST", "/v2/orders", far)[0] == 202
