@@ -8,7 +8,7 @@ from typing import Any
 
 from integral_mock.clock import Clock
 from integral_mock.config import Config
-from integral_mock.errors import BadRequest, NotFound
+from integral_mock.errors import NotFound
 from integral_mock.exchange.hmac_replay import ReplayGuard
 from integral_mock.exchange.market.data import MarketDesk
 from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, QuoteBook
@@ -125,16 +125,9 @@ class Venue:
         Listing them is not a read of each: a read would move poll-progressed orders on.
         """
         require_trading(principal)
-        cancelled = 0
-        for row in self.lists.active_rows(principal.org, self.now_ms()):
-            try:
-                self.book.cancel(row, self.now_ms(), principal.full_name)
-            except BadRequest as exc:
-                if exc.code != "ORDER_FINAL":
-                    raise
-                continue  # it filled or expired since the list was read: nothing to cancel
-            cancelled += 1
-        return cancelled
+        now = self.now_ms()
+        active = self.lists.active_rows(principal.org, now)
+        return self.book.cancel_all(active, now, principal.full_name)
 
     def get_trade_messages(self, principal: Principal, max_count: int) -> list[dict[str, Any]]:
         return self.trades.messages(principal.org, self.now_ms(), max_count)

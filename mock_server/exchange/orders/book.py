@@ -205,30 +205,43 @@ class OrderBook:
     def cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
         """Cancel an active order now; 400 if it is already final."""
         with self.store.exclusive():  # no fill or other cancel between the check and the cut
-            self._cancel(row, now_ms, by)
+            cut = self._cut(row, now_ms, by)
+            if isinstance(cut, str):
+                message = f"Order {row['order_id']} is already {cut}; only active orders can be"
+                raise BadRequest(f"{message} cancelled", code="ORDER_FINAL")
+            with self.store.transaction() as db:
+                db.execute(_CANCEL, cut)
 
-    def _cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
-        row = self.advance(row, now_ms)
+    def cancel_all(self, rows: Iterable[sqlite3.Row], now_ms: int, by: str) -> int:
+        """Cancel those of `rows` still active now, in one commit; how many were."""
+        with self.store.exclusive():
+            # One that filled or expired since the list was read has nothing to cancel.
+            cuts = [cut for row in rows if not isinstance(cut := self._cut(row, now_ms, by), str)]
+            with self.store.transaction() as db:
+                db.executemany(_CANCEL, cuts)
+        return len(cuts)
+
+    def _cut(self, row: sqlite3.Row, now_ms: int, by: str) -> tuple[object, ...] | str:
+        """The UPDATE's parameters that cancel the order now, or the final status it has."""
+        row = self.advance(self._one("order_id = ?", row["org"], row["order_id"]), now_ms)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         polls = self.polls.current(row["order_id"])
         status = schedule.status_at(now_ms, polls)
         if status in lifecycle.FINAL:
-            raise BadRequest(
-                f"Order {row['order_id']} is already {status}; only active orders can be cancelled",
-                code="ORDER_FINAL",
-            )
+            return status
         cut = schedule.cut_at(now_ms, lifecycle.CANCELLED, polls)
         filled = any(step.status in FILL_STATUSES for step in cut)
         kept = [f for f in load_fills(row) if f.at_ms <= now_ms] if filled else []
-        with self.store.transaction() as db:
-            db.execute(
-                "UPDATE orders SET schedule = ?, fills = ?, resting = 0, reason = ?, "
-                "final_ms = ?, final_status = ?, trade_ms = ? WHERE order_id = ?",
-                (
-                    json.dumps(cut.to_json()),
-                    json.dumps([f.to_json() for f in kept]),
-                    f"CANCELLED: by {by}",
-                    *listing(cut, kept, polls),
-                    row["order_id"],
-                ),
-            )
+        return (
+            json.dumps(cut.to_json()),
+            json.dumps([f.to_json() for f in kept]),
+            f"CANCELLED: by {by}",
+            *listing(cut, kept, polls),
+            row["order_id"],
+        )
+
+
+_CANCEL = (
+    "UPDATE orders SET schedule = ?, fills = ?, resting = 0, reason = ?, "
+    "final_ms = ?, final_status = ?, trade_ms = ? WHERE order_id = ?"
+)
