@@ -100,7 +100,9 @@ class OrderBook:
         """The order as a read at `now_ms` shows it; a client read counts as a poll."""
         row = self.advance(row, now_ms)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
-        if count_poll and schedule.counts_polls:
+        if not schedule.counts_polls:
+            polls = 0  # no step waits on reads: the count changes nothing, so none is looked up
+        elif count_poll:
             polls = self._count_poll(row["order_id"], schedule, now_ms)
         else:
             polls = self.polls.current(row["order_id"])
