@@ -129,6 +129,31 @@ CREATE TABLE IF NOT EXISTS admin_sessions_ended (
 );
 """
 
+# -- Lists that do not scan (issue 11, point 4) --------------------------------------------
+# Columns of `orders` that index what an order's stored facts already say, so the active
+# list, the trade download, cancel-all and /__admin/orders read only what they answer. The
+# status is still derived on read: these only narrow which rows are read.
+#   final_ms      from when the schedule (with the polls counted so far) makes it final; NULL
+#                 while it rests on the book, waits on reads, or predates these columns
+#   final_status  that final status (NULL with final_ms)
+#   trade_ms      its last fill's time (the trade's executionTime) once it has a fill
+#   delivered     1 once its trade went out in a download (as trade_deliveries says)
+# Added by ALTER TABLE where missing, so a state file from before keeps working; its old rows
+# come NULL, which the book lists on first look (OrderBook.settle).
+ORDER_LIST_COLUMNS = {
+    "final_ms": "INTEGER",
+    "final_status": "TEXT",
+    "trade_ms": "INTEGER",
+    "delivered": "INTEGER NOT NULL DEFAULT 0",
+}
+ORDER_LIST_INDEXES = """
+CREATE INDEX IF NOT EXISTS orders_open ON orders (order_id) WHERE final_ms IS NULL;
+CREATE INDEX IF NOT EXISTS orders_by_final ON orders (org, final_ms);
+CREATE INDEX IF NOT EXISTS orders_undelivered ON orders (org, trade_ms, order_id)
+    WHERE delivered = 0 AND trade_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS booked_by_customer ON booked_trades (customer_org, trade_id);
+"""
+
 
 class Store:
     """One SQLite connection per process, shared by its threads, serialised by a lock.
@@ -155,6 +180,7 @@ class Store:
             self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._lock:
             self._conn.executescript(SCHEMA)
+        self._add_order_list_columns()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -180,6 +206,21 @@ class Store:
             finally:
                 self._depth = 0
             self._conn.execute("COMMIT")
+
+    def _add_order_list_columns(self) -> None:
+        # One write transaction: two `serve` processes starting on one file add them once.
+        with self.transaction() as db:
+            have = {row[1] for row in db.execute("PRAGMA table_info(orders)")}
+            for name, declaration in ORDER_LIST_COLUMNS.items():
+                if name not in have:
+                    db.execute(f"ALTER TABLE orders ADD COLUMN {name} {declaration}")
+            if "delivered" not in have:  # an older file: its deliveries are in trade_deliveries
+                db.execute(
+                    "UPDATE orders SET delivered = 1 WHERE EXISTS (SELECT 1 FROM trade_deliveries"
+                    " d WHERE d.org = orders.org AND d.order_id = orders.order_id)"
+                )
+        with self._lock:
+            self._conn.executescript(ORDER_LIST_INDEXES)
 
     def _begin(self) -> None:
         """BEGIN IMMEDIATE, waiting (in yielding sleeps) while another process writes."""

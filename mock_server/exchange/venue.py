@@ -7,7 +7,7 @@ from typing import Any
 
 from integral_mock.clock import Clock
 from integral_mock.config import Config
-from integral_mock.errors import BadRequest, NotFound
+from integral_mock.errors import NotFound
 from integral_mock.exchange.hmac_replay import ReplayGuard
 from integral_mock.exchange.market.data import MarketDesk
 from integral_mock.exchange.market.rates import PAIRS, Pair, PriceFeed, QuoteBook
@@ -16,6 +16,7 @@ from integral_mock.exchange.orders.book import OrderBook
 from integral_mock.exchange.orders.booked_trades import BookedTrades
 from integral_mock.exchange.orders.counterparties import Counterparties
 from integral_mock.exchange.orders.fate import Fate
+from integral_mock.exchange.orders.lists import DEFAULT_PAGE, OrderLists
 from integral_mock.exchange.orders.polls import PollCounter
 from integral_mock.exchange.orders.trades import TradeDesk
 from integral_mock.exchange.placement import Decide, Placement, nothing_forced
@@ -48,8 +49,9 @@ class Venue:
         self.replays = ReplayGuard(store, config.hmac_replay)
         self.counterparties = Counterparties(self.current_seed)
         self.book = OrderBook(store, self.feed, PollCounter(store), self.counterparties)
+        self.lists = OrderLists(self.book)
         self.market = MarketDesk(self.quotes, self.pair_for)
-        self.trades = TradeDesk(store, self.book)
+        self.trades = TradeDesk(store, self.lists)
         self.booked = BookedTrades(config, store)
         self.placement = Placement(
             config, self.feed, self.quotes, self.book, self.pair_for, decide, self.rng
@@ -115,7 +117,7 @@ class Venue:
         now = self.now_ms()
         if co_id is not None:
             return self.book.read(self.book.by_coid(principal.org, co_id), now)
-        read = (self.book.read(row, now) for row in self.book.active_rows(principal.org, now))
+        read = (self.book.read(row, now) for row in self.lists.active_rows(principal.org, now))
         # A read may move a poll-progressed order on to its final status.
         return [order for order in read if order["status"] in lifecycle.ACTIVE]
 
@@ -131,16 +133,9 @@ class Venue:
         Listing them is not a read of each: a read would move poll-progressed orders on.
         """
         require_trading(principal)
-        cancelled = 0
-        for row in self.book.active_rows(principal.org, self.now_ms()):
-            try:
-                self.book.cancel(row, self.now_ms(), principal.full_name)
-            except BadRequest as exc:
-                if exc.code != "ORDER_FINAL":
-                    raise
-                continue  # it filled or expired since the list was read: nothing to cancel
-            cancelled += 1
-        return cancelled
+        now = self.now_ms()
+        active = self.lists.active_rows(principal.org, now)
+        return self.book.cancel_all(active, now, principal.full_name)
 
     def get_trade_messages(self, principal: Principal, max_count: int) -> list[dict[str, Any]]:
         return self.trades.messages(principal.org, self.now_ms(), max_count)
@@ -157,10 +152,23 @@ class Venue:
 
     # -- for the sandbox controls ----------------------------------------------------------
 
-    def orders_of(self, org: str | None = None) -> list[dict[str, Any]]:
-        """Any org's orders as they stand (for /__admin/orders); looking is not a poll."""
+    def orders_of(
+        self,
+        org: str | None = None,
+        *,
+        after: int | None = None,
+        limit: int = DEFAULT_PAGE,
+        status: str | None = None,
+        co_id: str | None = None,
+        newest: bool = False,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """A page of any org's orders as they stand (for /__admin/orders), and whether more
+        follow; looking is not a poll."""
         now = self.now_ms()
-        return [self._with_timeline(r, now) for r in self.book.rows(org)]
+        rows, more = self.lists.page(
+            org, now, after=after, limit=limit, status=status, co_id=co_id, newest=newest
+        )
+        return [self._with_timeline(r, now) for r in rows], more
 
     def _with_timeline(self, row: Any, now_ms: int) -> dict[str, Any]:
         """The order as it stands, with the steps it has taken so far (`timeline`)."""

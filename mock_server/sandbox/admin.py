@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from integral_mock.clock import ManualClock, utc
 from integral_mock.errors import NotFound, SandboxError
+from integral_mock.exchange.orders.lists import DEFAULT_PAGE
 from integral_mock.integral.plumbing import checked_answer, sandbox
 from integral_mock.integral.spec import SpecValidator, load_document, shared_validator
 from integral_mock.sandbox.access import PREFIX, guard
@@ -101,12 +103,22 @@ def advance_clock() -> Response:
 
 @bp.get("/orders")
 def orders() -> Response:
+    """A page of orders; a `Link` header (rel="next") carries the query on from the last one."""
     query, _ = _validated()
-    found = controls().venue.orders_of(query.get("org"))
-    for field in ("status", "coId"):
-        if field in query:
-            found = [o for o in found if o[field] == query[field]]
-    return jsonify(found)
+    limit = int(query.get("limit", DEFAULT_PAGE))
+    found, more = controls().venue.orders_of(
+        query.get("org"),
+        after=int(query["after"]) if "after" in query else None,
+        limit=limit,
+        status=query.get("status"),
+        co_id=query.get("coId"),
+        newest=query.get("order") == "newest",
+    )
+    response = jsonify(found)
+    if more:
+        following = {**request.args.to_dict(), "after": found[-1]["orderId"], "limit": limit}
+        response.headers["Link"] = f'<{request.path}?{urlencode(following)}>; rel="next"'
+    return response
 
 
 @bp.get("/orgs/<org>")

@@ -1,14 +1,15 @@
-"""Stored orders, and every SQL statement about them: insert, look up, match, render, cancel."""
+"""Stored orders: insert, look up, match, render, cancel (lists.py reads them by the index)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from integral_mock.errors import BadRequest, NotFound
-from integral_mock.exchange.market.rates import PAIRS, PriceFeed
+from integral_mock.exchange.market.rates import PriceFeed
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.counterparties import Counterparties
 from integral_mock.exchange.orders.fate import Course
@@ -16,6 +17,7 @@ from integral_mock.exchange.orders.fills import fill_fields
 from integral_mock.exchange.orders.lifecycle import Schedule, Step
 from integral_mock.exchange.orders.matching import Fill, grid_points, stop_triggered, take
 from integral_mock.exchange.orders.polls import PollCounter
+from integral_mock.exchange.orders.stored import INSERT, listing, load_fills, ticket_of, values
 from integral_mock.exchange.orders.ticket import Ticket
 from integral_mock.store import Store
 
@@ -23,16 +25,6 @@ FILL_STATUSES = frozenset({lifecycle.PARTIALLY_FILLED, lifecycle.FILLED})
 FIRST_ORDER_ID = 4_000_000_001
 # The spec allows 19 digits; past SQLite's 64-bit range no order can exist.
 _MAX_ORDER_ID = 2**63 - 1
-
-
-def ticket_of(row: sqlite3.Row) -> Ticket:
-    """The stored order, parsed as it was when placed."""
-    request = json.loads(row["request"])
-    return Ticket.parse(request, PAIRS[request["symbol"]])
-
-
-def load_fills(row: sqlite3.Row) -> list[Fill]:
-    return [Fill.from_json(f) for f in json.loads(row["fills"])]
 
 
 class OrderBook:
@@ -58,25 +50,7 @@ class OrderBook:
         try:
             with self.store.transaction() as db:
                 order_id = self._next_order_id(db)
-                db.execute(
-                    "INSERT INTO orders (order_id, org, co_id, user, request, placed_ms, "
-                    "schedule, reason, fills, resting, checked_ms, expires_ms) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        order_id,
-                        org,
-                        order.co_id,
-                        user,
-                        json.dumps(order.as_json()),
-                        placed_ms,
-                        json.dumps(course.schedule.to_json()),
-                        course.reason,
-                        json.dumps([f.to_json() for f in course.fills]),
-                        int(course.resting),
-                        placed_ms,
-                        course.expires_ms,
-                    ),
-                )
+                db.execute(INSERT, values(order_id, org, user, order, placed_ms, course))
         except sqlite3.IntegrityError:
             raise BadRequest(
                 f"coId {order.co_id!r} was already used by org {org}; "
@@ -85,6 +59,18 @@ class OrderBook:
                 fields=[{"field": "coId", "message": "already used"}],
             ) from None
         return self.by_id(org, str(order_id))
+
+    def insert_many(self, org: str, user: str, orders: Iterable[tuple[Ticket, int, Course]]) -> int:
+        """The bulk path (benchmarks, seeding): many (ticket, placed_ms, course) in one commit,
+        stored as `insert` stores each; an IntegrityError (a used coId) keeps none of them."""
+        with self.store.transaction() as db:
+            first = self._next_order_id(db)
+            rows = [
+                values(first + n, org, user, order, placed_ms, course)
+                for n, (order, placed_ms, course) in enumerate(orders)
+            ]
+            db.executemany(INSERT, rows)
+        return len(rows)
 
     def _next_order_id(self, db: sqlite3.Connection) -> int:
         # Ids start in a block of the seed's, so two seeds' runs never share an id.
@@ -110,30 +96,30 @@ class OrderBook:
             raise NotFound(f"No order {value} for org {org}")
         return rows[0]
 
-    def rows(self, org: str | None) -> list[sqlite3.Row]:
-        """Every order of `org` (of all orgs: None), oldest first."""
-        where, params = ("WHERE org = ?", (org,)) if org else ("", ())
-        return self.store.query(f"SELECT * FROM orders {where} ORDER BY order_id", params)
-
-    def active_rows(self, org: str, now_ms: int) -> list[sqlite3.Row]:
-        """The org's orders that are active at `now_ms`; looking is not a poll."""
-        return [r for r in self.rows(org) if self._status(r, now_ms) in lifecycle.ACTIVE]
-
-    def _status(self, row: sqlite3.Row, now_ms: int) -> str:
-        row = self.advance(row, now_ms)
-        schedule = Schedule.from_json(json.loads(row["schedule"]))
-        return schedule.status_at(now_ms, self.polls.current(row["order_id"]))
-
     def read(self, row: sqlite3.Row, now_ms: int, *, count_poll: bool = True) -> dict[str, Any]:
         """The order as a read at `now_ms` shows it; a client read counts as a poll."""
         row = self.advance(row, now_ms)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
-        polls = (
-            self.polls.read(row["order_id"], schedule, now_ms)
-            if count_poll
-            else self.polls.current(row["order_id"])
-        )
+        if not schedule.counts_polls:
+            polls = 0  # no step waits on reads: the count changes nothing, so none is looked up
+        elif count_poll:
+            polls = self._count_poll(row["order_id"], schedule, now_ms)
+        else:
+            polls = self.polls.current(row["order_id"])
         return self.render(row, now_ms, polls)
+
+    def _count_poll(self, order_id: int, schedule: Schedule, now_ms: int) -> int:
+        with self.store.transaction() as db:
+            polls = self.polls.count(db, order_id, schedule, now_ms)
+            # The read that reaches the final status lists the order as final, in one commit.
+            final_ms = schedule.final_since(polls)
+            if final_ms is not None:
+                db.execute(
+                    "UPDATE orders SET final_ms = ?, final_status = ? "
+                    "WHERE order_id = ? AND final_ms IS NULL",
+                    (final_ms, schedule.final.status, order_id),
+                )
+        return polls
 
     def render(self, row: sqlite3.Row, now_ms: int, polls: int = 0) -> dict[str, Any]:
         """The order as the API shows it at `now_ms`, after `polls` reads."""
@@ -193,16 +179,18 @@ class OrderBook:
         if leaves > 0 and expires is not None and now_ms >= expires:
             steps.append(Step(expires, lifecycle.EXPIRED))
             reason = f"{order.time_in_force or 'GTT'}_EXPIRED: the order's time ran out"
+        matched = Schedule(steps)
         final = steps[-1].status in lifecycle.FINAL
         db.execute(
-            "UPDATE orders SET schedule = ?, fills = ?, checked_ms = ?, resting = ?, reason = ? "
-            "WHERE order_id = ?",
+            "UPDATE orders SET schedule = ?, fills = ?, checked_ms = ?, resting = ?, reason = ?, "
+            "final_ms = ?, final_status = ?, trade_ms = ? WHERE order_id = ?",
             (
-                json.dumps(Schedule(steps).to_json()),
+                json.dumps(matched.to_json()),
                 json.dumps([f.to_json() for f in fills]),
                 now_ms,
                 0 if final else 1,
                 reason,
+                *listing(matched, fills),
                 row["order_id"],
             ),
         )
@@ -218,29 +206,43 @@ class OrderBook:
     def cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
         """Cancel an active order now; 400 if it is already final."""
         with self.store.exclusive():  # no fill or other cancel between the check and the cut
-            self._cancel(row, now_ms, by)
+            cut = self._cut(row, now_ms, by)
+            if isinstance(cut, str):
+                message = f"Order {row['order_id']} is already {cut}; only active orders can be"
+                raise BadRequest(f"{message} cancelled", code="ORDER_FINAL")
+            with self.store.transaction() as db:
+                db.execute(_CANCEL, cut)
 
-    def _cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
-        row = self.advance(row, now_ms)
+    def cancel_all(self, rows: Iterable[sqlite3.Row], now_ms: int, by: str) -> int:
+        """Cancel those of `rows` still active now, in one commit; how many were."""
+        with self.store.exclusive():
+            # One that filled or expired since the list was read has nothing to cancel.
+            cuts = [cut for row in rows if not isinstance(cut := self._cut(row, now_ms, by), str)]
+            with self.store.transaction() as db:
+                db.executemany(_CANCEL, cuts)
+        return len(cuts)
+
+    def _cut(self, row: sqlite3.Row, now_ms: int, by: str) -> tuple[object, ...] | str:
+        """The UPDATE's parameters that cancel the order now, or the final status it has."""
+        row = self.advance(self._one("order_id = ?", row["org"], row["order_id"]), now_ms)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         polls = self.polls.current(row["order_id"])
         status = schedule.status_at(now_ms, polls)
         if status in lifecycle.FINAL:
-            raise BadRequest(
-                f"Order {row['order_id']} is already {status}; only active orders can be cancelled",
-                code="ORDER_FINAL",
-            )
+            return status
         cut = schedule.cut_at(now_ms, lifecycle.CANCELLED, polls)
         filled = any(step.status in FILL_STATUSES for step in cut)
         kept = [f for f in load_fills(row) if f.at_ms <= now_ms] if filled else []
-        with self.store.transaction() as db:
-            db.execute(
-                "UPDATE orders SET schedule = ?, fills = ?, resting = 0, reason = ? "
-                "WHERE order_id = ?",
-                (
-                    json.dumps(cut.to_json()),
-                    json.dumps([f.to_json() for f in kept]),
-                    f"CANCELLED: by {by}",
-                    row["order_id"],
-                ),
-            )
+        return (
+            json.dumps(cut.to_json()),
+            json.dumps([f.to_json() for f in kept]),
+            f"CANCELLED: by {by}",
+            *listing(cut, kept, polls),
+            row["order_id"],
+        )
+
+
+_CANCEL = (
+    "UPDATE orders SET schedule = ?, fills = ?, resting = 0, reason = ?, "
+    "final_ms = ?, final_status = ?, trade_ms = ? WHERE order_id = ?"
+)

@@ -91,10 +91,35 @@ class BookedTrades:
 
 def booked_messages(store: Store, org: str) -> list[tuple[int, dict[str, Any]]]:
     """(booked at, STP message with event NEW) of each trade booked by or for `org`."""
+    return _messages(store, "", (org, org))
+
+
+def booked_undelivered(store: Store, org: str, limit: int) -> list[tuple[int, dict[str, Any]]]:
+    """The first `limit` of them that the org's downloads have not handed out yet."""
+    return _messages(store, f"AND NOT {_DELIVERED}", (org, org, org), f"LIMIT {int(limit)}")
+
+
+def booked_delivered(store: Store, org: str) -> list[tuple[int, dict[str, Any]]]:
+    """Those of them that the org's downloads have handed out."""
+    return _messages(store, f"AND {_DELIVERED}", (org, org, org))
+
+
+def booked_message(store: Store, org: str, trade_id: int) -> dict[str, Any] | None:
+    """The STP message of one trade booked by or for `org`, if there is one."""
+    found = _messages(store, "AND trade_id = ?", (org, org, trade_id))
+    return found[0][1] if found else None
+
+
+_DELIVERED = "EXISTS (SELECT 1 FROM trade_deliveries d WHERE d.org = ? AND d.order_id = trade_id)"
+
+
+def _messages(
+    store: Store, where: str, params: tuple[object, ...], limit: str = ""
+) -> list[tuple[int, dict[str, Any]]]:
     rows = store.query(
-        "SELECT created_ms, message FROM booked_trades WHERE org = ? OR customer_org = ? "
-        "ORDER BY trade_id",
-        (org, org),
+        f"SELECT created_ms, message FROM booked_trades WHERE (org = ? OR customer_org = ?) "
+        f"{where} ORDER BY created_ms, trade_id {limit}",
+        params,
     )
     return [(row["created_ms"], json.loads(row["message"])) for row in rows]
 

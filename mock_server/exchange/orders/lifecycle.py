@@ -75,6 +75,16 @@ class Schedule(tuple[Step, ...]):
     def final(self) -> Step:
         return self[-1]
 
+    def final_since(self, polls: int = 0) -> int | None:
+        """From when the order is final, with `polls` reads counted; None while it is open.
+
+        Exact: status_at(t, polls) is final just when t reaches this (steps are in time and
+        poll order, and a final status is the last step).
+        """
+        last = self.final
+        done = last.status in FINAL and last.polls <= polls
+        return last.at_ms if done else None
+
     def to_json(self) -> list[list[object]]:
         # A poll count only where there is one, so time-only schedules keep their old shape.
         return [[s.at_ms, s.status, s.polls] if s.polls else [s.at_ms, s.status] for s in self]

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from integral_mock.clock import utc
 from integral_mock.errors import BadRequest, NotFound
-from integral_mock.exchange.orders.book import OrderBook
-from integral_mock.exchange.orders.booked_trades import booked_messages
+from integral_mock.exchange.orders.book import FIRST_ORDER_ID
+from integral_mock.exchange.orders.booked_trades import (
+    booked_delivered,
+    booked_message,
+    booked_messages,
+    booked_undelivered,
+)
 from integral_mock.exchange.orders.lifecycle import FINAL
+from integral_mock.exchange.orders.lists import OrderLists
 from integral_mock.exchange.orders.stamps import execution_time
 from integral_mock.exchange.orders.stamps import parse_execution_time as parse_execution_time
 from integral_mock.store import Store
@@ -44,47 +51,74 @@ def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
     }
 
 
+# (execution time, order or booked-trade id, STP message): trades sort by the first two.
+Timed = tuple[int, int, dict[str, Any]]
+_DAY_MS = 86_400_000
+
+
 class TradeDesk:
     """Hands out each org's trades once, oldest first, then any queued resends.
 
-    An org's trades are its orders' (final, with a fill) and those booked by or for it.
+    An org's trades are its orders' (final, with a fill) and those booked by or for it. Which
+    orders those are, and which of them went out already, the listing index says (lists.py).
     """
 
-    def __init__(self, store: Store, book: OrderBook) -> None:
+    def __init__(self, store: Store, lists: OrderLists) -> None:
         self.store = store
-        self.book = book
+        self.lists = lists
+        self.book = lists.book
 
-    def _traded(self, org: str, now_ms: int) -> dict[int, dict[str, Any]]:
-        """Trade messages (event NEW) by order or booked-trade id, in execution order."""
+    def _of_orders(self, rows: Iterable[sqlite3.Row], now_ms: int) -> list[Timed]:
         timed = []
-        for row in self.book.rows(org):
+        for row in rows:
             order = self.book.read(row, now_ms, count_poll=False)
+            # The index chose them; the status derived on read has the last word.
             if order["status"] in FINAL and "cumQty" in order:
                 timed.append((order["transactTime"], row["order_id"], trade_message(order, "NEW")))
-        timed += [(at, int(m["orderId"]), m) for at, m in booked_messages(self.store, org)]
-        return {key: message for _, key, message in sorted(timed, key=lambda t: t[:2])}
+        return timed
+
+    @staticmethod
+    def _of_booked(booked: Iterable[tuple[int, dict[str, Any]]]) -> list[Timed]:
+        return [(at, int(message["orderId"]), message) for at, message in booked]
 
     def trades(self, org: str, now_ms: int) -> list[dict[str, Any]]:
         """Every trade of `org` as its STP message, oldest first; reading them consumes none."""
-        return list(self._traded(org, now_ms).values())
+        timed = self._of_orders(self.lists.traded_rows(org, now_ms), now_ms)
+        timed += self._of_booked(booked_messages(self.store, org))
+        return [message for _, _, message in sorted(timed, key=lambda t: t[:2])]
 
     def messages(self, org: str, now_ms: int, max_count: int) -> list[dict[str, Any]]:
         """Up to `max_count` trades not downloaded before; reading them consumes them."""
-        traded = self._traded(org, now_ms)
-        with self.store.transaction() as db:
-            delivered = _ids(db, "SELECT order_id FROM trade_deliveries WHERE org = ?", org)
-            fresh = [oid for oid in traded if oid not in delivered][:max_count]
-            db.executemany(
-                "INSERT INTO trade_deliveries VALUES (?, ?)", [(org, oid) for oid in fresh]
-            )
-            resent = db.execute(
-                "SELECT seq, order_id FROM trade_resends WHERE org = ? ORDER BY seq LIMIT ?",
-                (org, max_count - len(fresh)),
-            ).fetchall()
-            db.executemany("DELETE FROM trade_resends WHERE seq = ?", [(r[0],) for r in resent])
-        return [traded[oid] for oid in fresh] + [
-            {**traded[r[1]], "event": "RESEND"} for r in resent if r[1] in traded
+        with self.store.exclusive():  # no other download between choosing and marking
+            timed = self._of_orders(self.lists.undelivered_rows(org, now_ms, max_count), now_ms)
+            timed += self._of_booked(booked_undelivered(self.store, org, max_count))
+            fresh = sorted(timed, key=lambda t: t[:2])[:max_count]
+            ids = [oid for _, oid, _ in fresh]
+            with self.store.transaction() as db:
+                db.executemany(
+                    "INSERT INTO trade_deliveries VALUES (?, ?)", [(org, i) for i in ids]
+                )
+                self.lists.mark_delivered(db, org, ids)
+                resent = db.execute(
+                    "SELECT seq, order_id FROM trade_resends WHERE org = ? ORDER BY seq LIMIT ?",
+                    (org, max_count - len(fresh)),
+                ).fetchall()
+                db.executemany("DELETE FROM trade_resends WHERE seq = ?", [(r[0],) for r in resent])
+        again = [self._message(org, r[1], now_ms) for r in resent]
+        return [message for _, _, message in fresh] + [
+            {**message, "event": "RESEND"} for message in again if message is not None
         ]
+
+    def _message(self, org: str, trade_id: int, now_ms: int) -> dict[str, Any] | None:
+        """One trade of the org as it stands (None if it is gone, with a reset org, say)."""
+        if trade_id < FIRST_ORDER_ID:
+            return booked_message(self.store, org, trade_id)
+        try:
+            row = self.book.by_id(org, str(trade_id))
+        except NotFound:
+            return None
+        found = self._of_orders([row], now_ms)
+        return found[0][2] if found else None
 
     def resend(self, org: str, now_ms: int, start_ms: int, end_ms: int) -> int:
         """Queue again every downloaded trade whose tradeDate is in the range; 404 if none.
@@ -96,26 +130,24 @@ class TradeDesk:
             message = "startDate is after endDate"
             raise BadRequest(message, fields=[{"field": "startDate", "message": message}])
         first, last = (utc(start_ms).date().isoformat(), utc(end_ms).date().isoformat())
-        traded = self._traded(org, now_ms)
+        # An order's tradeDate is the UTC date of its trade time, so the dates are a range of it.
+        since, until = start_ms - start_ms % _DAY_MS, end_ms - end_ms % _DAY_MS + _DAY_MS
+        timed = self._of_orders(self.lists.delivered_rows(org, since, until), now_ms)
+        timed += [
+            t
+            for t in self._of_booked(booked_delivered(self.store, org))
+            if first <= t[2]["tradeDate"] <= last
+        ]
+        chosen = [oid for _, oid, _ in sorted(timed, key=lambda t: t[:2])]
+        if not chosen:
+            raise NotFound("No downloaded trade has a trade date in that range", code="NO_TRADES")
         with self.store.transaction() as db:
-            delivered = _ids(db, "SELECT order_id FROM trade_deliveries WHERE org = ?", org)
-            queued = _ids(db, "SELECT order_id FROM trade_resends WHERE org = ?", org)
-            chosen = [
-                oid
-                for oid, trade in traded.items()
-                if oid in delivered and first <= trade["tradeDate"] <= last
-            ]
-            if not chosen:
-                raise NotFound(
-                    "No downloaded trade has a trade date in that range", code="NO_TRADES"
-                )
+            queued = {
+                r[0] for r in db.execute("SELECT order_id FROM trade_resends WHERE org = ?", (org,))
+            }
             # A trade already queued is not queued twice: it comes back once per resend.
             db.executemany(
                 "INSERT INTO trade_resends (org, order_id) VALUES (?, ?)",
                 [(org, oid) for oid in chosen if oid not in queued],
             )
         return len(chosen)
-
-
-def _ids(db: sqlite3.Connection, sql: str, org: str) -> set[int]:
-    return {row[0] for row in db.execute(sql, (org,))}

@@ -28,7 +28,8 @@ IM.api = async (method, path, body) => {
   const json = (response.headers.get("Content-Type") || "").includes("json");
   const data = json ? await response.json() : null;
   if (response.status === 401) window.location.reload(); // the token form, from the server
-  return { status: response.status, ok: response.ok, data };
+  // `next`: a paged list (/__admin/orders) has more than this answer, its Link header says.
+  return { status: response.status, ok: response.ok, data, next: response.headers.has("Link") };
 };
 
 IM.notice = (text, bad) => {
@@ -103,23 +104,30 @@ function orderRow(order) {
   );
 }
 
+IM.ORDERS_SHOWN = 200;
+
 async function refreshOrders() {
   const org = document.querySelector("#orders select[name=org]").value;
-  const answer = await IM.api("GET", "/__admin/orders" + (org ? `?org=${encodeURIComponent(org)}` : ""));
+  // The newest page only: it is read every second, and an org may hold many thousand orders.
+  const query = new URLSearchParams({ order: "newest", limit: String(IM.ORDERS_SHOWN) });
+  if (org) query.set("org", org);
+  const answer = await IM.api("GET", `/__admin/orders?${query}`);
   if (!answer.ok) return;
   const byOrg = new Map();
   for (const order of answer.data) byOrg.set(order.org, [...(byOrg.get(order.org) || []), order]);
   const body = document.getElementById("orders-body");
   if (!byOrg.size) return body.replaceChildren(IM.el("p", { class: "hint" }, "No orders yet."));
   const head = ["id", "coId", "type", "order", "status", "timeline"].map((h) => IM.el("th", {}, h));
+  const more = answer.next ? IM.el("p", { class: "hint" }, `The newest ${answer.data.length} orders; the admin API pages on (its Link header).`) : null;
   body.replaceChildren(
+    ...(more ? [more] : []),
     ...[...byOrg].map(([name, orders]) =>
       IM.el(
         "div",
         { class: "org-orders", "data-org": name },
         IM.el("h3", {}, name, IM.el("small", {}, ` ${orders.length} order(s)`)),
         IM.el("table", { class: "data" }, IM.el("thead", {}, IM.el("tr", {}, ...head.map((h) => h.cloneNode(true)))),
-          IM.el("tbody", {}, ...orders.slice().reverse().map(orderRow))),
+          IM.el("tbody", {}, ...orders.map(orderRow))),
       ),
     ),
   );
