@@ -1,0 +1,99 @@
+"""What a compiled operation is made of: its schemas, parameters, body and answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+from jsonschema import ValidationError
+
+
+class Problem(Exception):
+    """Why a request or an answer breaks the spec, in the words openapi-core used for it."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        name: str | None = None,
+        schema_errors: list[ValidationError] | None = None,
+        media_missing: bool = False,
+        undecodable: bool = False,
+    ) -> None:
+        super().__init__(text)
+        self.text = text
+        self.name = name  # the parameter's name, for parameter problems
+        self.schema_errors = schema_errors or []
+        self.media_missing = media_missing
+        self.undecodable = undecodable
+
+
+class Schema:
+    """One schema of the spec, compiled twice.
+
+    jsonschema-rs tells in microseconds whether an instance is valid, which is the common
+    case. Only an instance it refuses (or cannot take, such as bytes) goes to jsonschema,
+    whose errors (messages, paths, oneOf context) are what the error objects are made of.
+    jsonschema-rs is never the looser of the two: formats are checked by jsonschema's own
+    checkers in both, and its regexes are stricter (`$` does not match before a final newline),
+    so at worst an instance takes the slow path and is found valid there.
+    """
+
+    __slots__ = ("_fast", "_slow")
+
+    def __init__(self, fast: jsonschema_rs.Validator, slow: Any) -> None:
+        self._fast = fast
+        self._slow = slow
+
+    def errors(self, instance: Any) -> list[ValidationError]:
+        try:
+            if self._fast.is_valid(instance):
+                return []
+        except Exception:  # noqa: BLE001 - a value jsonschema-rs cannot take: jsonschema judges
+            pass
+        return list(self._slow.iter_errors(instance))
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    location: str  # query, path, header or cookie
+    required: bool
+    cast: Callable[[Any], Any]  # the schema type's cast of the raw string
+    schema: Schema
+    has_default: bool  # a missing one takes its (valid) default: never a problem
+
+
+@dataclass(frozen=True)
+class Body:
+    required: bool
+    media: dict[str, Schema | None]
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    required: bool
+    schema: Schema
+
+
+@dataclass(frozen=True)
+class Answer:
+    media: dict[str, Schema | None] | None  # None: the spec gives this answer no content
+    headers: tuple[Header, ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    params: tuple[Param, ...]
+    body: Body | None
+    answers: dict[str, Answer]
+
+    def answer(self, status: int) -> Answer | None:
+        """The answer the spec gives `status`: itself, its range (`4XX`) or `default`."""
+        key = str(status)
+        return (
+            self.answers.get(key) or self.answers.get(f"{key[0]}XX") or self.answers.get("default")
+        )
