@@ -35,10 +35,11 @@ class Schema:
 
     jsonschema-rs tells in microseconds whether an instance is valid, which is the common
     case. Only an instance it refuses (or cannot take, such as bytes) goes to jsonschema,
-    whose errors (messages, paths, oneOf context) are what the error objects are made of.
-    jsonschema-rs is never the looser of the two: formats are checked by jsonschema's own
-    checkers in both, and its regexes are stricter (`$` does not match before a final newline),
-    so at worst an instance takes the slow path and is found valid there.
+    whose errors (messages, paths, oneOf context) are what the error objects are made of, and
+    whose verdict stands: an instance jsonschema-rs alone refuses is valid. The reverse, an
+    instance only jsonschema-rs takes, would pass unchecked; it is why formats are checked by
+    jsonschema's own checkers in both (jsonschema-rs takes a year 0000 date). Its regexes are
+    the stricter (`$` does not match before a final newline), which costs a slow path only.
     """
 
     __slots__ = ("_fast", "_slow")
@@ -51,7 +52,7 @@ class Schema:
         try:
             if self._fast.is_valid(instance):
                 return []
-        except Exception:  # noqa: BLE001 - a value jsonschema-rs cannot take: jsonschema judges
+        except Exception:  # a value jsonschema-rs cannot take (a lone surrogate): jsonschema judges
             pass
         return list(self._slow.iter_errors(instance))
 

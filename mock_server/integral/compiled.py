@@ -46,8 +46,8 @@ class Compiler:
         self._formats = {name: self._conforms(name) for name in formats}
         self._schemas: dict[str, Schema] = {}
 
-    def _conforms(self, name: str) -> Any:
-        return lambda value: self._checker.conforms(value, name)
+    def _conforms(self, name: str) -> Callable[[Any], bool]:
+        return lambda value: bool(self._checker.conforms(value, name))
 
     def schema(self, pointer: str) -> Schema:
         if pointer not in self._schemas:
