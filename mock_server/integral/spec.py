@@ -1,9 +1,11 @@
-"""The OpenAPI document: loaded once, used to validate requests and responses, and served."""
+"""The OpenAPI document: loaded once, compiled into request and response checks, and served."""
 
 from __future__ import annotations
 
-import copy
+import fnmatch
 import functools
+import itertools
+import json
 import re
 from importlib import resources
 from typing import Any
@@ -11,18 +13,21 @@ from typing import Any
 import yaml
 from flask import Request, Response
 from jsonschema.exceptions import ValidationError
-from openapi_core import OpenAPI
-from openapi_core.contrib.flask import FlaskOpenAPIRequest, FlaskOpenAPIResponse
-from openapi_core.deserializing.media_types.exceptions import MediaTypeDeserializeError
-from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
-from werkzeug.exceptions import HTTPException
 
 from integral_mock.errors import BadRequest, FieldProblems, UnsupportedMediaType
+from integral_mock.integral.checks import Problem, Schema
+from integral_mock.integral.compiled import Compiler
 from integral_mock.integral.json_input import non_standard
+from integral_mock.integral.params import parameter_problem
+from integral_mock.integral.routes import Found, Routes
 
 SPEC_FILE = "integral.yaml"
 # Fields whose value an error message must not repeat (it lands in logs and the journal).
 SECRET_FIELDS = frozenset({"pass", "password", "secret"})
+# The media types openapi-core parsed as JSON; it checked any other content as raw bytes.
+_JSON_MEDIA = frozenset({"application/json", "application/vnd.api+json"})
+# A Flask rule's variables (`<id>`, `<int:id>`) as the spec writes them (`{id}`).
+_RULE_VARIABLE = re.compile(r"<(?:(?:string|int|float|path|uuid):)?(\w+)>")
 
 
 @functools.cache
@@ -33,80 +38,151 @@ def load_document(name: str = SPEC_FILE) -> dict[str, Any]:
     return document
 
 
-def _validation_copy(document: dict[str, Any]) -> dict[str, Any]:
-    """The spec as the validator needs it: any host, and no security (the app checks tokens).
-
-    Tokens are checked by the app itself so that a missing, unknown and expired token each
-    get their own 401 errorCode, which openapi-core's security check cannot tell apart.
-    """
-    spec = copy.deepcopy(document)
-    spec["servers"] = [{"url": "/"}]
-    spec.pop("security", None)
-    for path_item in spec["paths"].values():
-        for operation in path_item.values():
-            operation.pop("security", None)
-    return spec
-
-
 class SpecValidator:
-    """Validates Flask requests and responses against the Integral spec (or sandbox.yaml)."""
+    """Validates Flask requests and responses against the Integral spec (or sandbox.yaml).
+
+    What the spec says of each operation is compiled once (compiled.py): a request costs a
+    route look-up and one compiled schema check per parameter and body. Security is not
+    checked here: the app tells a missing, unknown and expired token apart itself.
+    """
 
     def __init__(self, document: dict[str, Any] | None = None) -> None:
         self.document = document or load_document()
-        self.openapi = OpenAPI.from_dict(_validation_copy(self.document))
+        self.routes = Routes(Compiler(self.document, "urn:integral-mock:spec").operations())
         schemas = self.document["components"]["schemas"]
         self.order_fields = frozenset(schemas.get("OrderFields", {}).get("properties", ()))
 
     def validate_request(self, request: Request) -> tuple[dict[str, str], Any]:
         """The request's (query parameters, JSON body) once valid; BadRequest/415 otherwise.
 
-        Values come from the request as sent (not openapi-core's unmarshalled copies), so an
-        order echoes exactly what the client wrote: a date stays a string.
+        Values come from the request as sent (not cast copies), so an order echoes exactly
+        what the client wrote: a date stays a string.
         """
         try:
             if request.is_json and (reason := non_standard(request.get_data(cache=True))):
                 raise BadRequest(f"body: {reason}", fields=[{"field": "body", "message": reason}])
-            for error in self.openapi.iter_request_errors(FlaskOpenAPIRequest(request)):
-                raise _request_error(error)
+            self._check_request(request)
             body = request.get_json(silent=True)
+        except Problem as problem:
+            raise _request_error(problem) from None
         except RecursionError:  # JSON nested deeper than the parser goes: bad input, not a 500
-            problem = {"field": "body", "message": "is nested too deeply"}
-            raise BadRequest("body: is nested too deeply", fields=[problem]) from None
+            nested = {"field": "body", "message": "is nested too deeply"}
+            raise BadRequest("body: is nested too deeply", fields=[nested]) from None
         return request.args.to_dict(), body
+
+    def _check_request(self, request: Request) -> None:
+        """Raise the first Problem: parameters in the spec's order, then the body."""
+        operation, variables = self._operation(request)
+        for param in operation.params:
+            if problem := parameter_problem(param, request, variables):
+                raise problem
+        # Read even when the operation takes no body (a body over the limit is a 413 here).
+        data = request.get_data()
+        body = operation.body
+        if body is None:
+            return
+        if not data:
+            if body.required:
+                raise Problem("Missing required request body")
+            return
+        found = _media(body.media, request.content_type or "application/octet-stream")
+        if found is None:
+            raise Problem("no such media type", media_missing=True)
+        value = _parsed(found[0], data)
+        if found[1] is not None and (errors := found[1].errors(value)):
+            raise Problem("InvalidRequestBody", schema_errors=errors)
 
     def response_errors(self, request: Request, response: Response) -> list[str]:
         """Why `response` breaks the spec for `request` (empty when it conforms)."""
-        # Validation only: unmarshalling as well made this the slowest step of every request.
-        errors = self.openapi.iter_response_errors(
-            _ReadOnceRequest(request), FlaskOpenAPIResponse(response)
-        )
-        return [_describe(error) for error in errors]
-
-
-class _ReadOnceRequest(FlaskOpenAPIRequest):
-    """A request whose body may be unreadable (too large) by the time its answer is checked."""
-
-    @property
-    def body(self) -> bytes | None:
         try:
-            data: bytes = self.request.get_data(as_text=False)
-        except HTTPException:
-            return b""
+            operation, _ = self._operation(request)
+        except Problem as unknown:
+            return [unknown.text]
+        answer = operation.answer(response.status_code)
+        if answer is None:
+            return [f"Unknown response http status: {response.status_code}"]
+        problems: list[Problem] = []
+        if answer.media is not None and (problem := _data_problem(answer.media, response)):
+            problems.append(problem)
+        for header in answer.headers:
+            if header.name not in response.headers:
+                if header.required:
+                    problems.append(Problem(f"Missing required header: {header.name}"))
+            elif errors := header.schema.errors(response.headers[header.name]):
+                problems.append(Problem("InvalidHeader", schema_errors=errors))
+        return [_describe(problem) for problem in problems]
+
+    def _operation(self, request: Request) -> Found:
+        rule = request.url_rule
+        path = _pattern(rule.rule) if rule is not None else request.path
+        method = request.method.lower()
+        return self.routes.find(request.root_path + path, method, lambda: request.host_url)
+
+
+@functools.cache
+def _pattern(rule: str) -> str:
+    """A Flask rule (`/v2/orders/<id>`) as the spec writes its path (`/v2/orders/{id}`)."""
+    return _RULE_VARIABLE.sub(r"{\1}", rule)
+
+
+def _media(content: dict[str, Schema | None], mimetype: str) -> tuple[str, Schema | None] | None:
+    """(media type, its schema) that `mimetype` names in `content`, as openapi-core matched."""
+    mime_type = mimetype.split(";")[0].lower().rstrip()
+    for candidate in (mimetype, mime_type):
+        if candidate in content:
+            return mime_type, content[candidate]
+    for key, schema in content.items() if mime_type else ():
+        if fnmatch.fnmatch(mime_type, key):
+            return key, schema
+    return None
+
+
+def _parsed(mimetype: str, data: bytes) -> Any:
+    if mimetype not in _JSON_MEDIA:
         return data
+    try:
+        return json.loads(data)
+    except (ValueError, TypeError):
+        raise Problem("not JSON", undecodable=True) from None
 
 
-def _request_error(error: Exception) -> Exception:
-    cause = error.__cause__
-    if isinstance(cause, MediaTypeNotFound):
+def _data_problem(media: dict[str, Schema | None], response: Response) -> Problem | None:
+    data = _answer_bytes(response)
+    if not data:
+        return Problem("Missing response data")
+    mimetype = str(response.mimetype)
+    found = _media(media, mimetype)
+    if found is None:
+        return Problem(
+            "DataValidationError: Content for the following mimetype not found: "
+            f"{mimetype}. Valid mimetypes: {list(media)}"
+        )
+    try:
+        value = _parsed(found[0], data)
+    except Problem as problem:
+        return problem
+    if found[1] is not None and (errors := found[1].errors(value)):
+        return Problem("InvalidData", schema_errors=errors)
+    return None
+
+
+def _answer_bytes(response: Response) -> bytes:
+    if response.is_sequence:
+        return response.get_data()
+    # A streamed answer: read a copy and leave the stream to be sent.
+    sent, read = itertools.tee(response.iter_encoded())
+    response.response = sent
+    return b"".join(read)
+
+
+def _request_error(problem: Problem) -> Exception:
+    if problem.media_missing:
         return UnsupportedMediaType("The body must be application/json")
-    schema_errors: list[ValidationError] = list(getattr(cause, "schema_errors", ()) or ())
-    problems = [p for e in schema_errors for p in _problems(e)]
-    name = getattr(error, "name", None)  # a parameter's name, for parameter errors
-    if name and problems:
-        problems = [{"field": name, "message": p["message"]} for p in problems]
+    problems = [p for e in problem.schema_errors for p in _problems(e)]
+    if problem.name and problems:  # a parameter's problems are its own, whatever the path
+        problems = [{"field": problem.name, "message": p["message"]} for p in problems]
     if not problems:
-        field = name or "body"
-        problems = [{"field": field, "message": _describe(error)}]
+        problems = [{"field": problem.name or "body", "message": _describe(problem)}]
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return BadRequest(message, fields=problems)
 
@@ -141,20 +217,17 @@ def _chosen_variant(error: ValidationError) -> list[ValidationError]:
     return min(candidates, key=lambda es: (len(es), sum(e.validator != "required" for e in es)))
 
 
-def _describe(error: Exception) -> str:
-    cause = error.__cause__
-    if isinstance(cause, MediaTypeDeserializeError):
-        # Its own text quotes the whole body back (a login's password with it), and fails on
-        # a body that is not UTF-8.
+def _describe(problem: Problem) -> str:
+    if problem.undecodable:
+        # Never the body itself: it may hold a login's password, or not be UTF-8.
         return "the body is not UTF-8 JSON"
-    details = [e.message for e in getattr(cause, "schema_errors", ()) or ()]
-    if details:
-        return f"{type(error).__name__}: {'; '.join(details)}"
-    return f"{error}"
+    if problem.schema_errors:
+        return f"{problem.text}: {'; '.join(e.message for e in problem.schema_errors)}"
+    return problem.text
 
 
 @functools.cache
 def shared_validator(name: str = SPEC_FILE) -> SpecValidator:
-    """One validator per spec file for the whole process: building one costs ~0.15 s, and
-    it holds nothing but the (read-only) spec, so apps may share it."""
+    """One validator per spec file for the whole process: it holds nothing but the
+    (read-only) spec and its compiled checks, so apps may share it."""
     return SpecValidator(load_document(name))

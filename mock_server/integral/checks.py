@@ -1,0 +1,100 @@
+"""What a compiled operation is made of: its schemas, parameters, body and answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+from jsonschema import ValidationError
+
+
+class Problem(Exception):
+    """Why a request or an answer breaks the spec, in the words openapi-core used for it."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        name: str | None = None,
+        schema_errors: list[ValidationError] | None = None,
+        media_missing: bool = False,
+        undecodable: bool = False,
+    ) -> None:
+        super().__init__(text)
+        self.text = text
+        self.name = name  # the parameter's name, for parameter problems
+        self.schema_errors = schema_errors or []
+        self.media_missing = media_missing
+        self.undecodable = undecodable
+
+
+class Schema:
+    """One schema of the spec, compiled twice.
+
+    jsonschema-rs tells in microseconds whether an instance is valid, which is the common
+    case. Only an instance it refuses (or cannot take, such as bytes) goes to jsonschema,
+    whose errors (messages, paths, oneOf context) are what the error objects are made of, and
+    whose verdict stands: an instance jsonschema-rs alone refuses is valid. The reverse, an
+    instance only jsonschema-rs takes, would pass unchecked; it is why formats are checked by
+    jsonschema's own checkers in both (jsonschema-rs takes a year 0000 date). Its regexes are
+    the stricter (`$` does not match before a final newline), which costs a slow path only.
+    """
+
+    __slots__ = ("_fast", "_slow")
+
+    def __init__(self, fast: jsonschema_rs.Validator, slow: Any) -> None:
+        self._fast = fast
+        self._slow = slow
+
+    def errors(self, instance: Any) -> list[ValidationError]:
+        try:
+            if self._fast.is_valid(instance):
+                return []
+        except Exception:  # a value jsonschema-rs cannot take (a lone surrogate): jsonschema judges
+            pass
+        return list(self._slow.iter_errors(instance))
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    location: str  # query, path, header or cookie
+    required: bool
+    cast: Callable[[Any], Any]  # the schema type's cast of the raw string
+    schema: Schema
+    has_default: bool  # a missing one takes its (valid) default: never a problem
+
+
+@dataclass(frozen=True)
+class Body:
+    required: bool
+    media: dict[str, Schema | None]
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    required: bool
+    schema: Schema
+
+
+@dataclass(frozen=True)
+class Answer:
+    media: dict[str, Schema | None] | None  # None: the spec gives this answer no content
+    headers: tuple[Header, ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    params: tuple[Param, ...]
+    body: Body | None
+    answers: dict[str, Answer]
+
+    def answer(self, status: int) -> Answer | None:
+        """The answer the spec gives `status`: itself, its range (`4XX`) or `default`."""
+        key = str(status)
+        return (
+            self.answers.get(key) or self.answers.get(f"{key[0]}XX") or self.answers.get("default")
+        )

@@ -1,0 +1,54 @@
+"""A request's parameters read as openapi-core read them: located, cast by type, then checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Request
+from werkzeug.datastructures import Headers
+
+from integral_mock.integral.checks import Param, Problem
+
+
+def parameter_problem(
+    param: Param, request: Request, variables: Mapping[str, str]
+) -> Problem | None:
+    """Why `param` of `request` breaks the spec, or None.
+
+    `variables` are the path's variables as the route finder read them, used only when Flask
+    has none (a rule without variables matched a template).
+    """
+    where = _location(param.location, request, variables)
+    try:
+        raw = where[param.name]
+    except KeyError:
+        if param.required and not param.has_default:
+            return Problem(
+                f"Missing required {param.location} parameter: {param.name}", name=param.name
+            )
+        return None  # absent and optional, or absent with a default (valid: checked at start-up)
+    # An empty query value, or one its type cannot be cast to, was openapi-core's deserialising
+    # error: the problem names the parameter only.
+    malformed = Problem(f"{param.location.title()} parameter error: {param.name}", name=param.name)
+    if param.location == "query" and raw == "":
+        return malformed
+    try:
+        value = param.cast(raw)
+    except (ValueError, TypeError, AttributeError):
+        return malformed
+    if errors := param.schema.errors(value):
+        return Problem("InvalidParameter", name=param.name, schema_errors=errors)
+    return None
+
+
+def _location(
+    location: str, request: Request, variables: Mapping[str, str]
+) -> Mapping[str, Any] | Headers:
+    if location == "query":
+        return request.args
+    if location == "path":
+        return request.view_args or variables
+    if location == "header":
+        return request.headers
+    return request.cookies
