@@ -174,10 +174,9 @@ class QuoteBook:
             # Ids are drawn, so two could meet: a repeat is drawn again.
             with self.store.transaction() as db:  # the draw and the quote: one transaction
                 rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
-                row = (rate_id, org, pair.symbol, str(bid), str(offer), bid_limit, offer_limit)
-                row += (now_ms,)
+                prices = (str(bid), str(offer), bid_limit, offer_limit)
                 sql = "INSERT OR IGNORE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                inserted = db.execute(sql, row).rowcount
+                inserted = db.execute(sql, (rate_id, org, pair.symbol, *prices, now_ms)).rowcount
         return Quote(rate_id, org, pair.symbol, bid, offer, bid_limit, offer_limit, now_ms)
 
     def find(self, org: str, rate_id: str) -> Quote | None:
