@@ -95,6 +95,7 @@ class Check:
 
     line: str
     parts: tuple[str, ...]
+    at: int = 0  # README.md line of the check's first `# =>` line
 
     def missing_from(self, output: str) -> str | None:
         """The first part not found (after the ones before it), or None when all are there."""
@@ -111,13 +112,14 @@ def boundary(number: int) -> str:
     return f"@@readme-check-{number}@@"
 
 
-def instrument(code: str, language: str, checks: list[Check]) -> str:
+def instrument(code: str, language: str, checks: list[Check], first_line: int = 0) -> str:
     """`code` with each run of `# =>` lines replaced by a line that prints a boundary.
 
-    The check is appended to `checks`; its number is its index there.
+    The check is appended to `checks`; its number is its index there. `first_line` is the
+    README line of the code's first line, for messages.
     """
     out: list[str] = []
-    for line in code.splitlines():
+    for number, line in enumerate(code.splitlines(), start=first_line):
         match = CHECK.match(line)
         if match is None:
             out.append(line)
@@ -125,9 +127,9 @@ def instrument(code: str, language: str, checks: list[Check]) -> str:
         parts = tuple(p.strip() for p in match["text"].split("…") if p.strip())
         if out and out[-1].endswith("#check-continues"):
             previous = checks[-1]
-            checks[-1] = Check(f"{previous.line}\n{line}", previous.parts + parts)
+            checks[-1] = Check(f"{previous.line}\n{line}", previous.parts + parts, previous.at)
             continue
-        checks.append(Check(line.strip(), parts))
+        checks.append(Check(line.strip(), parts, number))
         mark = boundary(len(checks) - 1)
         if language == "python":
             printed = f'{match["indent"]}print("\\n{mark}", flush=True)  #check-continues'

@@ -66,7 +66,7 @@ def _environment() -> dict[str, str]:
 
 def _run_shell(blocks: list[Block], base_url: str, workdir: Path) -> None:
     checks: list[Check] = []
-    body = "".join(snippets.instrument(block.code, "sh", checks) for block in blocks)
+    body = "".join(snippets.instrument(b.code, "sh", checks, b.line + 1) for b in blocks)
     script = "set -euo pipefail\n" + snippets.with_base(body, base_url)
     done = subprocess.run(
         ["bash", "-c", script],
@@ -81,7 +81,8 @@ def _run_shell(blocks: list[Block], base_url: str, workdir: Path) -> None:
 
 def _run_python(block: Block, base_url: str, workdir: Path) -> None:
     checks: list[Check] = []
-    code = snippets.with_base(snippets.instrument(block.code, "python", checks), base_url)
+    instrumented = snippets.instrument(block.code, "python", checks, block.line + 1)
+    code = snippets.with_base(instrumented, base_url)
     if block.as_pytest:
         module = workdir / f"test_readme_line_{block.line}.py"
         module.write_text(code, "utf-8")
@@ -107,6 +108,7 @@ def _judge(first: Block, done: subprocess.CompletedProcess[str], checks: list[Ch
     said = f"\n--- stdout ---\n{done.stdout[-6000:]}\n--- stderr ---\n{done.stderr[-3000:]}"
     assert done.returncode == 0, f"{where}: exit status {done.returncode}{said}"
     for check, output in zip(checks, snippets.segments(done.stdout, len(checks)), strict=True):
-        assert output is not None, f"{where}: never reached {check.line!r}{said}"
+        at = f"README.md line {check.at} ({first.section})"
+        assert output is not None, f"{at}: never reached {check.line!r}{said}"
         missing = check.missing_from(output)
-        assert missing is None, f"{where}: {check.line!r} wants {missing!r} in:\n{output[-3000:]}"
+        assert missing is None, f"{at}: {check.line!r} wants {missing!r} in:\n{output[-3000:]}"
