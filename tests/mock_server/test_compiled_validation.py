@@ -184,6 +184,6 @@ def test_an_answer_of_another_media_type_is_a_500(
 
 
 def test_an_admin_answer_breaking_sandbox_yaml_is_a_500(api: Api, app: Flask) -> None:
-    sandbox_of(app).venue.seed = -1
+    sandbox_of(app).venue.store.set_value("seed", -1)  # a stored seed the spec forbids
     problem = _invalid(api.client.get("/__admin/seed"), "sandbox.yaml")
     assert problem == "InvalidData: -1 is less than the minimum of 0"
