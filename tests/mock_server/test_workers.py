@@ -6,9 +6,10 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
@@ -16,10 +17,12 @@ import requests
 from tests.helpers import EXAMPLE_LOGIN, pq_order
 from tests.serve_process import Served, serve_process
 
-# Each request below goes on a connection of its own, so the kernel hands it to either worker;
-# enough of them that both answer (the tests check that they did, from the journal).
-ROUNDS = 40
+# Requests go out from THREADS at once, each on a connection of its own, so that while one
+# worker is busy the other takes the next; in rounds, until the journal shows both answered.
+THREADS = 8
+MAX_ROUNDS = 25
 RESTART_TIMEOUT_S = 30
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -66,43 +69,56 @@ def _workers(entries: list[dict[str, Any]]) -> set[int]:
     return {e["worker"] for e in entries}
 
 
+def _on_both_workers(base: str, send: Callable[[int], T], **journaled: str) -> list[T]:
+    """`send(i)` from THREADS threads at once, round after round, until both workers have
+    answered the requests the journal lists under `journaled` (path, method)."""
+    results: list[T] = []
+    for _ in range(MAX_ROUNDS):
+        with ThreadPoolExecutor(THREADS) as pool:
+            results += pool.map(send, range(len(results), len(results) + THREADS))
+        if len(_workers(_journal(base, **journaled))) == 2:
+            return results
+    pytest.fail(f"one worker answered all {len(results)} requests")
+
+
 def test_one_advance_of_the_manual_clock_moves_every_worker(base: str) -> None:
     auth = _login(base)
     advanced = requests.post(f"{base}/__admin/clock/advance", json={"ms": 7000}, timeout=10)
-    times = {_spot(base, auth)["time"] for _ in range(ROUNDS)}
-    assert times == {advanced.json()["now"]}
-    assert len(_workers(_journal(base, path="/v2/rates/spot"))) == 2
+    quotes = _on_both_workers(base, lambda _: _spot(base, auth), path="/v2/rates/spot")
+    assert {quote["time"] for quote in quotes} == {advanced.json()["now"]}
 
 
 def test_a_rule_set_through_one_request_holds_on_every_worker(base: str) -> None:
     auth = _login(base)
     rule = {"coId": "w-*", "outcome": "REJECTED", "reason": "NO_CREDIT"}
     assert requests.post(f"{base}/__admin/outcomes", json=rule, timeout=10).status_code == 201
-    placed = [_place(base, auth, f"w-{i}") for i in range(ROUNDS // 2)]
+    placed = _on_both_workers(
+        base, lambda i: _place(base, auth, f"w-{i}"), path="/v2/orders", method="POST"
+    )
     assert {p.status_code for p in placed} == {202}
     requests.post(f"{base}/__admin/clock/advance", json={"ms": 60_000}, timeout=10)
     for answer in placed:
         order = requests.get(f"{base}/v2/orders/{answer.json()['orderId']}", headers=auth)
         assert order.json()["status"] == "REJECTED"
         assert order.json()["reason"].startswith("NO_CREDIT")
-    assert len(_workers(_journal(base, path="/v2/orders", method="POST"))) == 2
 
 
 def test_a_fault_rule_fires_its_times_across_workers_and_no_more(base: str) -> None:
     auth = _login(base)
     rule = {"path": "/v2/rates/spot", "fault": "503", "times": 5}
     assert requests.post(f"{base}/__admin/faults", json=rule, timeout=10).status_code == 201
-    statuses = [
-        requests.get(
-            f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth
-        ).status_code
-        for _ in range(ROUNDS)
-    ]
-    assert statuses.count(503) == 5
-    assert statuses[:5] == [503] * 5  # the first five, whichever worker took them
+
+    def spot(_: int) -> int:
+        answer = requests.get(
+            f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
+        )
+        return answer.status_code
+
+    statuses = _on_both_workers(base, spot, path="/v2/rates/spot")
+    assert statuses.count(503) == 5  # requests racing on both workers, and five faults
+    assert set(statuses) == {200, 503}
     (listed,) = requests.get(f"{base}/__admin/faults", timeout=10).json()
     assert (listed["fired"], listed["remaining"]) == (5, 0)
-    assert len(_workers(_journal(base, path="/v2/rates/spot"))) == 2
 
 
 def test_concurrent_placement_on_both_workers_never_repeats_an_order_id(base: str) -> None:
