@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -177,8 +179,14 @@ def _state_of(config: Config, ephemeral: bool) -> Iterator[Config]:
     if not ephemeral:
         yield config
         return
-    with tempfile.TemporaryDirectory(prefix="integral-mock-") as directory:
+    directory, master = tempfile.mkdtemp(prefix="integral-mock-"), os.getpid()
+    try:
         yield config.replace(state_path=str(Path(directory) / "state.sqlite3"))
+    finally:
+        # gunicorn forks the workers inside this block: a worker that exits normally unwinds
+        # through here too, and must not take the other workers' database with it.
+        if os.getpid() == master:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 @contextmanager

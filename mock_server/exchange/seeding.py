@@ -71,11 +71,8 @@ class StoredRandom(random.Random):
 
     def _next(self) -> int:
         """64 fresh bits: the hash of (seed, stream, position), the position moved on."""
-        with self.store.transaction() as db:
-            row = db.execute(_DRAW, (self.stream,)).fetchone()
-            if row is None:  # a reset forgot the stream: it starts again
-                db.execute("INSERT OR REPLACE INTO draws VALUES (?, 1)", (self.stream,))
-        position, seed = (1, self.seed_of.value) if row is None else (row[0], row[1])
+        with self.store.transaction() as db:  # the stream's row: made in __init__, never reset
+            position, seed = db.execute(_DRAW, (self.stream,)).fetchone()
         key = f"{seed}:{self.stream}:{position}".encode()
         return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
 

@@ -14,6 +14,7 @@ from integral_mock.store.schema import ORDER_LIST_COLUMNS, ORDER_LIST_INDEXES, S
 
 T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
+MIN_SQLITE = (3, 35, 0)
 # SQLite's own busy handler sleeps inside C, holding up every greenlet of the worker; a
 # write lock another process holds is waited for here instead, in sleeps that yield.
 _BUSY_WAITS_S = (0.0001, 0.0002, 0.0005, 0.001)
@@ -28,6 +29,10 @@ class Store:
     """
 
     def __init__(self, path: str = ":memory:") -> None:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            # UPDATE … RETURNING and upserts: one statement for a draw or a counter.
+            wanted = ".".join(map(str, MIN_SQLITE))
+            raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old; {wanted} or newer")
         self.path = path
         # timeout 0: SQLite's busy handler would wait inside C, holding up every greenlet of
         # the worker (p99 of 600 ms with two workers); _patiently waits in yielding sleeps.
@@ -63,11 +68,20 @@ class Store:
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             finally:
                 self._depth = 0
-            self._patiently(lambda: self._conn.execute("COMMIT"))
+            try:
+                self._patiently(lambda: self._conn.execute("COMMIT"))
+            except BaseException:  # never leave the connection inside a transaction
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        """ROLLBACK, unless SQLite already rolled back itself (a full disk, an I/O error)."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     def _add_order_list_columns(self) -> None:
         # One write transaction: two `serve` processes starting on one file add them once.
@@ -101,12 +115,6 @@ class Store:
                     raise
             time.sleep(_BUSY_WAITS_S[min(attempt, len(_BUSY_WAITS_S) - 1)])
         raise AssertionError("unreachable")
-
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
-        """Keep other threads out for a read-then-write that spans several transactions."""
-        with self._lock:
-            yield
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:  # a read waits only in WAL's rare moments (a recovery), patiently

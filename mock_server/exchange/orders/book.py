@@ -205,21 +205,21 @@ class OrderBook:
 
     def cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
         """Cancel an active order now; 400 if it is already final."""
-        with self.store.exclusive():  # no fill or other cancel between the check and the cut
+        # One write transaction from the check to the cut: no fill or other cancel, of this
+        # worker or another, comes between them.
+        with self.store.transaction() as db:
             cut = self._cut(row, now_ms, by)
             if isinstance(cut, str):
                 message = f"Order {row['order_id']} is already {cut}; only active orders can be"
                 raise BadRequest(f"{message} cancelled", code="ORDER_FINAL")
-            with self.store.transaction() as db:
-                db.execute(_CANCEL, cut)
+            db.execute(_CANCEL, cut)
 
     def cancel_all(self, rows: Iterable[sqlite3.Row], now_ms: int, by: str) -> int:
         """Cancel those of `rows` still active now, in one commit; how many were."""
-        with self.store.exclusive():
+        with self.store.transaction() as db:  # as in cancel: checks and cuts in one
             # One that filled or expired since the list was read has nothing to cancel.
             cuts = [cut for row in rows if not isinstance(cut := self._cut(row, now_ms, by), str)]
-            with self.store.transaction() as db:
-                db.executemany(_CANCEL, cuts)
+            db.executemany(_CANCEL, cuts)
         return len(cuts)
 
     def _cut(self, row: sqlite3.Row, now_ms: int, by: str) -> tuple[object, ...] | str:

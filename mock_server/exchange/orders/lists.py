@@ -1,4 +1,4 @@
-"""Lists of orders read through the listing index (store.py), never by reading every order.
+"""Lists of orders read through the listing index (store/schema.py), never every order.
 
 An order's status stays derived on read; the index only says which rows can matter at `now`:
 those not final by then (`final_ms` NULL or later) for the active list, those final with a

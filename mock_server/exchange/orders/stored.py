@@ -24,7 +24,7 @@ def load_fills(row: sqlite3.Row) -> list[Fill]:
 
 
 def listing(schedule: Schedule, fills: Sequence[Fill], polls: int = 0) -> tuple[object, ...]:
-    """(final_ms, final_status, trade_ms): the indexed facts of what is stored (store.py)."""
+    """(final_ms, final_status, trade_ms): the indexed facts of what is stored (store/schema.py)."""
     final_ms = schedule.final_since(polls)
     status = None if final_ms is None else schedule.final.status
     return final_ms, status, fills[-1].at_ms if fills else None

@@ -89,21 +89,20 @@ class TradeDesk:
 
     def messages(self, org: str, now_ms: int, max_count: int) -> list[dict[str, Any]]:
         """Up to `max_count` trades not downloaded before; reading them consumes them."""
-        with self.store.exclusive():  # no other download between choosing and marking
+        # One write transaction from choosing to marking: no other download, of this worker or
+        # another, hands out the same trade.
+        with self.store.transaction() as db:
             timed = self._of_orders(self.lists.undelivered_rows(org, now_ms, max_count), now_ms)
             timed += self._of_booked(booked_undelivered(self.store, org, max_count))
             fresh = sorted(timed, key=lambda t: t[:2])[:max_count]
             ids = [oid for _, oid, _ in fresh]
-            with self.store.transaction() as db:
-                db.executemany(
-                    "INSERT INTO trade_deliveries VALUES (?, ?)", [(org, i) for i in ids]
-                )
-                self.lists.mark_delivered(db, org, ids)
-                resent = db.execute(
-                    "SELECT seq, order_id FROM trade_resends WHERE org = ? ORDER BY seq LIMIT ?",
-                    (org, max_count - len(fresh)),
-                ).fetchall()
-                db.executemany("DELETE FROM trade_resends WHERE seq = ?", [(r[0],) for r in resent])
+            db.executemany("INSERT INTO trade_deliveries VALUES (?, ?)", [(org, i) for i in ids])
+            self.lists.mark_delivered(db, org, ids)
+            resent = db.execute(
+                "SELECT seq, order_id FROM trade_resends WHERE org = ? ORDER BY seq LIMIT ?",
+                (org, max_count - len(fresh)),
+            ).fetchall()
+            db.executemany("DELETE FROM trade_resends WHERE seq = ?", [(r[0],) for r in resent])
         again = [self._message(org, r[1], now_ms) for r in resent]
         return [message for _, _, message in fresh] + [
             {**message, "event": "RESEND"} for message in again if message is not None
