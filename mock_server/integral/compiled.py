@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -14,12 +15,35 @@ from referencing.jsonschema import DRAFT202012
 from integral_mock.integral.checks import Answer, Body, Header, Operation, Param, Schema
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
 # How a parameter's string is cast before it is validated, by its schema's type (openapi-core's
 # casters). Other types, styles and keywords are refused at start-up rather than half-mirrored.
+def _integer(raw: str | int) -> int:
+    """An integer as written in ASCII digits: int() alone would take `1_0`, ` 5` and `٣`.
+
+    A path variable Flask converted (`<int:id>`) comes as an int already.
+    """
+    if isinstance(raw, int):
+        return raw
+    if not _DIGITS.fullmatch(raw):
+        raise ValueError(f"{raw!r} is not an integer")
+    return int(raw)
+
+
+def _number(raw: str) -> float:
+    """A number as JSON writes one: float() alone would take `1_0`, `nan` and `inf`."""
+    if not _JSON_NUMBER.fullmatch(raw):
+        raise ValueError(f"{raw!r} is not a number")
+    return float(raw)
+
+
+_DIGITS = re.compile(r"-?[0-9]+")
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 CASTS: dict[str, Callable[[Any], Any]] = {
     "string": lambda raw: raw,
-    "integer": int,
-    "number": float,
+    "integer": _integer,
+    "number": _number,
 }
 _PARAMETER_KEYS = frozenset(
     {"name", "in", "required", "schema", "description", "example", "examples"}
