@@ -72,7 +72,7 @@ def _redact_text(data: bytes) -> str:
 
 
 class Journal:
-    """The last `size` requests of the sandbox, oldest first, each with a rising `id`.
+    """What is left of the last `size` requests of the sandbox, oldest first, with rising ids.
 
     Kept in the store, so it holds the requests of every worker. Ids come from a counter
     (not the table's largest id) so that a poll with `after` never misses a new entry when
