@@ -57,10 +57,13 @@ class Placement:
         require_trading(principal)
         self._check_on_behalf(principal, request)
         order = Ticket.parse(request, self._order_pair(principal, request))
-        natural = self._natural(principal, order, now_ms)
-        fate = self.decide(principal.org, order, directive)
-        course = self._shaped(natural, fate, order)
-        row = self.book.insert(principal.org, principal.user, order, now_ms, course)
+        # One write transaction: the draws of its delays, a rule it fires and the order itself
+        # are stored together or not at all (a refused coId spends no draw and no rule).
+        with self.book.store.transaction():
+            natural = self._natural(principal, order, now_ms)
+            fate = self.decide(principal.org, order, directive)
+            course = self._shaped(natural, fate, order)
+            row = self.book.insert(principal.org, principal.user, order, now_ms, course)
         return self.book.render(row, now_ms)
 
     def _check_on_behalf(self, principal: Principal, request: dict[str, Any]) -> None:
