@@ -32,7 +32,9 @@ class Store:
         if sqlite3.sqlite_version_info < MIN_SQLITE:
             # UPDATE … RETURNING and upserts: one statement for a draw or a counter.
             wanted = ".".join(map(str, MIN_SQLITE))
-            raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old; {wanted} or newer")
+            # An sqlite3.Error, so `serve` says it in one line as any other unusable state file.
+            message = f"SQLite {sqlite3.sqlite_version} is too old; {wanted} or newer"
+            raise sqlite3.NotSupportedError(message)
         self.path = path
         # timeout 0: SQLite's busy handler would wait inside C, holding up every greenlet of
         # the worker (p99 of 600 ms with two workers); _patiently waits in yielding sleeps.
