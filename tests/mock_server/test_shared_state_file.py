@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 
 import pytest
 import requests
 
-from tests.helpers import EXAMPLE_LOGIN, pq_order
+from tests.live_sandbox import login, place, placed_at_once
 from tests.serve_process import Served, serve_process
 
 
@@ -26,26 +25,12 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Ser
         yield first, second
 
 
-def _token(base: str) -> dict[str, str]:
-    answer = requests.post(f"{base}/v2/sso/login", json=EXAMPLE_LOGIN, timeout=10)
-    return {"SSO_TOKEN": answer.headers["SSO_TOKEN"]}
-
-
-def _place(base: str, auth: dict[str, str], co_id: str) -> requests.Response:
-    quote = requests.get(
-        f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
-    ).json()
-    return requests.post(
-        f"{base}/v2/orders", json=pq_order(quote, coId=co_id), headers=auth, timeout=10
-    )
-
-
 def test_what_one_process_stores_the_other_answers(pair: tuple[Served, Served]) -> None:
     a, b = (served.base_url for served in pair)
-    auth = _token(a)  # a token one process issued works on the other
+    auth = login(a)  # a token one process issued works on the other
     rule = {"coId": "shared-*", "outcome": "REJECTED", "reason": "NO_CREDIT"}
     assert requests.post(f"{b}/__admin/outcomes", json=rule, timeout=10).status_code == 201
-    placed = _place(a, auth, "shared-1")
+    placed = place(a, auth, "shared-1")
     assert placed.status_code == 202
     advanced = requests.post(f"{a}/__admin/clock/advance", json={"ms": 60_000}, timeout=10)
     assert requests.get(f"{b}/__admin/clock", timeout=10).json()["now"] == advanced.json()["now"]
@@ -58,21 +43,7 @@ def test_what_one_process_stores_the_other_answers(pair: tuple[Served, Served]) 
 
 def test_placing_on_both_at_once_never_repeats_an_order_id(pair: tuple[Served, Served]) -> None:
     bases = [served.base_url for served in pair]
-    auth = _token(bases[0])
-    answers: list[requests.Response] = []
-    lock = threading.Lock()
-
-    def place(thread: int) -> None:
-        for i in range(10):
-            answer = _place(bases[thread % 2], auth, f"both-{thread}-{i}")
-            with lock:
-                answers.append(answer)
-
-    threads = [threading.Thread(target=place, args=(t,)) for t in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = placed_at_once(bases, login(bases[0]), threads=6, each=10)
     assert {a.status_code for a in answers} == {202}
     ids = [a.json()["orderId"] for a in answers]
     assert len(ids) == len(set(ids)) == 60

@@ -7,12 +7,11 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 import requests
 
-from tests.helpers import EXAMPLE_LOGIN, pq_order
+from tests.live_sandbox import journal, login, place, spot, workers
 from tests.serve_process import Served, serve_process
 
 THREADS = 8
@@ -33,34 +32,20 @@ def base(served: Served) -> str:
     return served.base_url
 
 
-def _login(base: str) -> dict[str, str]:
-    answer = requests.post(f"{base}/v2/sso/login", json=EXAMPLE_LOGIN, timeout=10)
-    return {"SSO_TOKEN": answer.headers["SSO_TOKEN"]}
-
-
-def _spot(base: str, auth: dict[str, str]) -> dict[str, Any]:
-    params = {"symbol": "EUR/USD"}
-    found: dict[str, Any] = requests.get(
-        f"{base}/v2/rates/spot", params=params, headers=auth, timeout=10
-    ).json()
-    return found
-
-
 def _at_once(calls: list[Callable[[], requests.Response]]) -> list[requests.Response]:
     with ThreadPoolExecutor(THREADS) as pool:
         return list(pool.map(lambda call: call(), calls))
 
 
 def _workers(base: str, path: str) -> set[int]:
-    entries = requests.get(f"{base}/__admin/journal", params={"path": path}, timeout=10).json()
-    return {e["worker"] for e in entries}
+    return workers(journal(base, path=path))
 
 
 def test_concurrent_cancels_of_one_order_cancel_it_once(base: str) -> None:
-    auth = _login(base)
+    auth = login(base)
     resting = []
     for i in range(30):  # far below the market: they rest on the book
-        bid = _spot(base, auth)["bid"]
+        bid = spot(base, auth)["bid"]
         order = {"coId": f"rest-{i}", "type": "Limit", "timeInForce": "GTC", "side": "Buy"}
         order |= {"symbol": "EUR/USD", "currency": "EUR", "size": 1_000_000}
         order["price"] = round(bid * 0.9, 5)
@@ -77,13 +62,8 @@ def test_concurrent_cancels_of_one_order_cancel_it_once(base: str) -> None:
 
 
 def test_concurrent_downloads_hand_out_each_trade_once(base: str) -> None:
-    auth = _login(base)
-    placed = [
-        requests.post(
-            f"{base}/v2/orders", json=pq_order(_spot(base, auth), coId=f"d-{i}"), headers=auth
-        ).json()["orderId"]
-        for i in range(40)
-    ]
+    auth = login(base)
+    placed = [place(base, auth, f"d-{i}").json()["orderId"] for i in range(40)]
     requests.post(f"{base}/__admin/clock/advance", json={"ms": 60_000}, timeout=10)
     url = f"{base}/v2/trades/stp/messages?maxCount=5"
     got: list[requests.Response] = []
@@ -99,17 +79,15 @@ def test_concurrent_downloads_hand_out_each_trade_once(base: str) -> None:
 
 
 def test_a_worker_stopped_with_sigterm_is_replaced_and_the_state_stays(base: str) -> None:
-    auth = _login(base)
-    first = requests.post(
-        f"{base}/v2/orders", json=pq_order(_spot(base, auth), coId="before"), headers=auth
-    ).json()["orderId"]
+    auth = login(base)
+    first = place(base, auth, "before").json()["orderId"]
     gone = next(iter(_workers(base, "/v2/orders")))
     os.kill(gone, signal.SIGTERM)  # it exits normally, unwinding what it ran inside
     deadline = time.monotonic() + WAIT_S
-    spot = f"{base}/v2/rates/spot?symbol=EUR%2FUSD"
+    spot_url = f"{base}/v2/rates/spot?symbol=EUR%2FUSD"
     while len(_workers(base, "/v2/rates/spot") - {gone}) < 2:
         assert time.monotonic() < deadline, "no second worker answered after the first went"
-        _at_once([lambda: requests.get(spot, headers=auth, timeout=10)] * THREADS)
+        _at_once([lambda: requests.get(spot_url, headers=auth, timeout=10)] * THREADS)
     found = requests.get(f"{base}/v2/orders/{first}", headers=auth, timeout=10)
     assert found.status_code == 200
     assert found.json()["coId"] == "before"

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
-from tests.helpers import EXAMPLE_LOGIN, pq_order
+from tests.live_sandbox import journal, login, place, placed_at_once, spot, workers
 from tests.serve_process import Served, serve_process
 
 # Requests go out from THREADS at once, each on a connection of its own, so that while one
@@ -38,37 +38,6 @@ def base(served: Served) -> str:
     return served.base_url
 
 
-def _login(base: str) -> dict[str, str]:
-    answer = requests.post(f"{base}/v2/sso/login", json=EXAMPLE_LOGIN, timeout=10)
-    answer.raise_for_status()
-    return {"SSO_TOKEN": answer.headers["SSO_TOKEN"]}
-
-
-def _spot(base: str, auth: dict[str, str]) -> dict[str, Any]:
-    answer = requests.get(
-        f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
-    )
-    assert answer.status_code == 200, answer.text
-    found: dict[str, Any] = answer.json()
-    return found
-
-
-def _place(base: str, auth: dict[str, str], co_id: str) -> requests.Response:
-    order = pq_order(_spot(base, auth), coId=co_id)
-    return requests.post(f"{base}/v2/orders", json=order, headers=auth, timeout=10)
-
-
-def _journal(base: str, **filters: Any) -> list[dict[str, Any]]:
-    answer = requests.get(f"{base}/__admin/journal", params=filters, timeout=10)
-    answer.raise_for_status()
-    entries: list[dict[str, Any]] = answer.json()
-    return entries
-
-
-def _workers(entries: list[dict[str, Any]]) -> set[int]:
-    return {e["worker"] for e in entries}
-
-
 def _on_both_workers(base: str, send: Callable[[int], T], **journaled: str) -> list[T]:
     """`send(i)` from THREADS threads at once, round after round, until both workers have
     answered the requests the journal lists under `journaled` (path, method)."""
@@ -76,24 +45,24 @@ def _on_both_workers(base: str, send: Callable[[int], T], **journaled: str) -> l
     for _ in range(MAX_ROUNDS):
         with ThreadPoolExecutor(THREADS) as pool:
             results += pool.map(send, range(len(results), len(results) + THREADS))
-        if len(_workers(_journal(base, **journaled))) == 2:
+        if len(workers(journal(base, **journaled))) == 2:
             return results
     pytest.fail(f"one worker answered all {len(results)} requests")
 
 
 def test_one_advance_of_the_manual_clock_moves_every_worker(base: str) -> None:
-    auth = _login(base)
+    auth = login(base)
     advanced = requests.post(f"{base}/__admin/clock/advance", json={"ms": 7000}, timeout=10)
-    quotes = _on_both_workers(base, lambda _: _spot(base, auth), path="/v2/rates/spot")
+    quotes = _on_both_workers(base, lambda _: spot(base, auth), path="/v2/rates/spot")
     assert {quote["time"] for quote in quotes} == {advanced.json()["now"]}
 
 
 def test_a_rule_set_through_one_request_holds_on_every_worker(base: str) -> None:
-    auth = _login(base)
+    auth = login(base)
     rule = {"coId": "w-*", "outcome": "REJECTED", "reason": "NO_CREDIT"}
     assert requests.post(f"{base}/__admin/outcomes", json=rule, timeout=10).status_code == 201
     placed = _on_both_workers(
-        base, lambda i: _place(base, auth, f"w-{i}"), path="/v2/orders", method="POST"
+        base, lambda i: place(base, auth, f"w-{i}"), path="/v2/orders", method="POST"
     )
     assert {p.status_code for p in placed} == {202}
     requests.post(f"{base}/__admin/clock/advance", json={"ms": 60_000}, timeout=10)
@@ -104,17 +73,17 @@ def test_a_rule_set_through_one_request_holds_on_every_worker(base: str) -> None
 
 
 def test_a_fault_rule_fires_its_times_across_workers_and_no_more(base: str) -> None:
-    auth = _login(base)
+    auth = login(base)
     rule = {"path": "/v2/rates/spot", "fault": "503", "times": 5}
     assert requests.post(f"{base}/__admin/faults", json=rule, timeout=10).status_code == 201
 
-    def spot(_: int) -> int:
+    def spot_status(_: int) -> int:
         answer = requests.get(
             f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
         )
         return answer.status_code
 
-    statuses = _on_both_workers(base, spot, path="/v2/rates/spot")
+    statuses = _on_both_workers(base, spot_status, path="/v2/rates/spot")
     assert statuses.count(503) == 5  # requests racing on both workers, and five faults
     assert set(statuses) == {200, 503}
     (listed,) = requests.get(f"{base}/__admin/faults", timeout=10).json()
@@ -122,31 +91,17 @@ def test_a_fault_rule_fires_its_times_across_workers_and_no_more(base: str) -> N
 
 
 def test_concurrent_placement_on_both_workers_never_repeats_an_order_id(base: str) -> None:
-    auth = _login(base)
-    answers: list[requests.Response] = []
-    lock = threading.Lock()
-
-    def place(thread: int) -> None:
-        for i in range(10):
-            answer = _place(base, auth, f"c{thread}-{i}")
-            with lock:
-                answers.append(answer)
-
-    threads = [threading.Thread(target=place, args=(t,)) for t in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = placed_at_once([base], login(base), threads=8, each=10)
     assert {a.status_code for a in answers} == {202}
     ids = [a.json()["orderId"] for a in answers]
     assert len(set(ids)) == len(ids) == 80
-    posts = _journal(base, path="/v2/orders", method="POST")
+    posts = journal(base, path="/v2/orders", method="POST")
     assert len(posts) == 80  # the journal holds every worker's requests
-    assert len(_workers(posts)) == 2
+    assert len(workers(posts)) == 2
 
 
 def test_killing_a_worker_under_load_loses_no_acknowledged_order(base: str) -> None:
-    auth = _login(base)
+    auth = login(base)
     acknowledged: dict[str, str] = {}  # coId -> orderId, for every 202
     stop = threading.Event()
     lock = threading.Lock()
@@ -156,7 +111,7 @@ def test_killing_a_worker_under_load_loses_no_acknowledged_order(base: str) -> N
         while not stop.is_set():
             co_id, count = f"k{thread}-{count}", count + 1
             try:
-                answer = _place(base, auth, co_id)
+                answer = place(base, auth, co_id)
             except requests.RequestException:
                 # The killed worker's connections, refused or broken mid-answer: a 202 the
                 # client never read whole was never acknowledged.
@@ -170,7 +125,7 @@ def test_killing_a_worker_under_load_loses_no_acknowledged_order(base: str) -> N
         thread.start()
     try:
         _wait_for(lambda: len(acknowledged) >= 30)
-        victim = _journal(base, path="/v2/orders", method="POST", limit=1)[0]["worker"]
+        victim = journal(base, path="/v2/orders", method="POST", limit=1)[0]["worker"]
         os.kill(victim, signal.SIGKILL)
         _wait_for(lambda: _answering_workers(base, victim))  # the master started another
         placed_after = len(acknowledged)
@@ -187,8 +142,8 @@ def test_killing_a_worker_under_load_loses_no_acknowledged_order(base: str) -> N
 
 def _answering_workers(base: str, gone: int) -> bool:
     """Whether two workers, neither of them `gone`, have answered since it went."""
-    recent = _journal(base, path="/v2/orders", method="POST", limit=60)
-    return len(_workers(recent[-30:]) - {gone}) == 2
+    recent = journal(base, path="/v2/orders", method="POST", limit=60)
+    return len(workers(recent[-30:]) - {gone}) == 2
 
 
 def _wait_for(condition: Any) -> None:
@@ -202,7 +157,7 @@ def _wait_for(condition: Any) -> None:
 
 def test_ephemeral_state_is_removed_when_serve_stops(tmp_path: Path) -> None:
     with serve_process(tmp_path, "--ephemeral", "--workers", "2") as served:
-        entries = _journal(served.base_url)
+        entries = journal(served.base_url)
         assert entries == []
         state = served.log.read_text().split("(state: ")[1].split(")")[0]
         assert Path(state).exists()
