@@ -10,6 +10,7 @@ from flask import Flask, Response, jsonify
 from integral_mock.clock import MANUAL_START_MS, Clock, ManualClock, SystemClock
 from integral_mock.config import Config
 from integral_mock.conformance import endpoint as conformance
+from integral_mock.exchange.seeding import Seed
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing, views
 from integral_mock.integral.spec import load_document, shared_validator
@@ -53,9 +54,10 @@ def create_app(
         clock = ManualClock(cell=StoredTime(store, MANUAL_START_MS)) if manual else SystemClock()
     if sleep is None:
         sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
-    outcomes = Outcomes(config, store)
-    venue = Venue(config, clock, store, outcomes.decide)
-    faults, journal = FaultRules(config, store), Journal(store, config.journal_size)
+    seed = Seed(store, config.seed)  # one seed for the venue's, the faults' and outcomes' streams
+    outcomes = Outcomes(config, store, seed)
+    venue = Venue(config, clock, store, outcomes.decide, seed)
+    faults, journal = FaultRules(config, store, seed), Journal(store, config.journal_size)
     sessions = AdminSessions(store)
     state = controls.Controls(config, clock, venue, outcomes, faults, journal, sleep, sessions)
     sandbox = plumbing.Sandbox(

@@ -30,18 +30,24 @@ class Venue:
     """One simulated venue: its sessions, price feed, quotes, order book and trade desk.
 
     `decide` is what the sandbox controls force on an order (sandbox/outcomes.py hands it
-    in); without controls, an order takes its natural course.
+    in); without controls, an order takes its natural course. `seed` is the stored seed the
+    app shares with the controls' streams; a venue alone makes its own from the config.
     """
 
     def __init__(
-        self, config: Config, clock: Clock, store: Store, decide: Decide = nothing_forced
+        self,
+        config: Config,
+        clock: Clock,
+        store: Store,
+        decide: Decide = nothing_forced,
+        seed: Seed | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
         self.store = store
         # The seed is the store's (POST /__admin/seed changes it; config stays as started),
         # and so is the one seeded stream for rateIds and delays: a seed replays a run.
-        self.seeding = Seed(store, config.seed)
+        self.seeding = seed or Seed(store, config.seed)
         self.rng = StoredRandom(store, "venue", self.seeding)
         self.feed = PriceFeed(self.current_seed)
         self.quotes = QuoteBook(store, self.feed, self.rng)

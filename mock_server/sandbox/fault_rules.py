@@ -114,11 +114,11 @@ _HANGS = "hang_releases"
 class FaultRules:
     """One sandbox's fault controls: its rules, its seeded stream, and a latch for hangs."""
 
-    def __init__(self, config: Config, store: Store) -> None:
+    def __init__(self, config: Config, store: Store, seed: Seed) -> None:
         self.config = config
         self.store = store
         self.rules: RuleBook[FaultRule] = RuleBook(store, "fault", FaultRule.from_json)
-        self._rng = StoredRandom(store, "faults", Seed(store, config.seed))
+        self._rng = StoredRandom(store, "faults", seed)
         self._global_latency = parse_latency(config.latency)
         self.hang_latch = HangLatch(store)
 

@@ -92,11 +92,11 @@ def fate_from_coid(co_id: str) -> Fate:
 class Outcomes:
     """One sandbox's outcome controls: its rules, and the seeded draw of the reject rate."""
 
-    def __init__(self, config: Config, store: Store) -> None:
+    def __init__(self, config: Config, store: Store, seed: Seed) -> None:
         self.config = config
         self.rules: RuleBook[OutcomeRule] = RuleBook(store, "outcome", OutcomeRule.from_json)
         # Its own stream, so a reject rate never shifts the prices and ids of the venue's.
-        self._rng = StoredRandom(store, "outcomes", Seed(store, config.seed))
+        self._rng = StoredRandom(store, "outcomes", seed)
 
     def decide(self, org: str, order: Ticket, directive: Fate | None) -> Fate:
         """Every control that bears on this order, layered: header, coId, rule, reject rate."""
