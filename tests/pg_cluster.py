@@ -1,0 +1,236 @@
+"""A throwaway PostgreSQL server for tests: initdb into a temp dir, start, yield, stop, remove."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.serve_process import free_port
+
+STARTUP_TIMEOUT_S = 60
+PORT_ATTEMPTS = 3  # a free port can be taken by someone else between probe and bind
+SERVER_USER = "postgres"  # the Debian package's user: as root, the cluster runs as it
+LOG_TAIL_LINES = 40
+SETTINGS = {
+    "listen_addresses": "127.0.0.1",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "300",
+    "shared_buffers": "64MB",
+}
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A running server: its folder (data, socket, log), its TCP port and its socket folder."""
+
+    directory: Path
+    port: int
+    socket_dir: Path
+
+    def url(self, database: str = "postgres") -> str:
+        """The URL of `database` over TCP on the loopback, as the superuser `postgres`."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def socket_url(self, database: str = "postgres") -> str:
+        """The URL of `database` over the server's Unix socket."""
+        return f"postgresql://postgres@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def create_database(self, name: str) -> str:
+        """CREATE DATABASE `name`; its URL."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url(), autocommit=True, connect_timeout=10) as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.url(name)
+
+    @property
+    def log(self) -> Path:
+        return self.directory / "server.log"
+
+    @property
+    def data(self) -> Path:
+        return self.directory / "data"
+
+
+def server_binaries() -> Path | None:
+    """The folder of the newest /usr/lib/postgresql/*/bin with initdb and pg_ctl, else that of
+    the initdb on PATH (if pg_ctl sits beside it), else None."""
+
+    def usable(folder: Path) -> bool:
+        return all(os.access(folder / tool, os.X_OK) for tool in ("initdb", "pg_ctl"))
+
+    def version(folder: Path) -> tuple[int, ...]:
+        return tuple(int(part) for part in re.findall(r"\d+", folder.parent.name))
+
+    installed = [f for f in Path("/usr/lib/postgresql").glob("*/bin") if usable(f)]
+    if installed:
+        return max(installed, key=version)
+    on_path = shutil.which("initdb")
+    if on_path is not None:
+        folder = Path(on_path).resolve().parent
+        if usable(folder):
+            return folder
+    return None
+
+
+def require_binaries() -> Path:
+    """The server binaries' folder; without them (or without psycopg, or without the `postgres`
+    user when running as root) skip, but fail under CI: CI must have them."""
+    problem = _missing()
+    if problem is None:
+        binaries = server_binaries()
+        assert binaries is not None
+        return binaries
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but {problem}")
+    pytest.skip(f"{problem} (CI would fail here)")
+
+
+def _missing() -> str | None:
+    if server_binaries() is None:
+        return "no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or PATH"
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "psycopg 3 is not installed"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            return f"running as root and there is no {SERVER_USER!r} user to run the server as"
+    return None
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[Cluster]:
+    """A fresh cluster on a free loopback port; stopped (-m immediate) and removed on exit,
+    also when the body raises."""
+    binaries = server_binaries()
+    if binaries is None:
+        raise RuntimeError("no PostgreSQL server binaries (initdb, pg_ctl) found")
+    # A short path of its own under the system temp dir: a Unix socket's path is at most 107
+    # bytes, and as root the folder is handed to the `postgres` user, who must reach it.
+    directory = Path(tempfile.mkdtemp(prefix="pg-"))
+    try:
+        socket_dir = directory / "socket"
+        socket_dir.mkdir()
+        _hand_over(directory, socket_dir)
+        _run(binaries, "initdb", "-D", str(directory / "data"), "-A", "trust", "-U", "postgres",
+             "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+        cluster = _start(binaries, directory, socket_dir)
+        try:
+            yield cluster
+        finally:
+            _stop(binaries, cluster)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _start(binaries: Path, directory: Path, socket_dir: Path) -> Cluster:
+    """Start on a free port, retrying on another if that one was taken meanwhile; return once
+    a client connects."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        cluster = Cluster(directory, free_port(), socket_dir)
+        settings = {**SETTINGS, "port": str(cluster.port), "unix_socket_directories": socket_dir}
+        options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+        started = _run(binaries, "pg_ctl", "start", "-w", "-t", str(STARTUP_TIMEOUT_S),
+                       "-D", str(cluster.data), "-l", str(cluster.log), "-o", options,
+                       check=False)  # fmt: skip
+        if started.returncode == 0 and _accepts_connections(cluster):
+            return cluster
+        _stop(binaries, cluster)
+        log = _tail(cluster.log)
+        if attempt == PORT_ATTEMPTS or "could not bind" not in log:
+            raise RuntimeError(
+                f"PostgreSQL did not start (pg_ctl exit {started.returncode}):\n"
+                f"{started.stdout}{started.stderr}\n--- {cluster.log} (tail) ---\n{log}"
+            )
+    raise AssertionError("unreachable")
+
+
+def _accepts_connections(cluster: Cluster) -> bool:
+    """Whether `SELECT 1` answers over TCP within the start-up timeout (pg_ctl -w has waited
+    for the server to be ready already; this is what the tests will do)."""
+    import psycopg
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            with psycopg.connect(cluster.url(), connect_timeout=5) as connection:
+                connection.execute("SELECT 1")
+            return True
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline or not (cluster.data / "postmaster.pid").exists():
+                return False
+            time.sleep(0.05)
+
+
+def _stop(binaries: Path, cluster: Cluster) -> None:
+    """pg_ctl stop -m immediate; if the postmaster outlives that, SIGKILL it."""
+    pid = _postmaster_pid(cluster.data)
+    _run(binaries, "pg_ctl", "stop", "-D", str(cluster.data), "-m", "immediate", "-w",
+         "-t", "30", check=False)  # fmt: skip
+    if pid is not None and _alive(pid):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _postmaster_pid(data: Path) -> int | None:
+    with suppress(OSError, ValueError, IndexError):
+        return int((data / "postmaster.pid").read_text().split()[0])
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _hand_over(*paths: Path) -> None:
+    """As root, give the folders to the server's user (initdb and postgres refuse root)."""
+    if os.geteuid() != 0:
+        return
+    user = pwd.getpwnam(SERVER_USER)
+    for path in paths:
+        os.chown(path, user.pw_uid, user.pw_gid)
+
+
+def _run(
+    binaries: Path, tool: str, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    command: Sequence[str] = [str(binaries / tool), *args]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", SERVER_USER, "--", *command]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd="/")
+    if check and done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
+    return done
+
+
+def _tail(log: Path) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:])
+    except OSError as error:
+        return f"(no log: {error})"
