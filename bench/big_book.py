@@ -50,7 +50,7 @@ Call = Callable[[str, str, Any], tuple[int, Any]]
 def fill(path: str, count: int) -> float:
     """Put `count` orders of ORG into the state file at `path`; seconds it took, drain included."""
     started = time.perf_counter()
-    app = create_app(Config.default(state_path=path), clock=ManualClock())
+    app = create_app(Config.default(database=path), clock=ManualClock())
     venue = app.extensions["integral-mock"].venue
     pair = PAIRS["EUR/USD"]
     quote = venue.feed.top_of_book(pair, START_MS)
@@ -119,7 +119,7 @@ def timed(call: Call, repeat: int) -> dict[str, list[float]]:
 
 
 def in_process(path: str, repeat: int) -> dict[str, list[float]]:
-    app = create_app(Config.default(state_path=path), clock=ManualClock())
+    app = create_app(Config.default(database=path), clock=ManualClock())
     client = app.test_client()
     token = client.post("/v2/sso/login", json=LOGIN).headers["SSO_TOKEN"]
 

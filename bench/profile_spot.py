@@ -17,7 +17,7 @@ LOGIN = {"user": "apiUserId", "pass": "This is a long password!", "org": "apiOrg
 def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         # A state file, as `serve` has: WAL commits cost what they cost there.
-        app = create_app(Config.default(state_path=str(Path(directory) / "state.sqlite3")))
+        app = create_app(Config.default(database=str(Path(directory) / "state.sqlite3")))
         client = app.test_client()
         token = client.post("/v2/sso/login", json=LOGIN).headers["SSO_TOKEN"]
 

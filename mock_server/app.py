@@ -47,7 +47,7 @@ def create_app(
     # No framework-made OPTIONS answers: the spec declares none, so OPTIONS is a 405 with Allow.
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    store = Store(config.state_path)
+    store = Store(config.database)
     if clock is None:
         # A manual clock keeps its time in the store, so one advance moves every worker's.
         manual = config.clock == "manual"

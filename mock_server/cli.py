@@ -27,6 +27,12 @@ from integral_mock.serving import (
     default_workers,
     prepare_state,
 )
+from integral_mock.store import (
+    StoreError,
+    create_private_schema,
+    drop_private_schema,
+    is_postgres,
+)
 from integral_mock.testing import running_app
 
 DEFAULT_STATE = "integral-mock.sqlite3"
@@ -63,9 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     state = serve.add_mutually_exclusive_group()
     state.add_argument("--state", metavar="PATH", help=f"SQLite file (default {DEFAULT_STATE})")
     state.add_argument(
+        "--database",
+        metavar="URL",
+        help="sqlite:///PATH, or postgresql://USER@HOST/DB shared by replicas on several hosts",
+    )
+    serve.add_argument(
         "--ephemeral",
         action="store_true",
-        help="a private temporary database, shared by the workers and removed on exit",
+        help="private state removed on exit: a temporary SQLite file, or with --database"
+        " postgresql://… a schema of its own",
     )
     serve.add_argument("--config", metavar="FILE", help="TOML file of users, orgs and settings")
     serve.add_argument(
@@ -134,8 +146,12 @@ def _configured(args: argparse.Namespace) -> Config:
     overrides: dict[str, Any] = {}
     if args.seed is not None:
         overrides["seed"] = args.seed
-    if not args.ephemeral:  # an ephemeral one is made when `serve` starts, and removed after
-        overrides["state_path"] = args.state or DEFAULT_STATE
+    if args.ephemeral and (args.state or (args.database and not is_postgres(args.database))):
+        raise ValueError(
+            "--ephemeral makes its own SQLite file; with --database, a postgresql:// one"
+        )
+    if args.database or not args.ephemeral:  # an ephemeral one is made when `serve` starts
+        overrides["database"] = args.database or args.state or DEFAULT_STATE
     if args.validate_responses:
         overrides["validate_responses"] = True
     if args.no_access_log:
@@ -160,28 +176,38 @@ def _guarded(config: Config, host: str) -> Config:
 def serve(args: argparse.Namespace) -> None:
     settled, made_up = _settled(args)
     with _state_of(settled, args.ephemeral) as config:
-        prepare_state(config)
+        state = prepare_state(config)
         check_port_free(args.host, args.port)
         host = f"[{args.host}]" if ":" in args.host else args.host
 
         def ready(port: int) -> None:
-            print(banner(config, f"http://{host}:{port}", made_up), flush=True)
+            print(banner(config, f"http://{host}:{port}", made_up, state), flush=True)
 
         Server(config, f"{host}:{args.port}", args.connections, args.workers, ready).run()
 
 
 @contextmanager
 def _state_of(config: Config, ephemeral: bool) -> Iterator[Config]:
-    """`config`, its state in a temporary directory of its own if `ephemeral` (removed after).
+    """`config`, its state private to this run if `ephemeral` (removed after).
 
-    A file, not ':memory:': every worker process must open the same database.
+    A file, not ':memory:': every worker process must open the same database. With a
+    PostgreSQL database, a schema of its own in it.
     """
     if not ephemeral:
         yield config
         return
-    directory, master = tempfile.mkdtemp(prefix="integral-mock-"), os.getpid()
+    master = os.getpid()
+    if is_postgres(config.database):
+        url, schema = create_private_schema(config.database)
+        try:
+            yield config.replace(database=url)
+        finally:
+            if os.getpid() == master:  # as below: not when a worker unwinds
+                drop_private_schema(config.database, schema)
+        return
+    directory = tempfile.mkdtemp(prefix="integral-mock-")
     try:
-        yield config.replace(state_path=str(Path(directory) / "state.sqlite3"))
+        yield config.replace(database=str(Path(directory) / "state.sqlite3"))
     finally:
         # gunicorn forks the workers inside this block: a worker that exits normally unwinds
         # through here too, and must not take the other workers' database with it.
@@ -208,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "serve":
         try:
             serve(args)
-        except (ValueError, OSError) as exc:  # a bad --config or state file: one line, no trace
+        # A bad --config, state file or database: one line, no trace.
+        except (ValueError, OSError, StoreError) as exc:
             sys.exit(f"integral-mock: {exc}")
 
 

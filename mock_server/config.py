@@ -69,7 +69,9 @@ class Config:
     users: tuple[User, ...] = ()
     orgs: tuple[Org, ...] = ()
     seed: int = 0
-    state_path: str = ":memory:"
+    # Where the state lives: a SQLite path or `sqlite:///path`, or a `postgresql://` URL that
+    # replicas share (README "Running a shared sandbox"). `state_path`, its older name, is read.
+    database: str = ":memory:"
     token_lifetime_ms: int = 30 * 60 * 1000
     # An expired token may still be renewed (a new one is issued) for this long after expiry.
     renew_grace_ms: int = 24 * 60 * 60 * 1000
@@ -121,6 +123,8 @@ class Config:
     @classmethod
     def from_mapping(cls, data: dict[str, Any], **overrides: Any) -> Config:
         settings = {k: v for k, v in data.items() if k not in ("users", "orgs")}
+        if "state_path" in settings:  # the key's name before PostgreSQL could hold the state
+            settings.setdefault("database", settings.pop("state_path"))
         settings = _typed(cls, {**settings, **overrides}, "")
         users = tuple(_user(u, i) for i, u in enumerate(_tables(data, "users")))
         orgs = tuple(_org(o, i) for i, o in enumerate(_tables(data, "orgs")))

@@ -5,7 +5,8 @@ SandboxError
 ├── Unauthorized (401)          INVALID_CREDENTIALS, TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED
 ├── Forbidden (403)             FORBIDDEN
 ├── NotFound (404)              NOT_FOUND, UNKNOWN_ORG, UNKNOWN_SYMBOL
-└── UnsupportedMediaType (415)  UNSUPPORTED_MEDIA_TYPE
+├── UnsupportedMediaType (415)  UNSUPPORTED_MEDIA_TYPE
+└── ServiceUnavailable (503)    STORE_UNAVAILABLE
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class NotFound(SandboxError):
 class UnsupportedMediaType(SandboxError):
     status = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class ServiceUnavailable(SandboxError):
+    status = 503
+    code = "STORE_UNAVAILABLE"
 
 
 def error_body(code: str, message: str, fields: FieldProblems | None = None) -> dict[str, Any]:

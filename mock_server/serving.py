@@ -26,7 +26,7 @@ from integral_mock.app import create_app
 from integral_mock.config import Config
 from integral_mock.errors import error_body
 from integral_mock.exchange.seeding import start_seed
-from integral_mock.store import Store
+from integral_mock.store import Store, StoreError
 
 # What gunicorn answers itself, before the app sees a request (a malformed request line, a
 # header over its limits, a bad Content-Length), by status: the errorCode of its error object.
@@ -144,9 +144,10 @@ def example_login(config: Config) -> str:
     return json.dumps({"user": user.user, "pass": password, "org": user.org})
 
 
-def banner(config: Config, base_url: str, made_up_token: bool) -> str:
+def banner(config: Config, base_url: str, made_up_token: bool, state: str = "") -> str:
+    """What `serve` prints once it listens; `state`: where its state is (Store.describe)."""
     lines = [
-        f"integral-mock listening on {base_url}  (state: {config.state_path})",
+        f"integral-mock listening on {base_url}  (state: {state})",
         f"  spec:          {base_url}/openapi.json",
         f"  admin:         {base_url}/__admin  (clock: {config.clock})",
     ]
@@ -184,16 +185,20 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def prepare_state(config: Config) -> None:
-    """Open the state file once before any worker: its schema made, the config's seed in force.
+def prepare_state(config: Config) -> str:
+    """Open the database once before any worker: its schema made, the config's seed in force.
 
-    ValueError if the file cannot be opened as the sandbox's SQLite database.
+    Where the state is, for the banner (a password never shown). ValueError if the database
+    cannot be used (the SQLite file is not one, the PostgreSQL server is not there).
     """
     try:
-        store = Store(config.state_path)
+        store = Store(config.database)
     except (sqlite3.Error, OSError) as exc:
-        raise ValueError(f"state file {config.state_path!r} cannot be used: {exc}") from None
+        raise ValueError(f"state file {config.database!r} cannot be used: {exc}") from None
+    except StoreError as exc:
+        raise ValueError(str(exc)) from None
     try:
         start_seed(store, config.seed)
+        return store.describe()
     finally:
         store.close()

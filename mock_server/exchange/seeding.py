@@ -36,7 +36,7 @@ class Seed:
     def reseed(self, seed: int) -> None:
         """Take `seed`, and start every stream again from its first draw."""
         with self.store.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO sandbox_values VALUES (?, ?)", (SEED, seed))
+            self.store.set_value(SEED, seed)
             db.execute("UPDATE draws SET position = 0")
 
 
@@ -64,7 +64,7 @@ class StoredRandom(random.Random):
         self.seed_of = seed
         super().__init__()
         with store.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO draws VALUES (?, 0)", (stream,))
+            db.execute("INSERT INTO draws VALUES (?, 0) ON CONFLICT DO NOTHING", (stream,))
 
     def seed(self, *args: Any, **kwargs: Any) -> None:
         """Seeding is the store's (Seed.reseed); Random's own constructor calls this."""

@@ -63,7 +63,7 @@ class Sessions:
         expires = now_ms + self.token_lifetime_ms(account.org)
         with self.store.transaction() as db:
             db.execute(
-                "INSERT INTO tokens (token_hash, user, org, issued_ms, expires_ms) "
+                'INSERT INTO tokens (token_hash, "user", org, issued_ms, expires_ms) '
                 "VALUES (?, ?, ?, ?, ?)",
                 (_digest(value), account.user, account.org, now_ms, expires),
             )
@@ -92,11 +92,12 @@ class Sessions:
         rows = self.store.query("SELECT org FROM tokens WHERE token_hash = ?", (_digest(token),))
         return str(rows[0]["org"]) if rows else None
 
-    def _lookup(self, token: str | None) -> tuple[User, int]:
+    def _lookup(self, token: str | None, lock: str = "") -> tuple[User, int]:
         if not token:
             raise Unauthorized("No SSO_TOKEN header or cookie; log in first", code="TOKEN_MISSING")
         rows = self.store.query(
-            "SELECT user, org, expires_ms FROM tokens WHERE token_hash = ? AND revoked = 0",
+            'SELECT "user", org, expires_ms FROM tokens WHERE token_hash = ? AND revoked = 0'
+            + lock,
             (_digest(token),),
         )
         account = self.config.find_user(rows[0]["user"], rows[0]["org"]) if rows else None
@@ -119,24 +120,25 @@ class Sessions:
         Returns the token to use from now on and whether the presented one had expired.
         A live token keeps its value, so other threads of the same client keep working.
         """
-        account, expires = self._lookup(token)
-        assert token is not None
-        if now_ms < expires:
-            new_expiry = now_ms + self.token_lifetime_ms(account.org)
-            with self.store.transaction() as db:
+        # One transaction, the token's row locked from the look to the write: of two renewals
+        # of one expired token, on any worker or replica, one replaces it and the other is 401.
+        with self.store.transaction() as db:
+            account, expires = self._lookup(token, lock=self.store.for_update)
+            assert token is not None
+            if now_ms < expires:
+                new_expiry = now_ms + self.token_lifetime_ms(account.org)
                 db.execute(
                     "UPDATE tokens SET expires_ms = ? WHERE token_hash = ?",
                     (new_expiry, _digest(token)),
                 )
-            principal = Principal(account.user, account.org, account.trading)
-            return Token(token, principal, now_ms, new_expiry), False
-        if now_ms >= expires + self.config.renew_grace_ms:
-            raise Unauthorized(
-                "The SSO_TOKEN expired too long ago; log in again", code="TOKEN_EXPIRED"
-            )
-        with self.store.transaction() as db:
+                principal = Principal(account.user, account.org, account.trading)
+                return Token(token, principal, now_ms, new_expiry), False
+            if now_ms >= expires + self.config.renew_grace_ms:
+                raise Unauthorized(
+                    "The SSO_TOKEN expired too long ago; log in again", code="TOKEN_EXPIRED"
+                )
             db.execute("UPDATE tokens SET revoked = 1 WHERE token_hash = ?", (_digest(token),))
-        return self._issue(account, now_ms), True
+            return self._issue(account, now_ms), True
 
 
 def require_trading(principal: Principal) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from integral_mock.clock import ManualClock, utc
-from integral_mock.errors import NotFound, SandboxError
+from integral_mock.errors import NotFound, SandboxError, ServiceUnavailable
 from integral_mock.exchange.orders.lists import DEFAULT_PAGE
 from integral_mock.integral.plumbing import checked_answer, sandbox
 from integral_mock.integral.spec import SpecValidator, load_document, shared_validator
@@ -54,7 +54,10 @@ def _validated() -> tuple[dict[str, Any], dict[str, Any]]:
 
 @bp.get("/health")
 def health() -> Response:
-    """Readiness probe: 200 once the app can answer."""
+    """Readiness probe: 200 once the app can answer, its database included (a load balancer
+    takes a replica whose PostgreSQL is out of reach out of rotation: 503)."""
+    if not sandbox().venue.store.reachable():
+        raise ServiceUnavailable("The sandbox's database cannot be reached; try again later")
     return jsonify({"status": "OK", "time": sandbox().clock.now_ms()})
 
 

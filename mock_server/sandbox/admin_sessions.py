@@ -55,5 +55,8 @@ class AdminSessions:
         issued = int(issued_text) if issued_text.isdigit() and len(issued_text) <= 15 else now
         with self.store.transaction() as db:
             db.execute("DELETE FROM admin_sessions_ended WHERE until_ms <= ?", (now,))
-            sql = "INSERT OR REPLACE INTO admin_sessions_ended VALUES (?, ?)"
+            sql = (
+                "INSERT INTO admin_sessions_ended VALUES (?, ?)"
+                " ON CONFLICT (cookie) DO UPDATE SET until_ms = excluded.until_ms"
+            )
             db.execute(sql, (value, issued + MAX_AGE_MS))

@@ -118,7 +118,7 @@ class Journal:
         sql = "SELECT id, entry, path FROM journal"
         sql += " WHERE " + " AND ".join(where) if where else ""
         if path is None and limit:  # the newest `limit` in SQL; with a path glob, after it
-            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)"
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) AS newest"
             params.append(limit)
         rows = self.store.query(sql + " ORDER BY id", tuple(params))
         found = [r["entry"] for r in rows if path is None or fnmatch.fnmatchcase(r["path"], path)]

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from integral_mock.store import Store
+from integral_mock.store.schema import tables_with
 
 
 def reset_store(store: Store, org: str | None = None, *, sessions: bool = False) -> dict[str, int]:
     """Delete the stored state of `org`, or of every org; tokens too only if `sessions`.
 
-    Tables are found by their columns, so a table added later is reset without a change
-    here: one with an `org` column is the org's; one with only an `order_id` column belongs
-    to the org's orders. Tokens are kept by default, so a logged-in test client survives.
+    Tables are found by their columns (store/schema.py), so a table added later is reset
+    without a change here: one with an `org` column is the org's; one with only an
+    `order_id` column belongs to the org's orders. Tokens are kept by default, so a
+    logged-in test client survives.
     The controls' own tables (rules, journal) name their org column otherwise (`rule_org`,
     `entry_org`): the controls clear them themselves, and count what went.
     Returns how many rows went, per table.
     """
     removed: dict[str, int] = {}
     with store.transaction() as db:
-        by_org, by_order = _tables(db)
+        by_org, by_order = _tables()
         if not sessions:
             by_org.remove("tokens")
         owned = "SELECT order_id FROM orders" + (" WHERE org = ?" if org is not None else "")
@@ -34,14 +34,7 @@ def reset_store(store: Store, org: str | None = None, *, sessions: bool = False)
     return removed
 
 
-def _tables(db: sqlite3.Connection) -> tuple[list[str], list[str]]:
+def _tables() -> tuple[list[str], list[str]]:
     """(tables with an `org` column, tables with an `order_id` but no `org` column)."""
-    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    by_org, by_order = [], []
-    for name in names:
-        columns = {row[1] for row in db.execute(f"PRAGMA table_info({name})")}
-        if "org" in columns:
-            by_org.append(name)
-        elif "order_id" in columns:
-            by_order.append(name)
-    return by_org, by_order
+    by_org = tables_with("org")
+    return by_org, [name for name in tables_with("order_id") if name not in by_org]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from integral_mock.store import Store
+from integral_mock.store import Row, Store
 
 
 @dataclass
@@ -116,7 +115,9 @@ class RuleBook(Generic[R]):
             return []
         fired: list[R] = []
         with self.store.transaction() as db:
+            # Locked (PostgreSQL): a replica firing the same rule waits, and sees the count.
             sql = f"SELECT * FROM control_rules WHERE book = ? AND {_LIVE} ORDER BY id"
+            sql += self.store.for_update
             for row in db.execute(sql, (self.book,)).fetchall():
                 rule = self._rule(row)
                 if not matches(rule) or not draw(rule):
@@ -133,7 +134,7 @@ class RuleBook(Generic[R]):
     def _ids(self) -> str:
         return f"{self.book}_rules_added"
 
-    def _rule(self, row: sqlite3.Row) -> R:
+    def _rule(self, row: Row) -> R:
         """A fresh copy of the stored rule, with its id and count: callers may change it."""
         template = self._parsed.get(row["spec"])
         if template is None:

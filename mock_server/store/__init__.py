@@ -1,58 +1,84 @@
-"""Where state lives: one SQLite database (':memory:' for tests, a file for `serve`)."""
+"""Where state lives: one database, SQLite (the default) or PostgreSQL, behind one interface."""
 
 from __future__ import annotations
 
-import itertools
-import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, Protocol
 
-from integral_mock.store.schema import ORDER_LIST_COLUMNS, ORDER_LIST_INDEXES, SCHEMA
+from integral_mock.store import migrations
+from integral_mock.store.engines import (
+    IN_MEMORY,
+    Engine,
+    create_private_schema,
+    drop_private_schema,
+    is_postgres,
+    open_engine,
+)
+from integral_mock.store.failures import StoreError
 
-T = TypeVar("T")
-BUSY_TIMEOUT_S = 30.0
-MIN_SQLITE = (3, 35, 0)
-# SQLite's own busy handler sleeps inside C, holding up every greenlet of the worker; a
-# write lock another process holds is waited for here instead, in sleeps that yield.
-_BUSY_WAITS_S = (0.0001, 0.0002, 0.0005, 0.001)
+__all__ = [
+    "IN_MEMORY",
+    "Database",
+    "Engine",
+    "Row",
+    "Store",
+    "StoreError",
+    "StoredTime",
+    "create_private_schema",
+    "drop_private_schema",
+    "is_postgres",
+]
+
+# A result row: by column name or by position (sqlite3.Row, or the PostgreSQL engine's Row).
+Row = Any
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Database(Protocol):
+    """What a transaction's block is handed: statements in the qmark style (`?`)."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
 
 
 class Store:
-    """One SQLite connection per process, shared by its threads, serialised by a lock.
+    """One connection per process, shared by its threads, serialised by a lock.
 
     One connection (not one per thread) because ':memory:' databases are per connection;
-    the lock keeps each transaction whole under a threaded server. Worker processes each
-    open the same file; SQLite's own locking (BEGIN IMMEDIATE) keeps them apart.
+    the lock keeps each transaction whole under a threaded server. Worker processes and
+    replicas each open their own; the database keeps them apart (engines' docstrings).
+    `database`: a SQLite path or `sqlite:///path`, or a `postgresql://` URL.
     """
 
-    def __init__(self, path: str = ":memory:") -> None:
-        if sqlite3.sqlite_version_info < MIN_SQLITE:
-            # UPDATE … RETURNING and upserts: one statement for a draw or a counter.
-            wanted = ".".join(map(str, MIN_SQLITE))
-            # An sqlite3.Error, so `serve` says it in one line as any other unusable state file.
-            message = f"SQLite {sqlite3.sqlite_version} is too old; {wanted} or newer"
-            raise sqlite3.NotSupportedError(message)
-        self.path = path
-        # timeout 0: SQLite's busy handler would wait inside C, holding up every greenlet of
-        # the worker (p99 of 600 ms with two workers); _patiently waits in yielding sleeps.
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=0)
-        self._conn.row_factory = sqlite3.Row
+    def __init__(self, database: str = ":memory:", *, private: bool = False) -> None:
+        self.engine = open_engine(database, private=private)
+        # The engine's SQL where the engines differ, for the statements that need it.
+        self.for_update = self.engine.for_update  # after a SELECT: lock the rows it read
+        self.conflicts = self.engine.conflicts  # what a broken UNIQUE constraint raises
         self._lock = threading.RLock()
         self._depth = 0  # transactions open on this connection (read and written under _lock)
-        if path != ":memory:":
-            self._patiently(lambda: self._conn.execute("PRAGMA journal_mode=WAL"))
-            # NORMAL, in WAL mode: a commit survives the process being killed (kill -9 of a
-            # worker loses no answered order); only a power cut may lose the last commits.
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-        with self._lock:
-            self._patiently(lambda: self._conn.executescript(SCHEMA))
-        self._add_order_list_columns()
+        try:
+            migrations.prepare(self)
+        except BaseException:
+            self.engine.close()
+            raise
+
+    def describe(self) -> str:
+        """Where the state is, for the banner (never with a password)."""
+        return self.engine.describe()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Database]:
         """Run a block as one transaction: committed whole or not at all.
 
         Reentrant: a block inside another (a seeded draw while a quote is stored) joins it.
@@ -61,71 +87,51 @@ class Store:
             if self._depth:
                 self._depth += 1
                 try:
-                    yield self._conn
+                    yield self.engine.database
                 finally:
                     self._depth -= 1
                 return
-            self._begin()
+            self.engine.begin()
             self._depth = 1
             try:
-                yield self._conn
+                yield self.engine.database
             except BaseException:
-                self._rollback()
+                self.engine.rollback()
                 raise
             finally:
                 self._depth = 0
             try:
-                self._patiently(lambda: self._conn.execute("COMMIT"))
+                self.engine.commit()
             except BaseException:  # never leave the connection inside a transaction
-                self._rollback()
+                self.engine.rollback()
                 raise
 
-    def _rollback(self) -> None:
-        """ROLLBACK, unless SQLite already rolled back itself (a full disk, an I/O error)."""
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+    def serialize(self, name: str) -> None:
+        """Inside a transaction: be the only one, on any host, holding `name` until it ends.
 
-    def _add_order_list_columns(self) -> None:
-        # One write transaction: two `serve` processes starting on one file add them once.
-        with self.transaction() as db:
-            have = {row[1] for row in db.execute("PRAGMA table_info(orders)")}
-            for name, declaration in ORDER_LIST_COLUMNS.items():
-                if name not in have:
-                    db.execute(f"ALTER TABLE orders ADD COLUMN {name} {declaration}")
-            if "delivered" not in have:  # an older file: its deliveries are in trade_deliveries
-                db.execute(
-                    "UPDATE orders SET delivered = 1 WHERE EXISTS (SELECT 1 FROM trade_deliveries"
-                    " d WHERE d.org = orders.org AND d.order_id = orders.order_id)"
-                )
+        For the few steps that read then write what no row lock covers (the next order id).
+        """
+        assert self._depth, "serialize() belongs inside a transaction"
+        self.engine.serialize(name)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._lock:
-            self._patiently(lambda: self._conn.executescript(ORDER_LIST_INDEXES))
+            return self.engine.query(sql, params)
 
-    def _begin(self) -> None:
-        """BEGIN IMMEDIATE, waiting (in yielding sleeps) while another process writes."""
-        self._patiently(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-
-    def _patiently(self, step: Callable[[], T]) -> T:
-        """`step()`, again after a short yielding sleep while another process holds the lock."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        for attempt in itertools.count():
-            try:
-                return step()
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(_BUSY_WAITS_S[min(attempt, len(_BUSY_WAITS_S) - 1)])
-        raise AssertionError("unreachable")
-
-    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:  # a read waits only in WAL's rare moments (a recovery), patiently
-            return self._patiently(lambda: self._conn.execute(sql, params).fetchall())
+    def reachable(self) -> bool:
+        """Whether the database answers now (a lost PostgreSQL connection is opened again)."""
+        try:
+            self.query("SELECT 1")
+        except Exception:  # whatever the driver raises: the probe says no, never a trace
+            return False
+        return True
 
     def value(self, name: str, default: int) -> int:
         """The named value, or `default` (stored as it) if it was never set."""
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO sandbox_values VALUES (?, ?)", (name, default))
+            db.execute(
+                "INSERT INTO sandbox_values VALUES (?, ?) ON CONFLICT DO NOTHING", (name, default)
+            )
             row = db.execute("SELECT value FROM sandbox_values WHERE name = ?", (name,)).fetchone()
         return int(row[0])
 
@@ -136,20 +142,26 @@ class Store:
 
     def set_value(self, name: str, value: int) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO sandbox_values VALUES (?, ?)", (name, value))
+            db.execute(_SET_VALUE, (name, value))
 
     def add_value(self, name: str, delta: int, default: int = 0) -> int:
         """Add `delta` to the named value (starting from `default`) and return the sum."""
         sql = (
-            "INSERT INTO sandbox_values VALUES (?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET value = value + ? RETURNING value"
+            "INSERT INTO sandbox_values VALUES (?, ?) ON CONFLICT (name)"
+            " DO UPDATE SET value = sandbox_values.value + ? RETURNING value"
         )
         with self.transaction() as db:
             return int(db.execute(sql, (name, default + delta, delta)).fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            self.engine.close()
+
+
+_SET_VALUE = (
+    "INSERT INTO sandbox_values VALUES (?, ?)"
+    " ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+)
 
 
 class StoredTime:

@@ -25,7 +25,7 @@ def sandbox(config: Config, clock: ManualClock | None = None) -> Iterator[Api]:
 
 
 def _file_config(tmp_path: Path) -> Config:
-    return Config.default(validate_responses=True, state_path=str(tmp_path / "state.sqlite3"))
+    return Config.default(validate_responses=True, database=str(tmp_path / "state.sqlite3"))
 
 
 def test_a_restart_on_the_same_file_keeps_every_order(tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ def test_new_trades_come_after_many_delivered_ones_oldest_first(api: Api, token:
 def test_a_state_file_from_before_the_listing_columns_is_listed_as_it_stands(
     tmp_path: Path,
 ) -> None:
-    config = Config.default(validate_responses=True, state_path=str(tmp_path / "state.db"))
+    config = Config.default(validate_responses=True, database=str(tmp_path / "state.db"))
     clock = ManualClock()
     with made_app(config, clock=clock) as app:
         api = api_of(app)
@@ -141,8 +141,10 @@ def test_a_state_file_from_before_the_listing_columns_is_listed_as_it_stands(
 
 
 def _drop_listing_columns(path: Path) -> None:
-    """Make the file what an older sandbox wrote: no listing columns, none of their indexes."""
+    """Make the file what an older sandbox wrote: no listing columns, none of their indexes,
+    no recorded schema version."""
     db = sqlite3.connect(path)
+    db.execute("DROP TABLE schema_version")
     for index in ("orders_open", "orders_by_final", "orders_undelivered"):
         db.execute(f"DROP INDEX {index}")
     for column in ("final_ms", "final_status", "trade_ms", "delivered"):

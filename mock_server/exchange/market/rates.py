@@ -175,7 +175,7 @@ class QuoteBook:
             with self.store.transaction() as db:  # the draw and the quote: one transaction
                 rate_id = f"{day}-{pair.base}{pair.term}-SPOT-{self.rng.getrandbits(40):010x}"
                 prices = (str(bid), str(offer), bid_limit, offer_limit)
-                sql = "INSERT OR IGNORE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                sql = "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
                 inserted = db.execute(sql, (rate_id, org, pair.symbol, *prices, now_ms)).rowcount
         return Quote(rate_id, org, pair.symbol, bid, offer, bid_limit, offer_limit, now_ms)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -19,7 +18,7 @@ from integral_mock.exchange.orders.matching import Fill, grid_points, stop_trigg
 from integral_mock.exchange.orders.polls import PollCounter
 from integral_mock.exchange.orders.stored import INSERT, listing, load_fills, ticket_of, values
 from integral_mock.exchange.orders.ticket import Ticket
-from integral_mock.store import Store
+from integral_mock.store import Database, Row, Store
 
 FILL_STATUSES = frozenset({lifecycle.PARTIALLY_FILLED, lifecycle.FILLED})
 FIRST_ORDER_ID = 4_000_000_001
@@ -45,13 +44,13 @@ class OrderBook:
         order: Ticket,
         placed_ms: int,
         course: Course,
-    ) -> sqlite3.Row:
+    ) -> Row:
         """Store a new order under the next id; 400 DUPLICATE_COID if the org used its coId."""
         try:
             with self.store.transaction() as db:
                 order_id = self._next_order_id(db)
                 db.execute(INSERT, values(order_id, org, user, order, placed_ms, course))
-        except sqlite3.IntegrityError:
+        except self.store.conflicts:
             raise BadRequest(
                 f"coId {order.co_id!r} was already used by org {org}; "
                 "query GET /v2/orders?coId= to find that order",
@@ -72,44 +71,55 @@ class OrderBook:
             db.executemany(INSERT, rows)
         return len(rows)
 
-    def _next_order_id(self, db: sqlite3.Connection) -> int:
-        # Ids start in a block of the seed's, so two seeds' runs never share an id.
+    def _next_order_id(self, db: Database) -> int:
+        # Ids start in a block of the seed's, so two seeds' runs never share an id. The last
+        # one read and the next one written under one lock: no other replica takes it between.
+        self.store.serialize("order ids")
         last = db.execute("SELECT MAX(order_id) FROM orders").fetchone()[0]
         seed = self.counterparties.seed_of()
         return FIRST_ORDER_ID + seed % 1000 * 1_000_000 if last is None else int(last) + 1
 
-    def by_id(self, org: str, order_id: str) -> sqlite3.Row:
+    def by_id(self, org: str, order_id: str) -> Row:
         """The org's order with this server id, or 404 (another org's order is not found)."""
         number = int(order_id)
         if number > _MAX_ORDER_ID:
             raise NotFound(f"No order {order_id} for org {org}")
         return self._one("order_id = ?", org, number)
 
-    def by_coid(self, org: str, co_id: str) -> sqlite3.Row:
+    def _locked(self, org: str, order_id: int) -> Row:
+        """The order, locked until the caller's transaction ends (a no-op lock on SQLite,
+        whose write transaction holds the whole database): no other replica's cancel, poll
+        or match of it comes between this read and the caller's write."""
+        return self._one("order_id = ?", org, order_id, lock=self.store.for_update)
+
+    def by_coid(self, org: str, co_id: str) -> Row:
         """The org's order with this client order id, or 404."""
         return self._one("co_id = ?", org, co_id)
 
-    def _one(self, where: str, org: str, value: object) -> sqlite3.Row:
+    def _one(self, where: str, org: str, value: object, lock: str = "") -> Row:
         # Filtering by org in the query itself: another org's order is simply not found.
-        rows = self.store.query(f"SELECT * FROM orders WHERE org = ? AND {where}", (org, value))
+        sql = f"SELECT * FROM orders WHERE org = ? AND {where}{lock}"
+        rows = self.store.query(sql, (org, value))
         if not rows:
             raise NotFound(f"No order {value} for org {org}")
         return rows[0]
 
-    def read(self, row: sqlite3.Row, now_ms: int, *, count_poll: bool = True) -> dict[str, Any]:
+    def read(self, row: Row, now_ms: int, *, count_poll: bool = True) -> dict[str, Any]:
         """The order as a read at `now_ms` shows it; a client read counts as a poll."""
         row = self.advance(row, now_ms)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         if not schedule.counts_polls:
             polls = 0  # no step waits on reads: the count changes nothing, so none is looked up
         elif count_poll:
-            polls = self._count_poll(row["order_id"], schedule, now_ms)
+            polls = self._count_poll(row, schedule, now_ms)
         else:
             polls = self.polls.current(row["order_id"])
         return self.render(row, now_ms, polls)
 
-    def _count_poll(self, order_id: int, schedule: Schedule, now_ms: int) -> int:
+    def _count_poll(self, row: Row, schedule: Schedule, now_ms: int) -> int:
+        order_id = row["order_id"]
         with self.store.transaction() as db:
+            self._locked(row["org"], order_id)  # two replicas' reads count as two
             polls = self.polls.count(db, order_id, schedule, now_ms)
             # The read that reaches the final status lists the order as final, in one commit.
             final_ms = schedule.final_since(polls)
@@ -121,7 +131,7 @@ class OrderBook:
                 )
         return polls
 
-    def render(self, row: sqlite3.Row, now_ms: int, polls: int = 0) -> dict[str, Any]:
+    def render(self, row: Row, now_ms: int, polls: int = 0) -> dict[str, Any]:
         """The order as the API shows it at `now_ms`, after `polls` reads."""
         request = json.loads(row["request"])
         status = Schedule.from_json(json.loads(row["schedule"])).status_at(now_ms, polls)
@@ -145,21 +155,20 @@ class OrderBook:
             order["reason"] = row["reason"]
         return order
 
-    def advance(self, row: sqlite3.Row, now_ms: int) -> sqlite3.Row:
+    def advance(self, row: Row, now_ms: int) -> Row:
         """Match a resting order against the market up to `now_ms`; the row as it now is."""
         if not row["resting"] or now_ms <= row["checked_ms"]:
             return row
         with self.store.transaction() as db:
-            fresh = db.execute("SELECT * FROM orders WHERE order_id = ?", (row["order_id"],))
-            current = fresh.fetchone()
+            current = self._locked(row["org"], row["order_id"])
             if current["checked_ms"] < now_ms:
                 self._match(db, current, now_ms)
-            updated: sqlite3.Row = db.execute(
+            updated: Row = db.execute(
                 "SELECT * FROM orders WHERE order_id = ?", (row["order_id"],)
             ).fetchone()
         return updated
 
-    def _match(self, db: sqlite3.Connection, row: sqlite3.Row, now_ms: int) -> None:
+    def _match(self, db: Database, row: Row, now_ms: int) -> None:
         order = ticket_of(row)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         fills = load_fills(row)
@@ -203,7 +212,7 @@ class OrderBook:
             return take(order, self.feed, at, leaves, all_or_none=False, check_limit=False)
         return take(order, self.feed, at, leaves, all_or_none=False, check_limit=True)
 
-    def cancel(self, row: sqlite3.Row, now_ms: int, by: str) -> None:
+    def cancel(self, row: Row, now_ms: int, by: str) -> None:
         """Cancel an active order now; 400 if it is already final."""
         # One write transaction from the check to the cut: no fill or other cancel, of this
         # worker or another, comes between them.
@@ -214,7 +223,7 @@ class OrderBook:
                 raise BadRequest(f"{message} cancelled", code="ORDER_FINAL")
             db.execute(_CANCEL, cut)
 
-    def cancel_all(self, rows: Iterable[sqlite3.Row], now_ms: int, by: str) -> int:
+    def cancel_all(self, rows: Iterable[Row], now_ms: int, by: str) -> int:
         """Cancel those of `rows` still active now, in one commit; how many were."""
         with self.store.transaction() as db:  # as in cancel: checks and cuts in one
             # One that filled or expired since the list was read has nothing to cancel.
@@ -222,9 +231,9 @@ class OrderBook:
             db.executemany(_CANCEL, cuts)
         return len(cuts)
 
-    def _cut(self, row: sqlite3.Row, now_ms: int, by: str) -> tuple[object, ...] | str:
+    def _cut(self, row: Row, now_ms: int, by: str) -> tuple[object, ...] | str:
         """The UPDATE's parameters that cancel the order now, or the final status it has."""
-        row = self.advance(self._one("order_id = ?", row["org"], row["order_id"]), now_ms)
+        row = self.advance(self._locked(row["org"], row["order_id"]), now_ms)
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         polls = self.polls.current(row["order_id"])
         status = schedule.status_at(now_ms, polls)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from integral_mock.exchange.orders.book import FIRST_ORDER_ID
 from integral_mock.exchange.orders.fills import spot_value_date
 from integral_mock.exchange.orders.stamps import execution_time
 from integral_mock.exchange.sessions import Principal, require_trading
-from integral_mock.store import Store
+from integral_mock.store import Database, Store
 
 # The published answer's id is FXI30501001: booked ids start there, far below order ids.
 FIRST_TRADE_ID = 30_501_001
@@ -46,6 +45,7 @@ class BookedTrades:
         message = _message(principal, request, pair, now_ms)
         try:
             with self.store.transaction() as db:
+                self.store.serialize("booked trade ids")  # read the last, then write the next
                 trade_id = _next_id(db)
                 ids = {"orderId": str(trade_id), "tradeId": f"FXI{trade_id}"}
                 # coId is the client's own id: here its clientRequestId, if it sent one.
@@ -65,7 +65,7 @@ class BookedTrades:
                         now_ms,
                     ),
                 )
-        except sqlite3.IntegrityError:
+        except self.store.conflicts:
             raise _bad("clientRequestId", "already used by this org", "DUPLICATE_REQUEST") from None
         answer = {"tradeId": message["tradeId"], "createdTime": message["executionTime"]}
         if "clientRequestId" in request:
@@ -124,13 +124,13 @@ def _messages(
     return [(row["created_ms"], json.loads(row["message"])) for row in rows]
 
 
-def _next_id(db: sqlite3.Connection) -> int:
+def _next_id(db: Database) -> int:
     """After every id booked or handed out so far, the latter kept by a customer org whose
     booking org was reset: a reused id would count as already downloaded there."""
     last = db.execute(
         "SELECT MAX(id) FROM (SELECT MAX(trade_id) AS id FROM booked_trades "
         "UNION ALL SELECT MAX(order_id) FROM trade_deliveries WHERE order_id < ? "
-        "UNION ALL SELECT MAX(order_id) FROM trade_resends WHERE order_id < ?)",
+        "UNION ALL SELECT MAX(order_id) FROM trade_resends WHERE order_id < ?) AS ids",
         (FIRST_ORDER_ID, FIRST_ORDER_ID),
     ).fetchone()[0]
     return FIRST_TRADE_ID if last is None else int(last) + 1

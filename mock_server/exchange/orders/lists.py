@@ -9,12 +9,12 @@ trade not yet delivered for the download. Resting orders are matched before any 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.book import OrderBook
 from integral_mock.exchange.orders.lifecycle import Schedule
+from integral_mock.store import Database, Row
 
 # /__admin/orders: a page of this many orders unless the caller asks for another size.
 DEFAULT_PAGE = 1000
@@ -24,7 +24,7 @@ _CHUNK = 2000
 _NO_ID = 2**63 - 1  # SQLite's largest integer, past any order id: a newest-first start
 
 _WITH_POLLS = (
-    "SELECT o.*, COALESCE(p.polls, 0) AS polls FROM orders o INDEXED BY orders_open "
+    "SELECT o.*, COALESCE(p.polls, 0) AS polls FROM orders o{open_hint} "
     "LEFT JOIN order_polls p ON p.order_id = o.order_id WHERE o.final_ms IS NULL"
 )
 
@@ -35,6 +35,15 @@ class OrderLists:
     def __init__(self, book: OrderBook) -> None:
         self.book = book
         self.store = book.store
+        # SQLite is told which index each list reads (its planner picked worse ones); the
+        # hint is SQLite's own syntax, so the engine supplies it (none for PostgreSQL).
+        hint = self.store.engine.index_hint
+        self._open, self._by_final = (
+            f"orders{hint('orders_open')}",
+            f"orders{hint('orders_by_final')}",
+        )
+        self._undelivered = f"orders{hint('orders_undelivered')}"
+        self._with_polls = _WITH_POLLS.format(open_hint=hint("orders_open"))
 
     def settle(self, org: str | None, now_ms: int) -> None:
         """Bring the stored facts of the open orders (of `org`, or all) up to `now_ms`.
@@ -43,7 +52,8 @@ class OrderLists:
         listed so (one stored before the listing columns existed) is listed. Costs what is
         open, not what the org ever placed.
         """
-        sql, params = (_WITH_POLLS + " AND o.org = ?", (org,)) if org else (_WITH_POLLS, ())
+        with_polls = self._with_polls
+        sql, params = (with_polls + " AND o.org = ?", (org,)) if org else (with_polls, ())
         for row in self.store.query(sql, params):
             if row["resting"]:
                 self.book.advance(row, now_ms)
@@ -59,40 +69,40 @@ class OrderLists:
                         (final_ms, schedule.final.status, trade_ms, row["order_id"]),
                     )
 
-    def active_rows(self, org: str, now_ms: int) -> list[sqlite3.Row]:
+    def active_rows(self, org: str, now_ms: int) -> list[Row]:
         """The org's orders that are active at `now_ms`, oldest first; looking is not a poll."""
         self.settle(org, now_ms)
         rows = self.store.query(
-            "SELECT * FROM orders INDEXED BY orders_open WHERE final_ms IS NULL AND org = ? "
-            "UNION ALL SELECT * FROM orders INDEXED BY orders_by_final "
+            f"SELECT * FROM {self._open} WHERE final_ms IS NULL AND org = ? "
+            f"UNION ALL SELECT * FROM {self._by_final} "
             "WHERE org = ? AND final_ms > ? ORDER BY order_id",
             (org, org, now_ms),
         )
         return [r for r in rows if self._status(r, now_ms) in lifecycle.ACTIVE]
 
-    def _status(self, row: sqlite3.Row, now_ms: int) -> str:
+    def _status(self, row: Row, now_ms: int) -> str:
         schedule = Schedule.from_json(json.loads(row["schedule"]))
         return schedule.status_at(now_ms, self.book.polls.current(row["order_id"]))
 
-    def traded_rows(self, org: str, now_ms: int) -> list[sqlite3.Row]:
+    def traded_rows(self, org: str, now_ms: int) -> list[Row]:
         """The org's orders with a trade by `now_ms` (final, with a fill), by trade time."""
         self.settle(org, now_ms)
         return self.store.query(
-            "SELECT * FROM orders INDEXED BY orders_by_final WHERE org = ? AND final_ms <= ? "
+            f"SELECT * FROM {self._by_final} WHERE org = ? AND final_ms <= ? "
             "AND trade_ms IS NOT NULL ORDER BY trade_ms, order_id",
             (org, now_ms),
         )
 
-    def undelivered_rows(self, org: str, now_ms: int, limit: int) -> list[sqlite3.Row]:
+    def undelivered_rows(self, org: str, now_ms: int, limit: int) -> list[Row]:
         """The first `limit` of the org's trades by `now_ms` not yet downloaded, by trade time."""
         self.settle(org, now_ms)
         return self.store.query(
-            "SELECT * FROM orders INDEXED BY orders_undelivered WHERE org = ? AND delivered = 0 "
+            f"SELECT * FROM {self._undelivered} WHERE org = ? AND delivered = 0 "
             "AND trade_ms IS NOT NULL AND final_ms <= ? ORDER BY trade_ms, order_id LIMIT ?",
             (org, now_ms, limit),
         )
 
-    def delivered_rows(self, org: str, from_ms: int, until_ms: int) -> list[sqlite3.Row]:
+    def delivered_rows(self, org: str, from_ms: int, until_ms: int) -> list[Row]:
         """The org's downloaded trades done in [from_ms, until_ms), by trade time."""
         return self.store.query(
             "SELECT * FROM orders WHERE org = ? AND delivered = 1 AND trade_ms >= ? "
@@ -101,7 +111,7 @@ class OrderLists:
         )
 
     @staticmethod
-    def mark_delivered(db: sqlite3.Connection, org: str, order_ids: Sequence[int]) -> None:
+    def mark_delivered(db: Database, org: str, order_ids: Sequence[int]) -> None:
         """Note in the caller's transaction that these trades went out in a download."""
         db.executemany(
             "UPDATE orders SET delivered = 1 WHERE org = ? AND order_id = ?",
@@ -118,7 +128,7 @@ class OrderLists:
         status: str | None = None,
         co_id: str | None = None,
         newest: bool = False,
-    ) -> tuple[list[sqlite3.Row], bool]:
+    ) -> tuple[list[Row], bool]:
         """Up to `limit` orders (of `org`, or all) past order id `after`, oldest first (newest
         first if asked), with this status and coId when asked; and whether more follow."""
         where = ["order_id < ?" if newest else "order_id > ?"]
@@ -142,7 +152,7 @@ class OrderLists:
         sql = f"SELECT * FROM orders WHERE {' AND '.join(where)} ORDER BY order_id"
         sql += " DESC LIMIT ?" if newest else " LIMIT ?"
         size = _CHUNK if status else limit + 1
-        found: list[sqlite3.Row] = []
+        found: list[Row] = []
         while len(found) <= limit:
             chunk = self.store.query(sql, (*params, size))
             found += [r for r in chunk if status is None or self._status(r, now_ms) == status]

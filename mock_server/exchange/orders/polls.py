@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from integral_mock.exchange.orders.lifecycle import FINAL, Schedule
-from integral_mock.store import Store
+from integral_mock.store import Database, Store
 
 
 class PollCounter:
@@ -19,7 +17,7 @@ class PollCounter:
         rows = self.store.query("SELECT polls FROM order_polls WHERE order_id = ?", (order_id,))
         return int(rows[0]["polls"]) if rows else 0
 
-    def count(self, db: sqlite3.Connection, order_id: int, schedule: Schedule, now_ms: int) -> int:
+    def count(self, db: Database, order_id: int, schedule: Schedule, now_ms: int) -> int:
         """Count one client read of the order (in the caller's transaction); the count to show.
 
         In the caller's transaction so that the book can note, in the same commit, that this

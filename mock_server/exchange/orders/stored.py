@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 from integral_mock.exchange.market.rates import PAIRS
@@ -11,15 +10,16 @@ from integral_mock.exchange.orders.fate import Course
 from integral_mock.exchange.orders.lifecycle import Schedule
 from integral_mock.exchange.orders.matching import Fill
 from integral_mock.exchange.orders.ticket import Ticket
+from integral_mock.store import Row
 
 
-def ticket_of(row: sqlite3.Row) -> Ticket:
+def ticket_of(row: Row) -> Ticket:
     """The stored order, parsed as it was when placed."""
     request = json.loads(row["request"])
     return Ticket.parse(request, PAIRS[request["symbol"]])
 
 
-def load_fills(row: sqlite3.Row) -> list[Fill]:
+def load_fills(row: Row) -> list[Fill]:
     return [Fill.from_json(f) for f in json.loads(row["fills"])]
 
 
@@ -31,7 +31,7 @@ def listing(schedule: Schedule, fills: Sequence[Fill], polls: int = 0) -> tuple[
 
 
 INSERT = (
-    "INSERT INTO orders (order_id, org, co_id, user, request, placed_ms, schedule, reason, "
+    'INSERT INTO orders (order_id, org, co_id, "user", request, placed_ms, schedule, reason, '
     "fills, resting, checked_ms, expires_ms, final_ms, final_status, trade_ms) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )

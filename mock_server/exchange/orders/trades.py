@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +18,7 @@ from integral_mock.exchange.orders.lifecycle import FINAL
 from integral_mock.exchange.orders.lists import OrderLists
 from integral_mock.exchange.orders.stamps import execution_time
 from integral_mock.exchange.orders.stamps import parse_execution_time as parse_execution_time
-from integral_mock.store import Store
+from integral_mock.store import Row, Store
 
 
 def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
@@ -68,7 +67,7 @@ class TradeDesk:
         self.lists = lists
         self.book = lists.book
 
-    def _of_orders(self, rows: Iterable[sqlite3.Row], now_ms: int) -> list[Timed]:
+    def _of_orders(self, rows: Iterable[Row], now_ms: int) -> list[Timed]:
         timed = []
         for row in rows:
             order = self.book.read(row, now_ms, count_poll=False)
@@ -89,9 +88,10 @@ class TradeDesk:
 
     def messages(self, org: str, now_ms: int, max_count: int) -> list[dict[str, Any]]:
         """Up to `max_count` trades not downloaded before; reading them consumes them."""
-        # One write transaction from choosing to marking: no other download, of this worker or
-        # another, hands out the same trade.
+        # One write transaction from choosing to marking, under the org's download lock: no
+        # other download, of this worker, another or another replica, hands out the same trade.
         with self.store.transaction() as db:
+            self.store.serialize(f"trade download {org}")
             timed = self._of_orders(self.lists.undelivered_rows(org, now_ms, max_count), now_ms)
             timed += self._of_booked(booked_undelivered(self.store, org, max_count))
             fresh = sorted(timed, key=lambda t: t[:2])[:max_count]
@@ -141,6 +141,7 @@ class TradeDesk:
         if not chosen:
             raise NotFound("No downloaded trade has a trade date in that range", code="NO_TRADES")
         with self.store.transaction() as db:
+            self.store.serialize(f"trade download {org}")  # no download between check and queue
             queued = {
                 r[0] for r in db.execute("SELECT order_id FROM trade_resends WHERE org = ?", (org,))
             }
