@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, jsonify
 
-from integral_mock.clock import MANUAL_START_MS, Clock, ManualClock, SystemClock
+from integral_mock.clock import MANUAL_START_MS, Clock, ManualClock, ReferenceClock, SystemClock
 from integral_mock.config import Config
 from integral_mock.conformance import endpoint as conformance
 from integral_mock.exchange.seeding import Seed
@@ -49,9 +49,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     store = Store(config.database)
     if clock is None:
-        # A manual clock keeps its time in the store, so one advance moves every worker's.
-        manual = config.clock == "manual"
-        clock = ManualClock(cell=StoredTime(store, MANUAL_START_MS)) if manual else SystemClock()
+        clock = _clock_of(config, store)
     if sleep is None:
         sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
     seed = Seed(store, config.seed)  # one seed for the venue's, the faults' and outcomes' streams
@@ -71,6 +69,15 @@ def create_app(
     init_pages(app)
     app.add_url_rule("/openapi.json", "openapi", _serve_spec)
     return app
+
+
+def _clock_of(config: Config, store: Store) -> Clock:
+    """A manual clock keeps its time in the store, so one advance moves every worker's and
+    replica's; the system clock is the shared database's where replicas may be on several
+    hosts (clock.ReferenceClock), this host's otherwise."""
+    if config.clock == "manual":
+        return ManualClock(cell=StoredTime(store, MANUAL_START_MS))
+    return ReferenceClock(store.database_time_ms) if store.spans_hosts else SystemClock()
 
 
 def _serve_spec() -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -24,6 +25,39 @@ class SystemClock:
 
     def now_ms(self) -> int:
         return time.time_ns() // 1_000_000
+
+
+class ReferenceClock:
+    """Wall-clock time as a reference (the shared database's clock) tells it, not this host.
+
+    Replicas on hosts whose clocks disagree must not disagree about an order's status, which
+    is derived from the time. Each keeps this host's clock corrected by its offset from the
+    reference, sampled at start and every `resample_s` after: one round trip now and then,
+    not one per request. The error is at most half a sampling round trip plus what this
+    host's clock drifts in `resample_s` (well under a millisecond on a LAN; bench/README.md).
+    """
+
+    def __init__(self, reference_ms: Callable[[], int], resample_s: float = 5.0) -> None:
+        self._reference_ms = reference_ms
+        self._resample_ns = int(resample_s * 1e9)
+        self._offset_ms = 0
+        self._sampled_ns: int | None = None
+
+    def now_ms(self) -> int:
+        local_ns = time.monotonic_ns()
+        if self._sampled_ns is None or local_ns - self._sampled_ns >= self._resample_ns:
+            self._sample()
+        return time.time_ns() // 1_000_000 + self._offset_ms
+
+    def _sample(self) -> None:
+        self._sampled_ns = time.monotonic_ns()  # a failed sample, too, waits for the next turn
+        before = time.time_ns()
+        try:
+            reference = self._reference_ms()
+        except Exception:  # the reference is out of reach: keep the last offset meanwhile
+            return
+        after = time.time_ns()
+        self._offset_ms = reference - (before + after) // 2_000_000
 
 
 class TimeCell(Protocol):

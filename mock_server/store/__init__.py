@@ -118,6 +118,17 @@ class Store:
         with self._lock:
             return self.engine.query(sql, params)
 
+    @property
+    def spans_hosts(self) -> bool:
+        """Whether replicas on other hosts may share this database (PostgreSQL; a SQLite file
+        is shared only by processes of this host, and so by its clock)."""
+        return self.engine.name == "postgresql"
+
+    def database_time_ms(self) -> int:
+        """The PostgreSQL server's clock now (what replicas on several hosts agree on)."""
+        sql = "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+        return int(self.query(sql)[0][0])
+
     def reachable(self) -> bool:
         """Whether the database answers now (a lost PostgreSQL connection is opened again)."""
         try:

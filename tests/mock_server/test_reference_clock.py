@@ -1,0 +1,75 @@
+"""Time from one place: replicas on one PostgreSQL take the database's clock, not their host's."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from integral_mock.app import create_app
+from integral_mock.clock import ReferenceClock
+from integral_mock.config import Config
+from tests.helpers import Api, close_app
+from tests.pg_cluster import postgres_cluster, require_binaries
+
+HOUR_MS = 3_600_000
+# The sampling round trip on loopback and a test's own steps: far below the hour of skew.
+SLACK_MS = 1_000
+
+
+def _local_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def test_the_time_is_the_references_whatever_this_hosts_clock_says() -> None:
+    clock = ReferenceClock(lambda: _local_ms() + HOUR_MS)
+    assert abs(clock.now_ms() - (_local_ms() + HOUR_MS)) < SLACK_MS
+
+
+def test_the_offset_is_sampled_again_only_when_its_time_comes() -> None:
+    offsets = [HOUR_MS]
+    sampled = ReferenceClock(lambda: _local_ms() + offsets[-1], resample_s=3600)
+    sampled.now_ms()
+    offsets.append(2 * HOUR_MS)  # the reference moves; a clock sampled an hour at a time does not
+    assert abs(sampled.now_ms() - (_local_ms() + HOUR_MS)) < SLACK_MS
+    every_call = ReferenceClock(lambda: _local_ms() + offsets[-1], resample_s=0)
+    assert abs(every_call.now_ms() - (_local_ms() + 2 * HOUR_MS)) < SLACK_MS
+
+
+def test_a_reference_out_of_reach_keeps_the_last_offset() -> None:
+    reachable = [True]
+
+    def reference() -> int:
+        if not reachable[0]:
+            raise OSError("database gone")
+        return _local_ms() + HOUR_MS
+
+    clock = ReferenceClock(reference, resample_s=0)
+    clock.now_ms()
+    reachable[0] = False
+    assert abs(clock.now_ms() - (_local_ms() + HOUR_MS)) < SLACK_MS
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    require_binaries()
+    with postgres_cluster() as cluster:
+        yield cluster.create_database("clock")
+
+
+def test_a_replica_on_a_host_an_hour_ahead_quotes_the_databases_time(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The host's clock is set an hour ahead (as one replica's might be); the quote's time,
+    from which the order's status is derived, is still the database server's."""
+    real_ns = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: real_ns() + HOUR_MS * 1_000_000)
+    app = create_app(Config.default(database=database_url, validate_responses=True))
+    try:
+        api = Api(app.test_client(), clock=None)  # type: ignore[arg-type]  # no manual clock
+        quote = api.spot(api.token())
+    finally:
+        close_app(app)
+        monkeypatch.undo()
+    assert abs(quote["time"] - _local_ms()) < SLACK_MS
