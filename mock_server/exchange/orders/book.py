@@ -9,14 +9,14 @@ from typing import Any
 
 from integral_mock.errors import BadRequest, NotFound
 from integral_mock.exchange.market.rates import PriceFeed
-from integral_mock.exchange.orders import lifecycle
+from integral_mock.exchange.orders import lifecycle, stored
 from integral_mock.exchange.orders.counterparties import Counterparties
 from integral_mock.exchange.orders.fate import Course
 from integral_mock.exchange.orders.fills import fill_fields
 from integral_mock.exchange.orders.lifecycle import Schedule, Step
 from integral_mock.exchange.orders.matching import Fill, grid_points, stop_triggered, take
 from integral_mock.exchange.orders.polls import PollCounter
-from integral_mock.exchange.orders.stored import INSERT, listing, load_fills, ticket_of, values
+from integral_mock.exchange.orders.stored import listing, load_fills, ticket_of, values
 from integral_mock.exchange.orders.ticket import Ticket
 from integral_mock.store import Database, Row, Store
 
@@ -49,7 +49,7 @@ class OrderBook:
         try:
             with self.store.transaction() as db:
                 order_id = self._next_order_id(db)
-                db.execute(INSERT, values(order_id, org, user, order, placed_ms, course))
+                db.execute(stored.INSERT, values(order_id, org, user, order, placed_ms, course))
         except self.store.conflicts:
             raise BadRequest(
                 f"coId {order.co_id!r} was already used by org {org}; "
@@ -68,7 +68,7 @@ class OrderBook:
                 values(first + n, org, user, order, placed_ms, course)
                 for n, (order, placed_ms, course) in enumerate(orders)
             ]
-            db.executemany(INSERT, rows)
+            db.executemany(stored.INSERT, rows)
         return len(rows)
 
     def _next_order_id(self, db: Database) -> int:
@@ -87,9 +87,8 @@ class OrderBook:
         return self._one("order_id = ?", org, number)
 
     def _locked(self, org: str, order_id: int) -> Row:
-        """The order, locked until the caller's transaction ends (a no-op lock on SQLite,
-        whose write transaction holds the whole database): no other replica's cancel, poll
-        or match of it comes between this read and the caller's write."""
+        """The order, locked until the caller's transaction ends (on SQLite, the write
+        transaction holds the database): no replica's cancel, poll or match comes between."""
         return self._one("order_id = ?", org, order_id, lock=self.store.for_update)
 
     def by_coid(self, org: str, co_id: str) -> Row:
@@ -98,8 +97,9 @@ class OrderBook:
 
     def _one(self, where: str, org: str, value: object, lock: str = "") -> Row:
         # Filtering by org in the query itself: another org's order is simply not found.
-        sql = f"SELECT * FROM orders WHERE org = ? AND {where}{lock}"
-        rows = self.store.query(sql, (org, value))
+        rows = self.store.query(
+            f"SELECT * FROM orders WHERE org = ? AND {where}{lock}", (org, value)
+        )
         if not rows:
             raise NotFound(f"No order {value} for org {org}")
         return rows[0]
@@ -119,7 +119,8 @@ class OrderBook:
     def _count_poll(self, row: Row, schedule: Schedule, now_ms: int) -> int:
         order_id = row["order_id"]
         with self.store.transaction() as db:
-            self._locked(row["org"], order_id)  # two replicas' reads count as two
+            if self.store.for_update:  # two replicas' reads count as two
+                self._locked(row["org"], order_id)
             polls = self.polls.count(db, order_id, schedule, now_ms)
             # The read that reaches the final status lists the order as final, in one commit.
             final_ms = schedule.final_since(polls)
@@ -163,10 +164,7 @@ class OrderBook:
             current = self._locked(row["org"], row["order_id"])
             if current["checked_ms"] < now_ms:
                 self._match(db, current, now_ms)
-            updated: Row = db.execute(
-                "SELECT * FROM orders WHERE order_id = ?", (row["order_id"],)
-            ).fetchone()
-        return updated
+            return self._one("order_id = ?", row["org"], row["order_id"])
 
     def _match(self, db: Database, row: Row, now_ms: int) -> None:
         order = ticket_of(row)
@@ -221,14 +219,14 @@ class OrderBook:
             if isinstance(cut, str):
                 message = f"Order {row['order_id']} is already {cut}; only active orders can be"
                 raise BadRequest(f"{message} cancelled", code="ORDER_FINAL")
-            db.execute(_CANCEL, cut)
+            db.execute(stored.CANCEL, cut)
 
     def cancel_all(self, rows: Iterable[Row], now_ms: int, by: str) -> int:
         """Cancel those of `rows` still active now, in one commit; how many were."""
         with self.store.transaction() as db:  # as in cancel: checks and cuts in one
             # One that filled or expired since the list was read has nothing to cancel.
             cuts = [cut for row in rows if not isinstance(cut := self._cut(row, now_ms, by), str)]
-            db.executemany(_CANCEL, cuts)
+            db.executemany(stored.CANCEL, cuts)
         return len(cuts)
 
     def _cut(self, row: Row, now_ms: int, by: str) -> tuple[object, ...] | str:
@@ -249,9 +247,3 @@ class OrderBook:
             *listing(cut, kept, polls),
             row["order_id"],
         )
-
-
-_CANCEL = (
-    "UPDATE orders SET schedule = ?, fills = ?, resting = 0, reason = ?, "
-    "final_ms = ?, final_status = ?, trade_ms = ? WHERE order_id = ?"
-)

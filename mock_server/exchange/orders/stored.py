@@ -56,3 +56,10 @@ def values(
         course.expires_ms,
         *listing(course.schedule, course.fills),
     )
+
+
+# What a cancel writes: the cut schedule, the fills kept, the reason and the listing columns.
+CANCEL = (
+    "UPDATE orders SET schedule = ?, fills = ?, resting = 0, reason = ?, "
+    "final_ms = ?, final_status = ?, trade_ms = ? WHERE order_id = ?"
+)
