@@ -61,6 +61,11 @@ class ServiceUnavailable(SandboxError):
     status = 503
     code = "STORE_UNAVAILABLE"
 
+    def __init__(
+        self, message: str = "The sandbox's database cannot be reached; try again"
+    ) -> None:
+        super().__init__(message)
+
 
 def error_body(code: str, message: str, fields: FieldProblems | None = None) -> dict[str, Any]:
     """Build the error object every 4xx and 5xx answer carries."""

@@ -15,12 +15,13 @@ from werkzeug.wrappers import Request
 
 from integral_mock.clock import Clock
 from integral_mock.config import Config
-from integral_mock.errors import SandboxError, error_body
+from integral_mock.errors import SandboxError, ServiceUnavailable, error_body
 from integral_mock.exchange import hmac_auth
 from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.sessions import Principal
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral.spec import SpecValidator
+from integral_mock.store import StoreUnavailable
 
 log = logging.getLogger("integral_mock")
 
@@ -163,10 +164,20 @@ def _handle_http_exception(exc: HTTPException) -> Response:
 def _handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
+    if isinstance(exc, StoreUnavailable):
+        return store_unavailable()
     log.exception("unexpected error in request %s", g.get("request_id"))
     return error_response(
         500, "INTERNAL_ERROR", f"Unexpected server error; request id {g.get('request_id')}"
     )
+
+
+def store_unavailable() -> Response:
+    """503 with Retry-After: the database went out of reach (a replica's PostgreSQL down)."""
+    log.warning("the database is out of reach (request %s)", g.get("request_id"))
+    response = _handle_sandbox_error(ServiceUnavailable())
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def _assign_request_id() -> None:

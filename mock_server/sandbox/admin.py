@@ -57,7 +57,7 @@ def health() -> Response:
     """Readiness probe: 200 once the app can answer, its database included (a load balancer
     takes a replica whose PostgreSQL is out of reach out of rotation: 503)."""
     if not sandbox().venue.store.reachable():
-        raise ServiceUnavailable("The sandbox's database cannot be reached; try again later")
+        raise ServiceUnavailable()
     return jsonify({"status": "OK", "time": sandbox().clock.now_ms()})
 
 

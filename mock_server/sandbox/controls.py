@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,10 +26,12 @@ from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing
 from integral_mock.sandbox.admin_sessions import AdminSessions
 from integral_mock.sandbox.fault_rules import FaultRules
-from integral_mock.sandbox.faults import FORCED_ERROR, Call, Error, Fault
-from integral_mock.sandbox.journal import Journal, redact_body, redact_headers, redact_query
+from integral_mock.sandbox.faults import FORCED_ERROR, Call, Chain, Error, Fault
+from integral_mock.sandbox.journal import Journal
+from integral_mock.sandbox.journal_entry import LOGIN_PATH, entry
 from integral_mock.sandbox.outcomes import Outcomes, fate_from_headers
 from integral_mock.sandbox.partition import reset_store
+from integral_mock.store import StoreUnavailable
 
 log = logging.getLogger("integral_mock")
 Sleeper = Callable[[float], None]
@@ -38,7 +39,6 @@ StartResponse = Callable[..., Any]
 # Never faulted, never journaled: the control API, the spec, and the pages for people.
 UNCONTROLLED = ("/__admin", "/openapi.json", "/docs", "/assets/")
 UNCONTROLLED_EXACT = frozenset({"/"})  # the landing page (every path starts with "/")
-LOGIN_PATH = "/v2/sso/login"
 OUTCOME_HEADERS = ("X-Sandbox-Outcome", "X-Sandbox-Fill-Delay-Ms", "X-Sandbox-Progression")
 
 
@@ -138,7 +138,10 @@ class ControlLayer:
                 recorded = True
                 duration = round((time.perf_counter() - started) * 1000, 3)
                 moments = (at_ms, wall_ms)
-                c.journal.record(_entry(req, body, org, moments, call, response, duration))
+                try:
+                    c.journal.record(entry(req, body, org, moments, call, response, duration))
+                except StoreUnavailable:  # the answer stands; only its journal entry is lost
+                    log.warning("%s %s not journaled: database out of reach", req.method, req.path)
 
         call.before_drop = record
         try:
@@ -152,6 +155,8 @@ class ControlLayer:
         """The request's faults; a fault in planning them is answered like any 500, as JSON."""
         try:
             return self.controls.faults.plan(req.method, req.path, org, req.headers)
+        except StoreUnavailable:  # no faults then: the app meets the outage too, and says 503
+            return Chain(())
         except Exception:  # below Flask, nothing else would turn this into the error object
             log.exception("planning the faults of %s %s failed", req.method, req.path)
             return Error(500, "The sandbox failed to plan this request's faults")
@@ -159,6 +164,8 @@ class ControlLayer:
     def _org(self, req: Request, body: bytes | None) -> str | None:
         try:
             return self._acting_org(req, body)
+        except StoreUnavailable:  # the view meets it too, and answers 503
+            return None
         except Exception:  # the view resolves the caller again, and answers for it
             log.exception("finding the org of %s %s failed", req.method, req.path)
             return None
@@ -201,43 +208,6 @@ def _buffer_body(environ: dict[str, Any], limit: int) -> bytes | None:
     data: bytes = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = io.BytesIO(data)
     return data
-
-
-def _entry(
-    req: Request,
-    body: bytes | None,
-    org: str | None,
-    moments: tuple[int, int],
-    call: Call,
-    response: Response | None,
-    duration_ms: float,
-) -> dict[str, Any]:
-    answer = response if response is not None else call.undelivered
-    buffered = answer is not None and answer.is_sequence  # a truncated body must not be read
-    request_id = (answer.headers if answer else req.headers).get(plumbing.REQUEST_ID)
-    return {
-        "time": moments[0],
-        "wallTime": moments[1],
-        "requestId": request_id,
-        "worker": os.getpid(),  # which `serve --workers N` process answered
-        "org": org,
-        "method": req.method,
-        "path": req.path,
-        "query": redact_query(req.query_string.decode("latin-1")),
-        "status": answer.status_code if answer else None,
-        "delivered": response is not None and "truncated" not in call.acted,
-        "fault": call.acted[0] if call.acted else None,
-        "latencyMs": call.latency_ms,
-        "durationMs": duration_ms,
-        "request": {
-            "headers": redact_headers(req.headers.items()),
-            "body": redact_body(body, credentials=req.path == LOGIN_PATH),
-        },
-        "response": {
-            "headers": redact_headers(answer.headers.items()) if answer else {},
-            "body": redact_body(answer.get_data()) if answer and buffered else None,
-        },
-    }
 
 
 def init_app(app: Flask, controls: Controls) -> None:

@@ -16,7 +16,7 @@ from integral_mock.store.engines import (
     is_postgres,
     open_engine,
 )
-from integral_mock.store.failures import StoreError
+from integral_mock.store.failures import StoreError, StoreUnavailable
 
 __all__ = [
     "IN_MEMORY",
@@ -25,6 +25,7 @@ __all__ = [
     "Row",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "StoredTime",
     "create_private_schema",
     "drop_private_schema",

@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class StoreError(Exception):
     """The database cannot be reached, or holds what this sandbox cannot use."""
+
+
+class StoreUnavailable(StoreError):
+    """The database went out of reach mid-request (a server down, a link cut): try again."""

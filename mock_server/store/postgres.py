@@ -6,6 +6,7 @@ import functools
 import hashlib
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -15,7 +16,7 @@ from psycopg import pq
 from psycopg.rows import RowMaker
 from sqlalchemy.dialects import postgresql
 
-from integral_mock.store.failures import StoreError
+from integral_mock.store.failures import StoreUnavailable
 
 # The domain writes its statements once, in the qmark style of Python's sqlite3; sqlparams
 # (a parser that knows string literals and comments) renders them in psycopg's style.
@@ -62,16 +63,28 @@ class Session:
         self._engine = engine
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[Row]:
-        if not parameters:
-            return self._engine.connection.execute(sql)
-        return self._engine.connection.execute(_native(sql, len(parameters)), parameters)
+        with _out_of_reach_is_unavailable():
+            if not parameters:
+                return self._engine.connection.execute(sql)
+            return self._engine.connection.execute(_native(sql, len(parameters)), parameters)
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> psycopg.Cursor[Row]:
         batch = list(parameters)
-        cursor = self._engine.connection.cursor()
-        if batch:
-            cursor.executemany(_native(sql, len(batch[0])), batch)
-        return cursor
+        with _out_of_reach_is_unavailable():
+            cursor = self._engine.connection.cursor()
+            if batch:
+                cursor.executemany(_native(sql, len(batch[0])), batch)
+            return cursor
+
+
+@contextmanager
+def _out_of_reach_is_unavailable() -> Iterator[None]:
+    """A lost connection, a server shutting down, a deadlock: StoreUnavailable, which the
+    surface answers as 503 with Retry-After (plumbing.py), never as a stack trace."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        raise StoreUnavailable(_one_line(exc)) from exc
 
 
 class PostgresEngine:
@@ -90,6 +103,7 @@ class PostgresEngine:
 
     def __init__(self, url: str, *, private: bool = False) -> None:
         self.url = url
+        self._in_transaction = False
         self.connection = _connect(url)
         self.database = Session(self)
         self.schema = _create_schema(self.connection) if private else None
@@ -109,19 +123,23 @@ class PostgresEngine:
 
     def begin(self) -> None:
         self._reconnect_if_lost()
-        self.connection.execute("BEGIN")
+        self.database.execute("BEGIN")
+        self._in_transaction = True
 
     def commit(self) -> None:
-        self.connection.execute("COMMIT")
+        self._in_transaction = False
+        self.database.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._in_transaction = False
         if self.connection.broken:
             return  # the server rolled back what the lost connection had begun
         if self.connection.info.transaction_status != pq.TransactionStatus.IDLE:
-            self.connection.execute("ROLLBACK")
+            with suppress(psycopg.OperationalError):  # lost now: the server rolls it back
+                self.connection.execute("ROLLBACK")
 
     def query(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        if self.connection.info.transaction_status == pq.TransactionStatus.IDLE:
+        if not self._in_transaction:  # inside one, a lost connection lost the transaction
             self._reconnect_if_lost()
         return self.database.execute(sql, params).fetchall()
 
@@ -157,7 +175,7 @@ def _connect(url: str) -> psycopg.Connection[Row]:
     try:
         return psycopg.connect(url, autocommit=True, row_factory=_rows)
     except psycopg.Error as exc:
-        raise StoreError(f"cannot connect to {redacted(url)}: {exc}") from None
+        raise StoreUnavailable(f"cannot connect to {redacted(url)}: {_one_line(exc)}") from None
 
 
 def _create_schema(connection: psycopg.Connection[Any]) -> str:
@@ -184,6 +202,11 @@ def create_private_schema(url: str) -> tuple[str, str]:
 def drop_private_schema(url: str, schema: str) -> None:
     with _connect(url) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def _one_line(exc: Exception) -> str:
+    """libpq's message, its hint lines joined: `serve` says what went wrong in one line."""
+    return " ".join(str(exc).split())
 
 
 def redacted(url: str) -> str:

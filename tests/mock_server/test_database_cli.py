@@ -171,11 +171,6 @@ def test_a_postgresql_server_that_is_not_there_is_an_error_saying_so(
     assert "listening" not in done.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the cannot-connect message carries libpq's own two lines ('…Connection refused'"
-    " + '\\tIs the server running on that host and accepting TCP/IP connections?')",
-)
 def test_a_postgresql_server_that_is_not_there_is_one_line(tmp_path: Path) -> None:
     done, _ = _unreachable(tmp_path, "")
     assert "cannot connect" in _one_line_error(done)

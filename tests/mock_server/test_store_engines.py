@@ -315,13 +315,6 @@ def test_health_is_503_store_unavailable_once_the_server_has_gone() -> None:
             assert cluster.url() not in body["errorMessage"]  # where the database is stays unsaid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="health never heals by itself: a broken psycopg connection's transaction_status is"
-    " UNKNOWN, not IDLE, so PostgresEngine.query (Store.reachable) never reconnects; only a"
-    " request that opens a transaction (begin) does",
-)
 def test_a_connection_the_server_terminates_heals_and_keeps_the_orders(cluster: Cluster) -> None:
     url = _fresh_postgres(cluster)
     name = url.rsplit("/", 1)[1]
@@ -352,12 +345,6 @@ def test_a_connection_the_server_terminates_heals_and_keeps_the_orders(cluster: 
         close_app(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=StoreError,
-    reason="with the PostgreSQL server gone, an Integral call raises StoreError out of the WSGI"
-    " app (the journal's write in ControlLayer's finally) instead of answering the error object",
-)
 def test_an_integral_call_with_the_server_gone_answers_the_error_object() -> None:
     require_binaries()
     with ExitStack() as stack:
