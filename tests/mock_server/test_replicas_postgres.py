@@ -1,0 +1,319 @@
+"""Two `serve --database postgresql://…` replicas on one database are one venue."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.live_sandbox import journal, login, place, placed_at_once, spot
+from tests.pg_cluster import postgres_cluster, require_binaries
+from tests.serve_process import Served, _wait_until_healthy, free_port
+
+FLAGS = ("--workers", "2", "--clock", "manual", "--no-access-log")
+THREADS = 8
+WAIT_TIMEOUT_S = 30
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    """The URL of a fresh database on a cluster of this module's own."""
+    require_binaries()
+    with postgres_cluster() as cluster:
+        yield cluster.create_database("replicas")
+
+
+@contextmanager
+def replica(workdir: Path, database: str) -> Iterator[Served]:
+    """`serve --database URL` in a session of its own, so that its master and workers are
+    one process group (to kill at once); the whole group is stopped on exit."""
+    workdir.mkdir()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = workdir / "serve.log"
+    command = [sys.executable, "-m", "integral_mock", "serve", "--port", str(port)]
+    command += ["--database", database, *FLAGS]
+    with (
+        log.open("wb") as out,
+        subprocess.Popen(
+            command, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        ) as process,
+    ):
+        try:
+            _wait_until_healthy(base_url, process, log)
+            yield Served(base_url, process, log)
+        finally:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            finally:
+                with suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)  # workers a killed master left
+
+
+@pytest.fixture(scope="module")
+def pair(
+    database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Served, Served]]:
+    workdir = tmp_path_factory.mktemp("replicas")
+    with ExitStack() as stack:
+        yield (
+            stack.enter_context(replica(workdir / "a", database)),
+            stack.enter_context(replica(workdir / "b", database)),
+        )
+
+
+@pytest.fixture
+def bases(pair: tuple[Served, Served]) -> tuple[str, str]:
+    a, b = (served.base_url for served in pair)
+    requests.post(f"{a}/__admin/reset", json={}, timeout=10).raise_for_status()
+    return a, b
+
+
+def test_orders_placed_on_both_at_once_have_unique_ids_and_read_alike_on_both(
+    bases: tuple[str, str],
+) -> None:
+    a, b = bases
+    auth = login(a)
+    answers = placed_at_once(bases, auth, threads=THREADS, each=10)
+    assert [answer.status_code for answer in answers] == [202] * 80
+    ids = [answer.json()["orderId"] for answer in answers]
+    assert len(set(ids)) == len(ids) == 80
+    for answer in answers:
+        placed = answer.json()
+        on_a = requests.get(f"{a}/v2/orders/{placed['orderId']}", headers=auth, timeout=10)
+        on_b = requests.get(f"{b}/v2/orders/{placed['orderId']}", headers=auth, timeout=10)
+        assert (on_a.status_code, on_b.status_code) == (200, 200), (on_a.text, on_b.text)
+        assert on_a.json() == on_b.json()
+        assert (on_a.json()["orderId"], on_a.json()["coId"]) == (
+            placed["orderId"],
+            placed["coId"],
+        )
+
+
+def test_an_advance_of_the_clock_through_one_is_the_time_of_the_other(
+    bases: tuple[str, str],
+) -> None:
+    a, b = bases
+    auth = login(b)
+    before = requests.get(f"{b}/__admin/clock", timeout=10).json()["now"]
+    advanced = requests.post(f"{a}/__admin/clock/advance", json={"ms": 7000}, timeout=10)
+    assert advanced.status_code == 200, advanced.text
+    now = advanced.json()["now"]
+    assert now == before + 7000
+    assert requests.get(f"{b}/__admin/clock", timeout=10).json()["now"] == now
+    with ThreadPoolExecutor(THREADS) as pool:  # at once, so that both of b's workers answer
+        quotes = list(pool.map(lambda _: spot(b, auth), range(2 * THREADS)))
+    assert {quote["time"] for quote in quotes} == {now}
+    assert spot(a, auth)["time"] == now
+
+
+def test_an_outcome_rule_set_through_one_decides_orders_placed_on_the_other(
+    bases: tuple[str, str],
+) -> None:
+    a, b = bases
+    auth = login(a)
+    rule = {"coId": "rep-*", "outcome": "REJECTED", "reason": "NO_CREDIT"}
+    assert requests.post(f"{b}/__admin/outcomes", json=rule, timeout=10).status_code == 201
+    placed = [place(a, auth, f"rep-{i}") for i in range(6)]
+    assert [p.status_code for p in placed] == [202] * 6
+    requests.post(f"{b}/__admin/clock/advance", json={"ms": 60_000}, timeout=10)
+    for answer in placed:
+        for base in (a, b):
+            order = requests.get(
+                f"{base}/v2/orders/{answer.json()['orderId']}", headers=auth, timeout=10
+            ).json()
+            assert order["status"] == "REJECTED", (base, order)
+            assert order["reason"].startswith("NO_CREDIT")
+    (listed,) = requests.get(f"{a}/__admin/outcomes", timeout=10).json()
+    assert listed["coId"] == "rep-*"
+
+
+def test_a_fault_rule_set_through_one_fires_its_times_across_both(
+    bases: tuple[str, str],
+) -> None:
+    a, b = bases
+    auth = login(a)
+    rule = {"path": "/v2/rates/spot", "fault": "503", "times": 5}
+    assert requests.post(f"{a}/__admin/faults", json=rule, timeout=10).status_code == 201
+
+    def spot_status(i: int) -> int:
+        answer = requests.get(
+            f"{bases[i % 2]}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
+        )
+        return answer.status_code
+
+    first = [spot_status(1) for _ in range(2)]  # b, alone: the rule a was given fires there
+    assert first == [503, 503]
+    with ThreadPoolExecutor(THREADS) as pool:
+        statuses = first + list(pool.map(spot_status, range(4 * THREADS)))
+    assert statuses.count(503) == 5
+    assert set(statuses) == {200, 503}
+    for base in (a, b):
+        (listed,) = requests.get(f"{base}/__admin/faults", timeout=10).json()
+        assert (listed["fired"], listed["remaining"]) == (5, 0)
+
+
+def test_the_journal_read_from_either_lists_the_requests_both_answered(
+    pair: tuple[Served, Served], bases: tuple[str, str]
+) -> None:
+    auth = login(bases[0])
+    sent: dict[str, str] = {}  # request id -> the replica that was sent it
+
+    def quote(i: int) -> None:
+        base, request_id = bases[i % 2], f"journal-{i}"
+        answer = requests.get(
+            f"{base}/v2/rates/spot",
+            params={"symbol": "EUR/USD"},
+            headers={**auth, "X-Request-ID": request_id},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["X-Request-ID"] == request_id
+        sent[request_id] = base
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(quote, range(4 * THREADS)))
+    workers_of = {served.base_url: _workers_of(served) for served in pair}
+    for base in bases:
+        entries = {
+            e["requestId"]: e
+            for e in journal(base, path="/v2/rates/spot")
+            if e["requestId"] in sent
+        }
+        assert set(entries) == set(sent), base  # every request, whichever replica answered it
+        for request_id, entry in entries.items():
+            assert entry["status"] == 200
+            assert entry["worker"] in workers_of[sent[request_id]], (request_id, entry)
+
+
+def test_killing_a_replica_under_load_loses_no_acknowledged_order(
+    database: str, bases: tuple[str, str], tmp_path: Path
+) -> None:
+    survivor = bases[0]
+    auth = login(survivor)
+    acknowledged: dict[str, tuple[str, str]] = {}  # coId -> (orderId, the replica that said 202)
+    stop, killed, lock = threading.Event(), threading.Event(), threading.Lock()
+    with replica(tmp_path / "victim", database) as victim:
+
+        def load(thread: int) -> None:
+            count = 0
+            while not stop.is_set():
+                base = victim.base_url if thread % 2 and not killed.is_set() else survivor
+                co_id, count = f"kill-{thread}-{count}", count + 1
+                try:
+                    answer = place(base, auth, co_id)
+                except requests.RequestException:
+                    # Refused, or broken mid-answer by the kill: a 202 the client never read
+                    # whole was never acknowledged.
+                    continue
+                if answer.status_code == 202:
+                    with lock:
+                        acknowledged[co_id] = (answer.json()["orderId"], base)
+
+        def by(base: str) -> int:
+            with lock:
+                return sum(1 for _, said in acknowledged.values() if said == base)
+
+        threads = [threading.Thread(target=load, args=(t,)) for t in range(6)]
+        for thread in threads:
+            thread.start()
+        try:
+            _wait_for(lambda: by(victim.base_url) >= 20 and by(survivor) >= 20)
+            os.killpg(victim.process.pid, signal.SIGKILL)  # master and workers, mid-load
+            victim.process.wait(timeout=WAIT_TIMEOUT_S)
+            _wait_for(lambda: _group_gone(victim.process.pid))
+            killed.set()
+            after = by(survivor)
+            _wait_for(lambda: by(survivor) >= after + 20)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+    assert by(victim.base_url) >= 20
+    for co_id, (order_id, _) in acknowledged.items():
+        found = requests.get(f"{survivor}/v2/orders/{order_id}", headers=auth, timeout=10)
+        assert found.status_code == 200, (co_id, found.text)
+        assert (found.json()["orderId"], found.json()["coId"]) == (order_id, co_id)
+
+
+def test_downloading_trades_on_both_at_once_delivers_each_trade_once(
+    bases: tuple[str, str],
+) -> None:
+    a, b = bases
+    auth = login(a)
+    placed = [place(bases[i % 2], auth, f"trade-{i}") for i in range(24)]
+    assert [p.status_code for p in placed] == [202] * 24
+    requests.post(f"{b}/__admin/clock/advance", json={"ms": 2000}, timeout=10)
+    filled = set()
+    for answer in placed:
+        order_id = answer.json()["orderId"]
+        order = requests.get(f"{a}/v2/orders/{order_id}", headers=auth, timeout=10).json()
+        assert order["status"] == "FILLED", order
+        filled.add(order_id)
+
+    def download(thread: int) -> list[dict[str, Any]]:
+        got: list[dict[str, Any]] = []
+        while True:
+            answer = requests.get(
+                f"{bases[thread % 2]}/v2/trades/stp/messages",
+                params={"maxCount": 2},
+                headers=auth,
+                timeout=10,
+            )
+            assert answer.status_code == 200, answer.text
+            if not answer.json():
+                return got
+            got += answer.json()
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        delivered = [trade for got in pool.map(download, range(THREADS)) for trade in got]
+    order_ids = [trade["orderId"] for trade in delivered]
+    assert sorted(order_ids) == sorted(filled)  # each filled order's trade, exactly once
+    assert {trade["event"] for trade in delivered} == {"NEW"}
+    assert {trade["tradeId"] for trade in delivered} == {f"FXI{i}" for i in filled}
+    for base in bases:
+        again = requests.get(f"{base}/v2/trades/stp/messages", headers=auth, timeout=10)
+        assert again.json() == []
+
+
+def _workers_of(served: Served) -> set[int]:
+    """The process ids of a replica's gunicorn workers: its master's children."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            # pid (comm) state ppid …: comm may hold spaces, so split after its ')'.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == served.process.pid:
+                children.add(int(stat.parent.name))
+    assert len(children) == 2, (served.base_url, children)
+    return children
+
+
+def _group_gone(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    """Bounded wait on real processes (the one place these tests wait)."""
+    deadline = time.monotonic() + WAIT_TIMEOUT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("the replicas did not get there in time")
+        time.sleep(0.05)
