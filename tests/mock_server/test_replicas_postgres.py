@@ -278,8 +278,11 @@ def test_downloading_trades_on_both_at_once_delivers_each_trade_once(
                 return got
             got += answer.json()
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        delivered = [trade for got in pool.map(download, range(THREADS)) for trade in got]
+    def downloaded_at_once() -> list[dict[str, Any]]:
+        with ThreadPoolExecutor(THREADS) as pool:
+            return [trade for got in pool.map(download, range(THREADS)) for trade in got]
+
+    delivered = downloaded_at_once()
     order_ids = [trade["orderId"] for trade in delivered]
     assert sorted(order_ids) == sorted(filled)  # each filled order's trade, exactly once
     assert {trade["event"] for trade in delivered} == {"NEW"}
@@ -287,6 +290,21 @@ def test_downloading_trades_on_both_at_once_delivers_each_trade_once(
     for base in bases:
         again = requests.get(f"{base}/v2/trades/stp/messages", headers=auth, timeout=10)
         assert again.json() == []
+
+    # Resends asked on both at once queue each trade once, and it comes back once.
+    day = requests.get(f"{a}/__admin/clock", timeout=10).json()["iso"][:10]
+    span = {"startDate": f"{day} 00:00:00,000 +0000", "endDate": f"{day} 23:59:59,999 +0000"}
+
+    def resend(i: int) -> requests.Response:
+        url = f"{bases[i % 2]}/v2/trades/stp/resend"
+        return requests.post(url, json=span, headers=auth, timeout=10)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        resent = list(pool.map(resend, range(THREADS)))
+    assert [(r.status_code, r.json()["resent"]) for r in resent] == [(200, 24)] * THREADS
+    again = downloaded_at_once()
+    assert sorted(trade["orderId"] for trade in again) == sorted(filled)
+    assert {trade["event"] for trade in again} == {"RESEND"}
 
 
 def _workers_of(served: Served) -> set[int]:
