@@ -103,6 +103,26 @@ def test_orders_placed_on_both_at_once_have_unique_ids_and_read_alike_on_both(
         )
 
 
+def test_one_coid_placed_on_both_at_once_is_taken_once(bases: tuple[str, str]) -> None:
+    auth = login(bases[0])
+    for round_ in range(3):
+        co_id = f"once-{round_}"
+        with ThreadPoolExecutor(THREADS) as pool:
+            targets = [bases[i % 2] for i in range(THREADS)]
+            answers = list(pool.map(place, targets, [auth] * THREADS, [co_id] * THREADS))
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses == [202] + [400] * (THREADS - 1), [a.text for a in answers]
+        assert {a.json()["errorCode"] for a in answers if a.status_code == 400} == {
+            "DUPLICATE_COID"
+        }
+        (taken,) = (a.json() for a in answers if a.status_code == 202)
+        for base in bases:
+            found = requests.get(
+                f"{base}/v2/orders", params={"coId": co_id}, headers=auth, timeout=10
+            )
+            assert found.json()["orderId"] == taken["orderId"]
+
+
 def test_an_advance_of_the_clock_through_one_is_the_time_of_the_other(
     bases: tuple[str, str],
 ) -> None:
