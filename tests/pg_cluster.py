@@ -58,6 +58,24 @@ class Cluster:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self.url(name)
 
+    def restart(self) -> None:
+        """Stop the server (-m fast: open connections are cut, committed data kept) and start
+        it again on the same port and settings; return once a client connects.
+
+        Not -m immediate: under synchronous_commit=off that loses the last commits."""
+        binaries = server_binaries()
+        assert binaries is not None
+        # -l: the restarted server must not write to (and hold open) pg_ctl's captured output.
+        restarted = _run(binaries, "pg_ctl", "restart", "-D", str(self.data), "-m", "fast",
+                         "-w", "-t", str(STARTUP_TIMEOUT_S), "-l", str(self.log),
+                         check=False)  # fmt: skip
+        if restarted.returncode != 0 or not _accepts_connections(self):
+            raise RuntimeError(
+                f"PostgreSQL did not restart (pg_ctl exit {restarted.returncode}):\n"
+                f"{restarted.stdout}{restarted.stderr}\n--- {self.log} (tail) ---\n"
+                f"{_tail(self.log)}"
+            )
+
     @property
     def log(self) -> Path:
         return self.directory / "server.log"

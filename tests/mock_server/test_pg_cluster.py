@@ -70,6 +70,22 @@ def test_create_database_gives_a_separate_usable_database(cluster: Cluster) -> N
     assert {"first_one", "second_one"} <= names
 
 
+def test_a_restart_loses_open_connections_and_answers_new_ones_with_its_data() -> None:
+    with postgres_cluster() as cluster:
+        url = cluster.create_database("kept")
+        with psycopg.connect(url, autocommit=True) as before:
+            before.execute("CREATE TABLE t (n int)")
+            before.execute("INSERT INTO t VALUES (1)")
+            pid = before.info.backend_pid
+            cluster.restart()
+            with pytest.raises(psycopg.OperationalError):
+                before.execute("SELECT 1")
+        with psycopg.connect(url) as after:
+            assert after.info.port == cluster.port
+            assert after.info.backend_pid != pid
+            assert after.execute("SELECT n FROM t").fetchall() == [(1,)]
+
+
 def test_after_the_context_the_server_is_stopped_and_its_directory_gone() -> None:
     with postgres_cluster() as cluster:
         with psycopg.connect(cluster.url()) as connection:
