@@ -274,12 +274,6 @@ def test_killing_a_replica_under_load_loses_no_acknowledged_order(
         assert (found.json()["orderId"], found.json()["coId"]) == (order_id, co_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: PostgresEngine.query() reopens a lost connection only when its "
-    "transaction status is IDLE, and a lost one's is UNKNOWN, so every worker answers 500 "
-    "(and health 503) for good once its PostgreSQL restarted",
-)
 def test_a_replica_answers_again_once_its_postgresql_is_back(tmp_path: Path) -> None:
     with postgres_cluster() as own, replica(tmp_path / "alone", own.create_database("back")) as r:
         base = r.base_url
