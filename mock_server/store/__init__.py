@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from integral_mock.store import migrations
@@ -53,12 +52,10 @@ class Database(Protocol):
 
 
 class Store:
-    """One connection per process, shared by its threads, serialised by a lock.
-
-    One connection (not one per thread) because ':memory:' databases are per connection;
-    the lock keeps each transaction whole under a threaded server. Worker processes and
-    replicas each open their own; the database keeps them apart (engines' docstrings).
-    `database`: a SQLite path or `sqlite:///path`, or a `postgresql://` URL.
+    """The sandbox's state in one database; `database`: a SQLite path or `sqlite:///path`, or
+    a `postgresql://` URL. Each engine keeps its own transactions whole (its docstring):
+    SQLite with one connection and a lock, PostgreSQL with a pool of connections. Worker
+    processes and replicas each open their own; the database keeps them apart.
     """
 
     def __init__(self, database: str = ":memory:", *, private: bool = False) -> None:
@@ -66,8 +63,6 @@ class Store:
         # The engine's SQL where the engines differ, for the statements that need it.
         self.for_update = self.engine.for_update  # after a SELECT: lock the rows it read
         self.conflicts = self.engine.conflicts  # what a broken UNIQUE constraint raises
-        self._lock = threading.RLock()
-        self._depth = 0  # transactions open on this connection (read and written under _lock)
         try:
             migrations.prepare(self)
         except BaseException:
@@ -78,46 +73,23 @@ class Store:
         """Where the state is, for the banner (never with a password)."""
         return self.engine.describe()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> AbstractContextManager[Database]:
         """Run a block as one transaction: committed whole or not at all.
 
         Reentrant: a block inside another (a seeded draw while a quote is stored) joins it.
         """
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self.engine.database
-                finally:
-                    self._depth -= 1
-                return
-            self.engine.begin()
-            self._depth = 1
-            try:
-                yield self.engine.database
-            except BaseException:
-                self.engine.rollback()
-                raise
-            finally:
-                self._depth = 0
-            try:
-                self.engine.commit()
-            except BaseException:  # never leave the connection inside a transaction
-                self.engine.rollback()
-                raise
+        return self.engine.transaction()
 
     def serialize(self, name: str) -> None:
         """Inside a transaction: be the only one, on any host, holding `name` until it ends.
 
         For the few steps that read then write what no row lock covers (the next order id).
         """
-        assert self._depth, "serialize() belongs inside a transaction"
         self.engine.serialize(name)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self._lock:
-            return self.engine.query(sql, params)
+        """The rows of one statement (inside this thread's transaction, if one is open)."""
+        return self.engine.query(sql, params)
 
     @property
     def spans_hosts(self) -> bool:
@@ -153,8 +125,7 @@ class Store:
         return int(rows[0][0]) if rows else default
 
     def set_value(self, name: str, value: int) -> None:
-        with self.transaction() as db:
-            db.execute(_SET_VALUE, (name, value))
+        self.query(_SET_VALUE, (name, value))
 
     def add_value(self, name: str, delta: int, default: int = 0) -> int:
         """Add `delta` to the named value (starting from `default`) and return the sum."""
@@ -162,12 +133,12 @@ class Store:
             "INSERT INTO sandbox_values VALUES (?, ?) ON CONFLICT (name)"
             " DO UPDATE SET value = sandbox_values.value + ? RETURNING value"
         )
-        with self.transaction() as db:
-            return int(db.execute(sql, (name, default + delta, delta)).fetchone()[0])
+        # One statement, no transaction of its own around it: a counter every request moves
+        # (the journal's ids) is locked for the statement, not for round trips after it.
+        return int(self.query(sql, (name, default + delta, delta))[0][0])
 
     def close(self) -> None:
-        with self._lock:
-            self.engine.close()
+        self.engine.close()
 
 
 _SET_VALUE = (

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.dialects import sqlite
 
+from integral_mock.store.serial import SerialConnection
+
 T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
 MIN_SQLITE = (3, 35, 0)
@@ -18,8 +20,9 @@ MIN_SQLITE = (3, 35, 0)
 _BUSY_WAITS_S = (0.0001, 0.0002, 0.0005, 0.001)
 
 
-class SqliteEngine:
-    """One connection per process; its blocks are handed the sqlite3 connection itself."""
+class SqliteEngine(SerialConnection[sqlite3.Connection]):
+    """One file (or ':memory:'); worker processes each open it, and SQLite's own locking
+    (BEGIN IMMEDIATE) keeps their writers one at a time. Blocks get the sqlite3 connection."""
 
     name = "sqlite"
     dialect = sqlite.dialect()
@@ -27,6 +30,7 @@ class SqliteEngine:
     conflicts: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def __init__(self, path: str) -> None:
+        super().__init__()
         if sqlite3.sqlite_version_info < MIN_SQLITE:
             # UPDATE … RETURNING and upserts: one statement for a draw or a counter.
             wanted = ".".join(map(str, MIN_SQLITE))
@@ -54,31 +58,34 @@ class SqliteEngine:
     def describe(self) -> str:
         return self.path
 
-    def begin(self) -> None:
-        """BEGIN IMMEDIATE, waiting (in yielding sleeps) while another process writes."""
+    def columns(self, table: str) -> set[str] | None:
+        """The table's column names, or None if there is no such table (for migrations)."""
+        rows = self.query(f"PRAGMA table_info({table})")
+        return {row[1] for row in rows} or None
+
+    def _handle(self) -> sqlite3.Connection:
+        return self.database
+
+    def _begin(self) -> None:
+        # Waiting (in yielding sleeps) while another process writes.
         self._patiently(lambda: self.database.execute("BEGIN IMMEDIATE"))
 
-    def commit(self) -> None:
+    def _commit(self) -> None:
         self._patiently(lambda: self.database.execute("COMMIT"))
 
-    def rollback(self) -> None:
+    def _rollback(self) -> None:
         """ROLLBACK, unless SQLite already rolled back itself (a full disk, an I/O error)."""
         if self.database.in_transaction:
             self.database.execute("ROLLBACK")
 
-    def query(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        # A read waits only in WAL's rare moments (a recovery), patiently.
+    def _rows(self, sql: str, params: Sequence[Any], *, inside: bool) -> list[Any]:
+        # Outside a transaction, a write waits here for another process's write lock.
         return self._patiently(lambda: self.database.execute(sql, params).fetchall())
 
-    def serialize(self, name: str) -> None:
+    def _hold(self, name: str) -> None:
         """Nothing to take: BEGIN IMMEDIATE made this transaction the only writer."""
 
-    def columns(self, table: str) -> set[str] | None:
-        """The table's column names, or None if there is no such table (for migrations)."""
-        rows = self.database.execute(f"PRAGMA table_info({table})").fetchall()
-        return {row[1] for row in rows} or None
-
-    def close(self) -> None:
+    def _close(self) -> None:
         self.database.close()
 
     def _patiently(self, step: Callable[[], T]) -> T:

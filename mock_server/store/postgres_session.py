@@ -1,0 +1,112 @@
+"""PostgreSQL sessions: statements in the qmark style on one psycopg 3 connection, rows by name."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import sqlparams
+from psycopg.rows import RowMaker
+
+from integral_mock.store.failures import StoreUnavailable
+
+Connection = psycopg.Connection["Row"]
+
+# The domain writes its statements once, in the qmark style of Python's sqlite3; sqlparams
+# (a parser that knows string literals and comments) renders them in psycopg's style.
+_STYLE = sqlparams.SQLParams("qmark", "format")
+
+
+@functools.lru_cache(maxsize=4096)
+def _native(sql: str, count: int) -> str:
+    rendered: str = _STYLE.format(sql, [None] * count)[0]
+    return rendered
+
+
+class Row:
+    """A result row read by column name or by position, as sqlite3.Row is."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: dict[str, int], values: Sequence[Any]) -> None:
+        self._names = names
+        self._values = values
+
+    def __getitem__(self, key: int | str) -> Any:
+        return self._values[self._names[key] if isinstance(key, str) else key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _rows(cursor: psycopg.Cursor[Any]) -> RowMaker[Row]:
+    names = {column.name: i for i, column in enumerate(cursor.description or ())}
+    return functools.partial(Row, names)
+
+
+class Session:
+    """What a transaction's block is handed: execute and executemany, in the qmark style."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> psycopg.Cursor[Row]:
+        with _out_of_reach_is_unavailable():
+            if not parameters:
+                return self.connection.execute(sql)
+            return self.connection.execute(_native(sql, len(parameters)), parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> psycopg.Cursor[Row]:
+        batch = list(parameters)
+        with _out_of_reach_is_unavailable():
+            cursor = self.connection.cursor()
+            if batch:
+                cursor.executemany(_native(sql, len(batch[0])), batch)
+            return cursor
+
+
+@contextmanager
+def _out_of_reach_is_unavailable() -> Iterator[None]:
+    """A lost connection, a server shutting down, a deadlock: StoreUnavailable, which the
+    surface answers as 503 with Retry-After (plumbing.py), never as a stack trace."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        raise StoreUnavailable(_one_line(exc)) from exc
+
+
+def connect(url: str, schema: str | None = None) -> Connection:
+    """A new autocommit connection (its sessions in `schema`, if given); StoreUnavailable if
+    the server cannot be reached."""
+    try:
+        connection = psycopg.connect(url, autocommit=True, row_factory=_rows)
+        if schema:
+            connection.execute(f"SET search_path TO {schema}")
+        return connection
+    except psycopg.Error as exc:
+        raise StoreUnavailable(f"cannot connect to {redacted(url)}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: Exception) -> str:
+    """libpq's message, its hint lines joined: `serve` says what went wrong in one line."""
+    return " ".join(str(exc).split())
+
+
+def redacted(url: str) -> str:
+    """The URL without its password: it goes into banners, logs and error messages."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    if "password" not in info:
+        return url
+    host = info.get("host", "")
+    user = info.get("user", "")
+    port = f":{info['port']}" if info.get("port") else ""
+    return f"postgresql://{user}:***@{host}{port}/{info.get('dbname', '')}"
