@@ -10,6 +10,9 @@ from integral_mock.cli import _parser, build_config
 from integral_mock.config import Config
 from tests.serve_process import serve_banner
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 
 def _config(*flags: str) -> Config:
     return build_config(_parser().parse_args(["serve", "--ephemeral", *flags]))

@@ -139,6 +139,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield process.base_url
 
 
+@pytest.mark.own_engine  # a served process, on its own SQLite file
 def test_network_faults_under_gunicorn(served: str) -> None:
     wire = Wire(served)
     with pytest.raises(requests.ConnectionError):

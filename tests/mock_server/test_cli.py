@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.helpers import EXAMPLE_LOGIN
 from tests.serve_process import serve_process
+
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
 
 
 def test_serve_answers_the_workflow_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:

@@ -15,6 +15,9 @@ from integral_mock import cli
 from tests.helpers import EXAMPLE_LOGIN
 from tests.serve_process import serve_banner
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "integral_mock", *args]

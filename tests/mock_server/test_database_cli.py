@@ -15,6 +15,9 @@ from tests.live_sandbox import login, place
 from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
 from tests.serve_process import free_port, serve_banner, serve_process
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 EXIT_TIMEOUT_S = 30
 SECRET = "hunter2-not-for-logs"
 

@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.helpers import EXAMPLE_LOGIN
 from tests.serve_process import serve_process
+
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "integral.yaml"
 

@@ -7,10 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Builds and inspects the installed distribution, no store: tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 # Run outside the checkout, so that only what the installed distribution provides is found.
 _PROBE = """
 import importlib.util, json
 from importlib import metadata
+
 dist = metadata.distribution("integral-mock")
 names = ("client", "mock_server", "contracts", "openapi", "integral_mock", "integral_mock.client",
          "integral_mock.contracts", "integral_mock.openapi")

@@ -9,6 +9,9 @@ import pytest
 from tests import pg_cluster
 from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 try:
     import psycopg
 except ImportError:  # require_binaries() skips, or fails under CI

@@ -13,6 +13,9 @@ from integral_mock.config import Config
 from tests.helpers import Api, close_app
 from tests.pg_cluster import postgres_cluster, require_binaries
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 HOUR_MS = 3_600_000
 # The sampling round trip on loopback and a test's own steps: far below the hour of skew.
 SLACK_MS = 1_000

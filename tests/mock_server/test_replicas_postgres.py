@@ -21,6 +21,9 @@ from tests.live_sandbox import journal, login, place, placed_at_once, spot
 from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
 from tests.serve_process import Served, _wait_until_healthy, free_port
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 FLAGS = ("--workers", "2", "--clock", "manual", "--no-access-log")
 THREADS = 8
 WAIT_TIMEOUT_S = 30

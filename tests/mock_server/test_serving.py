@@ -13,6 +13,9 @@ import requests
 from tests.helpers import ERROR_KEYS, EXAMPLE_LOGIN
 from tests.serve_process import Served, serve_process
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 # Raw requests that gunicorn refuses before the app sees them, and the status each gets.
 MALFORMED = {
     "a header over 8 KB": (b"GET /v2/orders HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000, 431),

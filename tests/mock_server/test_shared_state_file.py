@@ -11,6 +11,9 @@ import requests
 from tests.live_sandbox import login, place, placed_at_once
 from tests.serve_process import Served, serve_process
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Served]]:

@@ -7,10 +7,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from integral_mock.app import create_app
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from tests.helpers import Api, assert_error, close_app
+
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
 
 
 @contextmanager

@@ -23,6 +23,9 @@ from integral_mock.store import Store, StoreError
 from tests.helpers import EXAMPLE_LOGIN, Api, assert_error, close_app, pq_order
 from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 THREADS = 8
 INCREMENTS = 50
 ROUNDS = 10

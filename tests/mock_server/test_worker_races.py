@@ -14,6 +14,9 @@ import requests
 from tests.live_sandbox import journal, login, place, spot, workers
 from tests.serve_process import Served, serve_process
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 THREADS = 8
 WAIT_S = 30
 

@@ -17,6 +17,9 @@ import requests
 from tests.live_sandbox import journal, login, place, placed_at_once, spot, workers
 from tests.serve_process import Served, serve_process
 
+# Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
+pytestmark = pytest.mark.own_engine
+
 # Requests go out from THREADS at once, each on a connection of its own, so that while one
 # worker is busy the other takes the next; in rounds, until the journal shows both answered.
 THREADS = 8

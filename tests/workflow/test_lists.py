@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from tests.control.support import api_of, made_app
@@ -119,6 +121,7 @@ def test_new_trades_come_after_many_delivered_ones_oldest_first(api: Api, token:
     assert _download(api, token) == []
 
 
+@pytest.mark.own_engine  # a SQLite state file of an older version
 def test_a_state_file_from_before_the_listing_columns_is_listed_as_it_stands(
     tmp_path: Path,
 ) -> None:
