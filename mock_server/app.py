@@ -77,7 +77,7 @@ def _clock_of(config: Config, store: Store) -> Clock:
     hosts (clock.ReferenceClock), this host's otherwise."""
     if config.clock == "manual":
         return ManualClock(cell=StoredTime(store, MANUAL_START_MS))
-    return ReferenceClock(store.database_time_ms) if store.spans_hosts else SystemClock()
+    return ReferenceClock(store.database_time) if store.spans_hosts else SystemClock()
 
 
 def _serve_spec() -> Response:

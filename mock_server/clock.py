@@ -27,37 +27,50 @@ class SystemClock:
         return time.time_ns() // 1_000_000
 
 
+# A reading of the reference: (its time in ms, this host's time.time_ns() just before the
+# question went out, and just after the answer came back).
+Reading = tuple[int, int, int]
+# A reading whose round trip took longer says little about the offset: kept only if no
+# better one was ever taken.
+MAX_ROUND_TRIP_NS = 50_000_000
+
+
 class ReferenceClock:
     """Wall-clock time as a reference (the shared database's clock) tells it, not this host.
 
     Replicas on hosts whose clocks disagree must not disagree about an order's status, which
     is derived from the time. Each keeps this host's clock corrected by its offset from the
-    reference, sampled at start and every `resample_s` after: one round trip now and then,
-    not one per request. The error is at most half a sampling round trip plus what this
-    host's clock drifts in `resample_s` (well under a millisecond on a LAN; bench/README.md).
+    reference, read at start and every `resample_s` after: one round trip now and then, not
+    one per request. The error is at most half a reading's round trip (those over 50 ms are
+    not taken while an earlier one stands) plus what this host's clock drifts in
+    `resample_s`: well under a millisecond on a LAN. The time never runs backwards: a
+    reading that would move it back holds it until the clock catches up.
     """
 
-    def __init__(self, reference_ms: Callable[[], int], resample_s: float = 5.0) -> None:
-        self._reference_ms = reference_ms
+    def __init__(self, read: Callable[[], Reading], resample_s: float = 5.0) -> None:
+        self._read = read
         self._resample_ns = int(resample_s * 1e9)
-        self._offset_ms = 0
+        self._offset_ms: int | None = None
         self._sampled_ns: int | None = None
+        self._last_ms = 0
 
     def now_ms(self) -> int:
         local_ns = time.monotonic_ns()
         if self._sampled_ns is None or local_ns - self._sampled_ns >= self._resample_ns:
             self._sample()
-        return time.time_ns() // 1_000_000 + self._offset_ms
+        now = time.time_ns() // 1_000_000 + (self._offset_ms or 0)
+        self._last_ms = max(self._last_ms, now)
+        return self._last_ms
 
     def _sample(self) -> None:
-        self._sampled_ns = time.monotonic_ns()  # a failed sample, too, waits for the next turn
-        before = time.time_ns()
+        self._sampled_ns = time.monotonic_ns()  # a failed reading, too, waits for its turn
         try:
-            reference = self._reference_ms()
+            reference_ms, before_ns, after_ns = self._read()
         except Exception:  # the reference is out of reach: keep the last offset meanwhile
             return
-        after = time.time_ns()
-        self._offset_ms = reference - (before + after) // 2_000_000
+        if after_ns - before_ns > MAX_ROUND_TRIP_NS and self._offset_ms is not None:
+            return
+        self._offset_ms = reference_ms - (before_ns + after_ns) // 2_000_000
 
 
 class TimeCell(Protocol):

@@ -35,7 +35,7 @@ class Seed:
 
     def reseed(self, seed: int) -> None:
         """Take `seed`, and start every stream again from its first draw."""
-        with self.store.transaction() as db:
+        with self.store.transaction(whole_venue=True) as db:  # no draw beside it, anywhere
             self.store.set_value(SEED, seed)
             db.execute("UPDATE draws SET position = 0")
 

@@ -62,7 +62,8 @@ class Controls:
         requests after it get the same prices, ids and faults; an org's reset leaves the
         sequences alone, as other orgs may be mid-run.
         """
-        with self.venue.store.transaction():  # one step for every worker
+        # One step, with no other transaction of any worker or replica beside it.
+        with self.venue.store.transaction(whole_venue=True):
             removed: dict[str, Any] = reset_store(self.venue.store, org, sessions=sessions)
             removed["faultRules"] = self.faults.rules.clear(org)
             removed["outcomeRules"] = self.outcomes.rules.clear(org)

@@ -84,17 +84,12 @@ class Journal:
         self.size = size
 
     def record(self, entry: dict[str, Any]) -> None:
-        # Three statements, each its own transaction, not one around them: on PostgreSQL the
-        # counter's row would stay locked across the round trips of the others, and every
-        # request of every replica queues on it. A process killed between them leaves a gap
-        # in the ids, which `after` polls do not mind.
-        entry_id = self.store.add_value(_IDS, 1)
-        text = json.dumps({"id": entry_id, **entry})
+        # The id and the row in one step (Store.insert_numbered: on PostgreSQL one statement,
+        # which holds the counter's row only while it runs); the entry's JSON is stored
+        # without its id, which a read takes from the column.
         org, path, request_id = (_storable(entry[k]) for k in ("org", "path", "requestId"))
-        row = (entry_id, org, entry["method"], path, entry["status"], entry["fault"])
-        self.store.query(
-            "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*row, request_id, text)
-        )
+        row = (org, entry["method"], path, entry["status"], entry["fault"], request_id)
+        entry_id = self.store.insert_numbered(_IDS, "journal", "id", (*row, json.dumps(entry)))
         if entry_id > self.size:
             self.store.query("DELETE FROM journal WHERE id <= ?", (entry_id - self.size,))
 
@@ -124,10 +119,10 @@ class Journal:
             sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) AS newest"
             params.append(limit)
         rows = self.store.query(sql + " ORDER BY id", tuple(params))
-        found = [r["entry"] for r in rows if path is None or fnmatch.fnmatchcase(r["path"], path)]
+        found = [r for r in rows if path is None or fnmatch.fnmatchcase(r["path"], path)]
         if path is not None and limit:
             found = found[-limit:]
-        return [json.loads(text) for text in found]
+        return [{"id": r["id"], **json.loads(r["entry"])} for r in found]
 
     def clear(self, org: str | None = None) -> int:
         """Forget every entry, or those of one org; returns how many went."""

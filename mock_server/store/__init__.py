@@ -73,12 +73,14 @@ class Store:
         """Where the state is, for the banner (never with a password)."""
         return self.engine.describe()
 
-    def transaction(self) -> AbstractContextManager[Database]:
+    def transaction(self, *, whole_venue: bool = False) -> AbstractContextManager[Database]:
         """Run a block as one transaction: committed whole or not at all.
 
         Reentrant: a block inside another (a seeded draw while a quote is stored) joins it.
+        `whole_venue`: the only transaction running, on any worker or replica (a reset or a
+        reseed, which touch what every other transaction may be using).
         """
-        return self.engine.transaction()
+        return self.engine.transaction(whole_venue=whole_venue)
 
     def serialize(self, name: str) -> None:
         """Inside a transaction: be the only one, on any host, holding `name` until it ends.
@@ -97,10 +99,12 @@ class Store:
         is shared only by processes of this host, and so by its clock)."""
         return self.engine.name == "postgresql"
 
-    def database_time_ms(self) -> int:
-        """The PostgreSQL server's clock now (what replicas on several hosts agree on)."""
+    def database_time(self) -> tuple[int, int, int]:
+        """The PostgreSQL server's clock now (what replicas on several hosts agree on), with
+        this host's time.time_ns() just before and after the one round trip (clock.Reading):
+        taken inside the engine's lock, so waiting for another transaction is not counted."""
         sql = "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
-        return int(self.query(sql)[0][0])
+        return self.engine.timed(sql)
 
     def reachable(self) -> bool:
         """Whether the database answers now (a lost PostgreSQL connection is opened again)."""
@@ -109,6 +113,12 @@ class Store:
         except Exception:  # whatever the driver raises: the probe says no, never a trace
             return False
         return True
+
+    def insert_numbered(self, counter: str, table: str, key: str, values: Sequence[Any]) -> int:
+        """Insert a row whose first column, `key`, is the named counter's next number (from
+        1); the number. Rows become visible in the order of their numbers, on any worker or
+        replica, so a reader going by `key > last seen` never skips one."""
+        return self.engine.insert_numbered(counter, table, key, values)
 
     def value(self, name: str, default: int) -> int:
         """The named value, or `default` (stored as it) if it was never set."""

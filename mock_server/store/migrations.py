@@ -33,6 +33,10 @@ def prepare(store: Store) -> None:
                 f"integral-mock; this one reads up to version {SCHEMA_VERSION}: upgrade it, "
                 "or give it another database"
             )
+        if version == SCHEMA_VERSION:
+            # Made already: no DDL, whose locks (PostgreSQL takes one on a table even for an
+            # index that exists) would make a worker's start wait for writers, and block them.
+            return
         order_columns = engine.columns("orders")
         for statement in table_statements(engine.dialect):
             db.execute(statement)
@@ -40,9 +44,8 @@ def prepare(store: Store) -> None:
             _from_version_1_or_2(store, order_columns)
         for statement in index_statements(engine.dialect):
             db.execute(statement)
-        if version != SCHEMA_VERSION:
-            db.execute("DELETE FROM schema_version")
-            db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        db.execute("DELETE FROM schema_version")
+        db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
 
 
 def _recorded_version(store: Store) -> int | None:

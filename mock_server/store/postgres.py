@@ -14,7 +14,10 @@ from psycopg import pq
 from sqlalchemy.dialects import postgresql
 
 from integral_mock.store.postgres_session import Connection, Session, connect, redacted
-from integral_mock.store.serial import SerialConnection
+from integral_mock.store.serial import NEXT_NUMBER, SerialConnection
+
+# The venue lock's key (pg_advisory_xact_lock): any fixed 64-bit number; these are "venue".
+_VENUE_LOCK = int.from_bytes(b"venue\0\0\0", "big", signed=True)
 
 
 class PostgresEngine(SerialConnection[Session]):
@@ -56,12 +59,25 @@ class PostgresEngine(SerialConnection[Session]):
         )
         return {row[0] for row in rows} or None
 
+    def insert_numbered(self, counter: str, table: str, key: str, values: Sequence[Any]) -> int:
+        """Insert (the counter's next value, *values) into `table`; that value. One statement,
+        so the counter's row is locked only while it runs, and rows become visible in the
+        order of their numbers (a transaction around two statements held the counter's row
+        across round trips, and every request of every replica queued on it)."""
+        marks = ", ".join("?" * len(values))
+        insert = f"INSERT INTO {table} SELECT value, {marks} FROM n RETURNING {key}"
+        return int(self.query(f"WITH n AS ({NEXT_NUMBER}) {insert}", (counter, *values))[0][0])
+
     def _handle(self) -> Session:
         return self.session
 
-    def _begin(self) -> None:
+    def _begin(self, whole_venue: bool) -> None:
+        """BEGIN, and the venue lock in the same round trip: shared by every transaction,
+        whole for a reset or a reseed, which so never runs beside another transaction (of
+        any host) and never deadlocks with one that locks rows in another order."""
         self._reconnect_if_lost()
-        self.session.execute("BEGIN")
+        kind = "" if whole_venue else "_shared"
+        self.session.execute(f"BEGIN; SELECT pg_advisory_xact_lock{kind}({_VENUE_LOCK})")
 
     def _commit(self) -> None:
         self.session.execute("COMMIT")

@@ -11,7 +11,7 @@ import psycopg
 import sqlparams
 from psycopg.rows import RowMaker
 
-from integral_mock.store.failures import StoreUnavailable
+from integral_mock.store.failures import StoreError, StoreUnavailable
 
 Connection = psycopg.Connection["Row"]
 
@@ -84,13 +84,28 @@ def _out_of_reach_is_unavailable() -> Iterator[None]:
         raise StoreUnavailable(_one_line(exc)) from exc
 
 
+# How long to wait, so that one stuck replica (a host cut off inside a transaction) cannot
+# stall the others, nor a dead server a worker: connecting; noticing a silent peer (TCP
+# keepalives); a row or advisory lock another session holds; and a session idle inside a
+# transaction (the server ends it, and its locks go). What the URL sets itself wins.
+CONNECTING = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "10",
+              "keepalives_interval": "5", "keepalives_count": "3"}  # fmt: skip
+SESSION = "SET lock_timeout = '15s'; SET idle_in_transaction_session_timeout = '60s'"
+
+
 def connect(url: str, schema: str | None = None) -> Connection:
     """A new autocommit connection (its sessions in `schema`, if given); StoreUnavailable if
-    the server cannot be reached."""
+    the server cannot be reached, StoreError if the URL is not one."""
     try:
-        connection = psycopg.connect(url, autocommit=True, row_factory=_rows)
-        if schema:
-            connection.execute(f"SET search_path TO {schema}")
+        given = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error as exc:
+        raise StoreError(f"database URL {_scheme_only(url)} is not one: {_one_line(exc)}") from None
+    extra = {k: v for k, v in CONNECTING.items() if k not in given}
+    try:
+        conninfo = psycopg.conninfo.make_conninfo(url, **extra)
+        connection = psycopg.connect(conninfo, autocommit=True, row_factory=_rows)
+        path = f"; SET search_path TO {schema}" if schema else ""
+        connection.execute(SESSION + path)
         return connection
     except psycopg.Error as exc:
         raise StoreUnavailable(f"cannot connect to {redacted(url)}: {_one_line(exc)}") from None
@@ -101,9 +116,16 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
+def _scheme_only(url: str) -> str:
+    return url.split("://", 1)[0] + "://…" if "://" in url else "(not a URL)"
+
+
 def redacted(url: str) -> str:
     """The URL without its password: it goes into banners, logs and error messages."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:  # not one libpq reads: say no more than its scheme
+        return _scheme_only(url)
     if "password" not in info:
         return url
     host = info.get("host", "")

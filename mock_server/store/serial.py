@@ -4,11 +4,17 @@ transaction whole, and a block inside another joins it. Both engines work so."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 Handle = TypeVar("Handle")  # what a block is handed: the engine's connection or session
+# The named counter moved on by one (from 1), and its new value: one upsert on both engines.
+NEXT_NUMBER = (
+    "INSERT INTO sandbox_values VALUES (?, 1) ON CONFLICT (name)"
+    " DO UPDATE SET value = sandbox_values.value + 1 RETURNING value"
+)
 
 
 class SerialConnection(Generic[Handle]):
@@ -25,8 +31,12 @@ class SerialConnection(Generic[Handle]):
         self._depth = 0  # transactions open on the connection (read and written under _lock)
 
     @contextmanager
-    def transaction(self) -> Iterator[Handle]:
-        """BEGIN … COMMIT around the block, ROLLBACK if it raises; nested blocks join."""
+    def transaction(self, *, whole_venue: bool = False) -> Iterator[Handle]:
+        """BEGIN … COMMIT around the block, ROLLBACK if it raises; nested blocks join.
+
+        `whole_venue`: no other transaction, of any process or host, runs beside this one (a
+        reset, a reseed); the outermost block says so.
+        """
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -35,7 +45,7 @@ class SerialConnection(Generic[Handle]):
                 finally:
                     self._depth -= 1
                 return
-            self._begin()
+            self._begin(whole_venue)
             self._depth = 1
             try:
                 yield self._handle()
@@ -55,6 +65,14 @@ class SerialConnection(Generic[Handle]):
         with self._lock:
             return self._rows(sql, params, inside=bool(self._depth))
 
+    def timed(self, sql: str) -> tuple[int, int, int]:
+        """(the one value a statement returns, time.time_ns() before it, and after it),
+        timed inside the lock: what another transaction makes it wait is not counted."""
+        with self._lock:
+            before = time.time_ns()
+            rows = self._rows(sql, (), inside=bool(self._depth))
+            return int(rows[0][0]), before, time.time_ns()
+
     def serialize(self, name: str) -> None:
         """Be the only one holding `name` until the transaction ends (the engine's lock)."""
         assert self._depth, "serialize() belongs inside a transaction"
@@ -68,7 +86,7 @@ class SerialConnection(Generic[Handle]):
     def _handle(self) -> Handle:
         raise NotImplementedError
 
-    def _begin(self) -> None:
+    def _begin(self, whole_venue: bool) -> None:
         raise NotImplementedError
 
     def _commit(self) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.dialects import sqlite
 
-from integral_mock.store.serial import SerialConnection
+from integral_mock.store.serial import NEXT_NUMBER, SerialConnection
 
 T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
@@ -63,11 +63,22 @@ class SqliteEngine(SerialConnection[sqlite3.Connection]):
         rows = self.query(f"PRAGMA table_info({table})")
         return {row[1] for row in rows} or None
 
+    def insert_numbered(self, counter: str, table: str, key: str, values: Sequence[Any]) -> int:
+        """Insert (the counter's next value, *values) into `table`, whose first column `key`
+        takes the number; the number. One write
+        transaction, so rows become visible in the order of their numbers."""
+        with self.transaction() as db:
+            (number,) = db.execute(NEXT_NUMBER, (counter,)).fetchone()
+            marks = ", ".join("?" * (len(values) + 1))
+            db.execute(f"INSERT INTO {table} VALUES ({marks})", (number, *values))
+        return int(number)
+
     def _handle(self) -> sqlite3.Connection:
         return self.database
 
-    def _begin(self) -> None:
-        # Waiting (in yielding sleeps) while another process writes.
+    def _begin(self, whole_venue: bool) -> None:
+        # Every write transaction has the whole venue: one writer at a time. Waiting (in
+        # yielding sleeps) while another process writes.
         self._patiently(lambda: self.database.execute("BEGIN IMMEDIATE"))
 
     def _commit(self) -> None:

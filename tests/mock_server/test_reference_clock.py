@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from integral_mock.app import create_app
-from integral_mock.clock import ReferenceClock
+from integral_mock.clock import MAX_ROUND_TRIP_NS, Reading, ReferenceClock
 from integral_mock.config import Config
 from tests.helpers import Api, close_app
 from tests.pg_cluster import postgres_cluster, require_binaries
@@ -25,33 +25,57 @@ def _local_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def _reading(ahead_ms: int, round_trip_ns: int = 0) -> Reading:
+    """A reference `ahead_ms` ahead of this host, read now with that round trip around it."""
+    now = time.time_ns()
+    return (now // 1_000_000 + ahead_ms, now - round_trip_ns // 2, now + round_trip_ns // 2)
+
+
 def test_the_time_is_the_references_whatever_this_hosts_clock_says() -> None:
-    clock = ReferenceClock(lambda: _local_ms() + HOUR_MS)
+    clock = ReferenceClock(lambda: _reading(HOUR_MS))
     assert abs(clock.now_ms() - (_local_ms() + HOUR_MS)) < SLACK_MS
 
 
 def test_the_offset_is_sampled_again_only_when_its_time_comes() -> None:
-    offsets = [HOUR_MS]
-    sampled = ReferenceClock(lambda: _local_ms() + offsets[-1], resample_s=3600)
+    ahead = [HOUR_MS]
+    sampled = ReferenceClock(lambda: _reading(ahead[-1]), resample_s=3600)
     sampled.now_ms()
-    offsets.append(2 * HOUR_MS)  # the reference moves; a clock sampled an hour at a time does not
+    ahead.append(2 * HOUR_MS)  # the reference moves; a clock sampled an hour at a time does not
     assert abs(sampled.now_ms() - (_local_ms() + HOUR_MS)) < SLACK_MS
-    every_call = ReferenceClock(lambda: _local_ms() + offsets[-1], resample_s=0)
+    every_call = ReferenceClock(lambda: _reading(ahead[-1]), resample_s=0)
     assert abs(every_call.now_ms() - (_local_ms() + 2 * HOUR_MS)) < SLACK_MS
 
 
 def test_a_reference_out_of_reach_keeps_the_last_offset() -> None:
     reachable = [True]
 
-    def reference() -> int:
+    def read() -> Reading:
         if not reachable[0]:
             raise OSError("database gone")
-        return _local_ms() + HOUR_MS
+        return _reading(HOUR_MS)
 
-    clock = ReferenceClock(reference, resample_s=0)
+    clock = ReferenceClock(read, resample_s=0)
     clock.now_ms()
     reachable[0] = False
     assert abs(clock.now_ms() - (_local_ms() + HOUR_MS)) < SLACK_MS
+
+
+def test_a_reading_with_a_slow_round_trip_does_not_move_a_good_offset() -> None:
+    readings = [_reading(HOUR_MS)]
+    clock = ReferenceClock(lambda: readings[-1], resample_s=0)
+    clock.now_ms()
+    readings.append(_reading(2 * HOUR_MS, round_trip_ns=2 * MAX_ROUND_TRIP_NS))
+    assert abs(clock.now_ms() - (_local_ms() + HOUR_MS)) < SLACK_MS
+    readings.append(_reading(2 * HOUR_MS, round_trip_ns=MAX_ROUND_TRIP_NS // 2))
+    assert abs(clock.now_ms() - (_local_ms() + 2 * HOUR_MS)) < SLACK_MS
+
+
+def test_the_time_never_runs_backwards_when_the_offset_shrinks() -> None:
+    ahead = [HOUR_MS]
+    clock = ReferenceClock(lambda: _reading(ahead[-1]), resample_s=0)
+    first = clock.now_ms()
+    ahead.append(0)  # the next reading says this host is on time after all
+    assert clock.now_ms() >= first
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -391,3 +392,48 @@ def test_after_the_server_terminates_the_connection_the_orders_are_read_again(
     finally:
         killer.close()
         close_app(app)
+
+
+def _waiting_on_a_lock(watcher: Store, database: str) -> bool:
+    """Whether some session of `database` waits for a lock now (pg_stat_activity)."""
+    rows = watcher.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND wait_event_type = 'Lock'",
+        (database.rsplit("/", 1)[1],),
+    )
+    return bool(rows[0][0])
+
+
+def test_a_whole_venue_transaction_waits_for_the_one_in_flight_on_another_replica(
+    cluster: Cluster,
+) -> None:
+    """A reset or a reseed (whole_venue) never runs beside another transaction of any
+    replica: it starts only once the one in flight has committed, and sees what it wrote."""
+    url = _fresh_postgres(cluster)
+    a, b, watcher = Store(url), Store(url), Store(url)
+    done: list[str] = []
+    try:
+        with a.transaction():
+            a.set_value("x", 1)
+            whole = threading.Thread(target=lambda: _whole_venue_step(b, done))
+            whole.start()
+            _until(lambda: _waiting_on_a_lock(watcher, url))
+            assert done == []  # still waiting for a's transaction
+        whole.join(timeout=30)
+        assert done == ["whole venue"]
+        assert b.peek("x", 0) == 1
+    finally:
+        for store in (a, b, watcher):
+            store.close()
+
+
+def _whole_venue_step(store: Store, done: list[str]) -> None:
+    with store.transaction(whole_venue=True):
+        done.append("whole venue")
+
+
+def _until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    """Poll `condition` until it holds (a real server: the one place a test waits)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.02)

@@ -111,26 +111,27 @@ class OrderBook:
         if not schedule.counts_polls:
             polls = 0  # no step waits on reads: the count changes nothing, so none is looked up
         elif count_poll:
-            polls = self._count_poll(row, schedule, now_ms)
+            row, polls = self._count_poll(row, now_ms)
         else:
             polls = self.polls.current(row["order_id"])
         return self.render(row, now_ms, polls)
 
-    def _count_poll(self, row: Row, schedule: Schedule, now_ms: int) -> int:
-        order_id = row["order_id"]
+    def _count_poll(self, row: Row, now_ms: int) -> tuple[Row, int]:
+        """Count this read; the order as it stands under its lock (a cancel committed since
+        it was first read shows), and the count. Two replicas' reads count as two."""
         with self.store.transaction() as db:
-            if self.store.for_update:  # two replicas' reads count as two
-                self._locked(row["org"], order_id)
-            polls = self.polls.count(db, order_id, schedule, now_ms)
+            row = self._locked(row["org"], row["order_id"])
+            schedule = Schedule.from_json(json.loads(row["schedule"]))
+            polls = self.polls.count(db, row["order_id"], schedule, now_ms)
             # The read that reaches the final status lists the order as final, in one commit.
             final_ms = schedule.final_since(polls)
             if final_ms is not None:
                 db.execute(
                     "UPDATE orders SET final_ms = ?, final_status = ? "
                     "WHERE order_id = ? AND final_ms IS NULL",
-                    (final_ms, schedule.final.status, order_id),
+                    (final_ms, schedule.final.status, row["order_id"]),
                 )
-        return polls
+        return row, polls
 
     def render(self, row: Row, now_ms: int, polls: int = 0) -> dict[str, Any]:
         """The order as the API shows it at `now_ms`, after `polls` reads."""

@@ -54,6 +54,7 @@ class OrderLists:
         """
         with_polls = self._with_polls
         sql, params = (with_polls + " AND o.org = ?", (org,)) if org else (with_polls, ())
+        sql += " ORDER BY o.order_id"  # rows locked in one order by everyone: no deadlock
         for row in self.store.query(sql, params):
             if row["resting"]:
                 self.book.advance(row, now_ms)
@@ -115,7 +116,7 @@ class OrderLists:
         """Note in the caller's transaction that these trades went out in a download."""
         db.executemany(
             "UPDATE orders SET delivered = 1 WHERE org = ? AND order_id = ?",
-            [(org, order_id) for order_id in order_ids],
+            [(org, order_id) for order_id in sorted(order_ids)],  # locked in order_id order
         )
 
     def page(
