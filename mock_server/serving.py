@@ -8,6 +8,7 @@ threads, so a login and /__admin still answer beside hundreds of them.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -26,7 +27,12 @@ from integral_mock.app import create_app
 from integral_mock.config import Config
 from integral_mock.errors import error_body
 from integral_mock.exchange.seeding import start_seed
-from integral_mock.store import Store, StoreError
+from integral_mock.store import Store, StoreError, StoreUnavailable
+
+log = logging.getLogger("integral_mock")
+# How long a booting worker waits for an unreachable database (gunicorn's worker timeout is
+# 30 s: it would kill a worker that took longer to boot).
+DATABASE_WAIT_S = 20.0
 
 # What gunicorn answers itself, before the app sees a request (a malformed request line, a
 # header over its limits, a bad Content-Length), by status: the errorCode of its error object.
@@ -123,7 +129,17 @@ class Server(BaseApplication):  # type: ignore[misc]
         # Built in the worker, after the fork: an SQLite connection must not cross a fork.
         # Real sleeps for injected latency, even with a manual clock: clients time out for
         # real. time.sleep is gevent's by now, so a sleep parks only its own greenlet.
-        return create_app(self.config, sleep=time.sleep)
+        # A worker (re)started while its PostgreSQL is out of reach waits for it a while:
+        # failing to boot would make gunicorn stop the whole replica.
+        deadline = time.monotonic() + DATABASE_WAIT_S
+        while True:
+            try:
+                return create_app(self.config, sleep=time.sleep)
+            except StoreUnavailable as exc:
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("worker %d waits for the database: %s", os.getpid(), exc)
+                time.sleep(1.0)
 
 
 # Integral's own docs' example login: public, so the banner may print it when it is in force.

@@ -76,6 +76,22 @@ class Cluster:
                 f"{_tail(self.log)}"
             )
 
+    @contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server stopped (-m fast) for the block, then started again on the same port
+        and settings; the block's end returns once a client connects."""
+        binaries = server_binaries()
+        assert binaries is not None
+        _run(binaries, "pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w")
+        try:
+            yield
+        finally:
+            started = _run(binaries, "pg_ctl", "start", "-w", "-t", str(STARTUP_TIMEOUT_S),
+                           "-D", str(self.data), "-l", str(self.log), "-o", _options(self),
+                           check=False)  # fmt: skip
+            if started.returncode != 0 or not _accepts_connections(self):
+                raise RuntimeError(f"PostgreSQL did not start again:\n{_tail(self.log)}")
+
     @property
     def log(self) -> Path:
         return self.directory / "server.log"
@@ -164,8 +180,7 @@ def _start(binaries: Path, directory: Path, socket_dir: Path) -> Cluster:
     a client connects."""
     for attempt in range(1, PORT_ATTEMPTS + 1):
         cluster = Cluster(directory, free_port(), socket_dir)
-        settings = {**SETTINGS, "port": str(cluster.port), "unix_socket_directories": socket_dir}
-        options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+        options = _options(cluster)
         started = _run(binaries, "pg_ctl", "start", "-w", "-t", str(STARTUP_TIMEOUT_S),
                        "-D", str(cluster.data), "-l", str(cluster.log), "-o", options,
                        check=False)  # fmt: skip
@@ -179,6 +194,12 @@ def _start(binaries: Path, directory: Path, socket_dir: Path) -> Cluster:
                 f"{started.stdout}{started.stderr}\n--- {cluster.log} (tail) ---\n{log}"
             )
     raise AssertionError("unreachable")
+
+
+def _options(cluster: Cluster) -> str:
+    """The server's settings as pg_ctl's -o: its port and socket folder among them."""
+    port = {"port": str(cluster.port), "unix_socket_directories": str(cluster.socket_dir)}
+    return " ".join(f"-c {name}={value}" for name, value in {**SETTINGS, **port}.items())
 
 
 def _accepts_connections(cluster: Cluster) -> bool:

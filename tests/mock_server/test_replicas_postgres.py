@@ -298,6 +298,30 @@ def test_a_replica_answers_again_once_its_postgresql_is_back(tmp_path: Path) -> 
         assert found.json()["coId"] == "before-restart"
 
 
+def test_a_worker_restarted_while_its_postgresql_is_down_waits_for_it(tmp_path: Path) -> None:
+    """gunicorn stops the whole replica when a worker fails to boot: one restarted while the
+    database is out of reach waits for it instead, and the replica answers once it is back."""
+    with postgres_cluster() as own, replica(tmp_path / "alone", own.create_database("down")) as r:
+        base = r.base_url
+        auth = login(base)
+        with own.stopped():
+            killed = _workers_of(r)
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+            # The master starts new workers, which find no database and wait for it.
+            _wait_for(lambda: len(_children_of(r) - killed) == 2)
+            assert r.process.poll() is None
+        _wait_for(lambda: _healthy(base), timeout_s=30)
+        assert place(base, auth, "after-the-outage").status_code == 202
+        assert r.process.poll() is None
+
+
+def _healthy(base: str) -> bool:
+    with suppress(requests.RequestException):
+        return requests.get(f"{base}/__admin/health", timeout=5).status_code == 200
+    return False
+
+
 def test_downloading_trades_on_both_at_once_delivers_each_trade_once(
     bases: tuple[str, str],
 ) -> None:
@@ -357,7 +381,13 @@ def test_downloading_trades_on_both_at_once_delivers_each_trade_once(
 
 
 def _workers_of(served: Served) -> set[int]:
-    """The process ids of a replica's gunicorn workers: its master's children."""
+    """The process ids of a replica's two gunicorn workers: its master's children."""
+    children = _children_of(served)
+    assert len(children) == 2, (served.base_url, children)
+    return children
+
+
+def _children_of(served: Served) -> set[int]:
     children = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with suppress(OSError):
@@ -365,7 +395,6 @@ def _workers_of(served: Served) -> set[int]:
             fields = stat.read_text().rsplit(")", 1)[1].split()
             if int(fields[1]) == served.process.pid:
                 children.add(int(stat.parent.name))
-    assert len(children) == 2, (served.base_url, children)
     return children
 
 
