@@ -45,7 +45,11 @@ class SerialConnection(Generic[Handle]):
                 finally:
                     self._depth -= 1
                 return
-            self._begin(whole_venue)
+            try:
+                self._begin(whole_venue)
+            except BaseException:  # BEGIN ran, its lock wait failed: never stay inside
+                self._rollback()
+                raise
             self._depth = 1
             try:
                 yield self._handle()
