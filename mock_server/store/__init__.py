@@ -16,6 +16,7 @@ from integral_mock.store.engines import (
     open_engine,
 )
 from integral_mock.store.failures import StoreError, StoreUnavailable
+from integral_mock.store.serial import ADD_TO_VALUE
 
 __all__ = [
     "IN_MEMORY",
@@ -139,13 +140,9 @@ class Store:
 
     def add_value(self, name: str, delta: int, default: int = 0) -> int:
         """Add `delta` to the named value (starting from `default`) and return the sum."""
-        sql = (
-            "INSERT INTO sandbox_values VALUES (?, ?) ON CONFLICT (name)"
-            " DO UPDATE SET value = sandbox_values.value + ? RETURNING value"
-        )
-        # One statement, no transaction of its own around it: a counter every request moves
-        # (the journal's ids) is locked for the statement, not for round trips after it.
-        return int(self.query(sql, (name, default + delta, delta))[0][0])
+        # One statement, no transaction of its own around it: on PostgreSQL the value's row
+        # is locked for the statement, not for round trips after it.
+        return int(self.query(ADD_TO_VALUE, (name, default + delta, delta))[0][0])
 
     def close(self) -> None:
         self.engine.close()

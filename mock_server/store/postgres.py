@@ -14,7 +14,7 @@ from psycopg import pq
 from sqlalchemy.dialects import postgresql
 
 from integral_mock.store.postgres_session import Connection, Session, connect, redacted
-from integral_mock.store.serial import NEXT_NUMBER, SerialConnection
+from integral_mock.store.serial import ADD_TO_VALUE, SerialConnection
 
 # The venue lock's key (pg_advisory_xact_lock): any fixed 64-bit number; these are "venue".
 _VENUE_LOCK = int.from_bytes(b"venue\0\0\0", "big", signed=True)
@@ -66,7 +66,8 @@ class PostgresEngine(SerialConnection[Session]):
         across round trips, and every request of every replica queued on it)."""
         marks = ", ".join("?" * len(values))
         insert = f"INSERT INTO {table} SELECT value, {marks} FROM n RETURNING {key}"
-        return int(self.query(f"WITH n AS ({NEXT_NUMBER}) {insert}", (counter, *values))[0][0])
+        numbered = f"WITH n AS ({ADD_TO_VALUE}) {insert}"
+        return int(self.query(numbered, (counter, 1, 1, *values))[0][0])
 
     def _handle(self) -> Session:
         return self.session

@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 Handle = TypeVar("Handle")  # what a block is handed: the engine's connection or session
-# The named counter moved on by one (from 1), and its new value: one upsert on both engines.
-NEXT_NUMBER = (
-    "INSERT INTO sandbox_values VALUES (?, 1) ON CONFLICT (name)"
-    " DO UPDATE SET value = sandbox_values.value + 1 RETURNING value"
+# A named value moved on: parameters (name, its value if new, what to add), the new value
+# returned. One upsert on both engines (Store.add_value, and the numbers of insert_numbered).
+ADD_TO_VALUE = (
+    "INSERT INTO sandbox_values VALUES (?, ?) ON CONFLICT (name)"
+    " DO UPDATE SET value = sandbox_values.value + ? RETURNING value"
 )
 
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.dialects import sqlite
 
-from integral_mock.store.serial import NEXT_NUMBER, SerialConnection
+from integral_mock.store.serial import ADD_TO_VALUE, SerialConnection
 
 T = TypeVar("T")
 BUSY_TIMEOUT_S = 30.0
@@ -68,7 +68,7 @@ class SqliteEngine(SerialConnection[sqlite3.Connection]):
         takes the number; the number. One write
         transaction, so rows become visible in the order of their numbers."""
         with self.transaction() as db:
-            (number,) = db.execute(NEXT_NUMBER, (counter,)).fetchone()
+            (number,) = db.execute(ADD_TO_VALUE, (counter, 1, 1)).fetchone()
             marks = ", ".join("?" * (len(values) + 1))
             db.execute(f"INSERT INTO {table} VALUES ({marks})", (number, *values))
         return int(number)
