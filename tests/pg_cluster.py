@@ -151,6 +151,15 @@ def _missing() -> str | None:
 
 
 @contextmanager
+def throwaway_database(name: str) -> Iterator[str]:
+    """The URL of a fresh database `name` on a cluster of its own (skipped without the
+    server's binaries off CI), for a test module's fixture."""
+    require_binaries()
+    with postgres_cluster() as cluster:
+        yield cluster.create_database(name)
+
+
+@contextmanager
 def postgres_cluster() -> Iterator[Cluster]:
     """A fresh cluster on a free loopback port; stopped (-m immediate) and removed on exit,
     also when the body raises."""

@@ -11,7 +11,7 @@ from integral_mock.app import create_app
 from integral_mock.clock import MAX_ROUND_TRIP_NS, Reading, ReferenceClock
 from integral_mock.config import Config
 from tests.helpers import Api, close_app
-from tests.pg_cluster import postgres_cluster, require_binaries
+from tests.pg_cluster import throwaway_database
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
 pytestmark = pytest.mark.own_engine
@@ -80,9 +80,8 @@ def test_the_time_never_runs_backwards_when_the_offset_shrinks() -> None:
 
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
-    require_binaries()
-    with postgres_cluster() as cluster:
-        yield cluster.create_database("clock")
+    with throwaway_database("clock") as url:
+        yield url
 
 
 def test_a_replica_on_a_host_an_hour_ahead_quotes_the_databases_time(

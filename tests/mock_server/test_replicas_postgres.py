@@ -7,8 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
@@ -17,7 +16,16 @@ from typing import Any
 import pytest
 import requests
 
-from tests.live_sandbox import journal, login, place, placed_at_once, spot
+from tests.live_sandbox import (
+    journal,
+    login,
+    place,
+    placed_at_once,
+    placing,
+    spot,
+    spot_status,
+    wait_until,
+)
 from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
 from tests.serve_process import Served, _wait_until_healthy, free_port
 
@@ -177,16 +185,13 @@ def test_a_fault_rule_set_through_one_fires_its_times_across_both(
     rule = {"path": "/v2/rates/spot", "fault": "503", "times": 5}
     assert requests.post(f"{a}/__admin/faults", json=rule, timeout=10).status_code == 201
 
-    def spot_status(i: int) -> int:
-        answer = requests.get(
-            f"{bases[i % 2]}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
-        )
-        return answer.status_code
+    def on(i: int) -> int:
+        return spot_status(bases[i % 2], auth)
 
-    first = [spot_status(1) for _ in range(2)]  # b, alone: the rule a was given fires there
+    first = [on(1) for _ in range(2)]  # b, alone: the rule a was given fires there
     assert first == [503, 503]
     with ThreadPoolExecutor(THREADS) as pool:
-        statuses = first + list(pool.map(spot_status, range(4 * THREADS)))
+        statuses = first + list(pool.map(on, range(4 * THREADS)))
     assert statuses.count(503) == 5
     assert set(statuses) == {200, 503}
     for base in (a, b):
@@ -232,46 +237,26 @@ def test_killing_a_replica_under_load_loses_no_acknowledged_order(
 ) -> None:
     survivor = bases[0]
     auth = login(survivor)
-    acknowledged: dict[str, tuple[str, str]] = {}  # coId -> (orderId, the replica that said 202)
-    stop, killed, lock = threading.Event(), threading.Event(), threading.Lock()
+    killed = threading.Event()
     with replica(tmp_path / "victim", database) as victim:
 
-        def load(thread: int) -> None:
-            count = 0
-            while not stop.is_set():
-                base = victim.base_url if thread % 2 and not killed.is_set() else survivor
-                co_id, count = f"kill-{thread}-{count}", count + 1
-                try:
-                    answer = place(base, auth, co_id)
-                except requests.RequestException:
-                    # Refused, or broken mid-answer by the kill: a 202 the client never read
-                    # whole was never acknowledged.
-                    continue
-                if answer.status_code == 202:
-                    with lock:
-                        acknowledged[co_id] = (answer.json()["orderId"], base)
+        def base_of(thread: int) -> str:
+            return victim.base_url if thread % 2 and not killed.is_set() else survivor
 
-        def by(base: str) -> int:
-            with lock:
-                return sum(1 for _, said in acknowledged.values() if said == base)
-
-        threads = [threading.Thread(target=load, args=(t,)) for t in range(6)]
-        for thread in threads:
-            thread.start()
-        try:
-            _wait_for(lambda: by(victim.base_url) >= 20 and by(survivor) >= 20)
+        with placing(base_of, auth, "kill") as acknowledged:
+            wait_until(
+                lambda: (
+                    acknowledged.count(victim.base_url) >= 20 and acknowledged.count(survivor) >= 20
+                )
+            )
             os.killpg(victim.process.pid, signal.SIGKILL)  # master and workers, mid-load
             victim.process.wait(timeout=WAIT_TIMEOUT_S)
-            _wait_for(lambda: _group_gone(victim.process.pid))
+            wait_until(lambda: _group_gone(victim.process.pid))
             killed.set()
-            after = by(survivor)
-            _wait_for(lambda: by(survivor) >= after + 20)
-        finally:
-            stop.set()
-            for thread in threads:
-                thread.join()
-    assert by(victim.base_url) >= 20
-    for co_id, (order_id, _) in acknowledged.items():
+            after = acknowledged.count(survivor)
+            wait_until(lambda: acknowledged.count(survivor) >= after + 20)
+    assert acknowledged.count(victim.base_url) >= 20
+    for co_id, (order_id, _) in acknowledged.orders.items():
         found = requests.get(f"{survivor}/v2/orders/{order_id}", headers=auth, timeout=10)
         assert found.status_code == 200, (co_id, found.text)
         assert (found.json()["orderId"], found.json()["coId"]) == (order_id, co_id)
@@ -284,7 +269,7 @@ def test_a_replica_answers_again_once_its_postgresql_is_back(tmp_path: Path) -> 
         before = place(base, auth, "before-restart")
         assert before.status_code == 202
         own.restart()  # every worker's connection is cut; the data stays
-        _wait_for(
+        wait_until(
             lambda: requests.get(f"{base}/__admin/health", timeout=10).status_code == 200,
             timeout_s=10,
         )
@@ -309,9 +294,9 @@ def test_a_worker_restarted_while_its_postgresql_is_down_waits_for_it(tmp_path: 
             for pid in killed:
                 os.kill(pid, signal.SIGKILL)
             # The master starts new workers, which find no database and wait for it.
-            _wait_for(lambda: len(_children_of(r) - killed) == 2)
+            wait_until(lambda: len(_children_of(r) - killed) == 2)
             assert r.process.poll() is None
-        _wait_for(lambda: _healthy(base), timeout_s=30)
+        wait_until(lambda: _healthy(base), timeout_s=30)
         assert place(base, auth, "after-the-outage").status_code == 202
         assert r.process.poll() is None
 
@@ -404,12 +389,3 @@ def _group_gone(group: int) -> bool:
     except ProcessLookupError:
         return True
     return False
-
-
-def _wait_for(condition: Callable[[], bool], timeout_s: float = WAIT_TIMEOUT_S) -> None:
-    """Bounded wait on real processes (the one place these tests wait)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("the replicas did not get there in time")
-        time.sleep(0.05)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -22,6 +21,7 @@ from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from integral_mock.store import Store, StoreError
 from tests.helpers import EXAMPLE_LOGIN, Api, assert_error, close_app, pq_order
+from tests.live_sandbox import wait_until
 from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
@@ -416,7 +416,7 @@ def test_a_whole_venue_transaction_waits_for_the_one_in_flight_on_another_replic
             a.set_value("x", 1)
             whole = threading.Thread(target=lambda: _whole_venue_step(b, done))
             whole.start()
-            _until(lambda: _waiting_on_a_lock(watcher, url))
+            wait_until(lambda: _waiting_on_a_lock(watcher, url))
             assert done == []  # still waiting for a's transaction
         whole.join(timeout=30)
         assert done == ["whole venue"]
@@ -429,11 +429,3 @@ def test_a_whole_venue_transaction_waits_for_the_one_in_flight_on_another_replic
 def _whole_venue_step(store: Store, done: list[str]) -> None:
     with store.transaction(whole_venue=True):
         done.append("whole venue")
-
-
-def _until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    """Poll `condition` until it holds (a real server: the one place a test waits)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        time.sleep(0.02)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 import requests
 
-from tests.live_sandbox import journal, login, place, placed_at_once, spot, workers
+from tests.live_sandbox import (
+    journal,
+    login,
+    place,
+    placed_at_once,
+    placing,
+    spot,
+    spot_status,
+    wait_until,
+    workers,
+)
 from tests.serve_process import Served, serve_process
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
@@ -24,7 +32,6 @@ pytestmark = pytest.mark.own_engine
 # worker is busy the other takes the next; in rounds, until the journal shows both answered.
 THREADS = 8
 MAX_ROUNDS = 25
-RESTART_TIMEOUT_S = 30
 T = TypeVar("T")
 
 
@@ -80,13 +87,7 @@ def test_a_fault_rule_fires_its_times_across_workers_and_no_more(base: str) -> N
     rule = {"path": "/v2/rates/spot", "fault": "503", "times": 5}
     assert requests.post(f"{base}/__admin/faults", json=rule, timeout=10).status_code == 201
 
-    def spot_status(_: int) -> int:
-        answer = requests.get(
-            f"{base}/v2/rates/spot", params={"symbol": "EUR/USD"}, headers=auth, timeout=10
-        )
-        return answer.status_code
-
-    statuses = _on_both_workers(base, spot_status, path="/v2/rates/spot")
+    statuses = _on_both_workers(base, lambda _: spot_status(base, auth), path="/v2/rates/spot")
     assert statuses.count(503) == 5  # requests racing on both workers, and five faults
     assert set(statuses) == {200, 503}
     (listed,) = requests.get(f"{base}/__admin/faults", timeout=10).json()
@@ -105,39 +106,14 @@ def test_concurrent_placement_on_both_workers_never_repeats_an_order_id(base: st
 
 def test_killing_a_worker_under_load_loses_no_acknowledged_order(base: str) -> None:
     auth = login(base)
-    acknowledged: dict[str, str] = {}  # coId -> orderId, for every 202
-    stop = threading.Event()
-    lock = threading.Lock()
-
-    def load(thread: int) -> None:
-        count = 0
-        while not stop.is_set():
-            co_id, count = f"k{thread}-{count}", count + 1
-            try:
-                answer = place(base, auth, co_id)
-            except requests.RequestException:
-                # The killed worker's connections, refused or broken mid-answer: a 202 the
-                # client never read whole was never acknowledged.
-                continue
-            if answer.status_code == 202:
-                with lock:
-                    acknowledged[co_id] = answer.json()["orderId"]
-
-    threads = [threading.Thread(target=load, args=(t,)) for t in range(6)]
-    for thread in threads:
-        thread.start()
-    try:
-        _wait_for(lambda: len(acknowledged) >= 30)
+    with placing(lambda _: base, auth, "k") as acknowledged:
+        wait_until(lambda: acknowledged.count() >= 30)
         victim = journal(base, path="/v2/orders", method="POST", limit=1)[0]["worker"]
         os.kill(victim, signal.SIGKILL)
-        _wait_for(lambda: _answering_workers(base, victim))  # the master started another
-        placed_after = len(acknowledged)
-        _wait_for(lambda: len(acknowledged) >= placed_after + 30)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
-    for co_id, order_id in acknowledged.items():
+        wait_until(lambda: _answering_workers(base, victim))  # the master started another
+        placed_after = acknowledged.count()
+        wait_until(lambda: acknowledged.count() >= placed_after + 30)
+    for co_id, (order_id, _) in acknowledged.orders.items():
         found = requests.get(f"{base}/v2/orders/{order_id}", headers=auth, timeout=10)
         assert found.status_code == 200, (co_id, found.text)
         assert found.json()["coId"] == co_id
@@ -147,15 +123,6 @@ def _answering_workers(base: str, gone: int) -> bool:
     """Whether two workers, neither of them `gone`, have answered since it went."""
     recent = journal(base, path="/v2/orders", method="POST", limit=60)
     return len(workers(recent[-30:]) - {gone}) == 2
-
-
-def _wait_for(condition: Any) -> None:
-    """Bounded wait on a real process (the one place these tests wait)."""
-    deadline = time.monotonic() + RESTART_TIMEOUT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("the sandbox did not get there in time")
-        time.sleep(0.05)
 
 
 def test_ephemeral_state_is_removed_when_serve_stops(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import requests
 import yaml
 
 from tests.live_sandbox import login, spot
-from tests.pg_cluster import postgres_cluster, require_binaries
+from tests.pg_cluster import throwaway_database
 from tests.readme.snippets import README
 from tests.serve_process import serve_process
 
@@ -47,9 +47,8 @@ def _for_this_machine(arguments: list[str], database: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    require_binaries()
-    with postgres_cluster() as cluster:
-        yield cluster.create_database("readme")
+    with throwaway_database("readme") as url:
+        yield url
 
 
 def test_the_readme_replica_command_gives_two_replicas_one_venue(
