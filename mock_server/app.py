@@ -7,7 +7,14 @@ from collections.abc import Callable
 
 from flask import Flask, Response, jsonify
 
-from integral_mock.clock import MANUAL_START_MS, Clock, ManualClock, ReferenceClock, SystemClock
+from integral_mock.clock import (
+    MANUAL_START_MS,
+    Clock,
+    ManualClock,
+    ReferenceClock,
+    SystemClock,
+    WallClock,
+)
 from integral_mock.config import Config
 from integral_mock.conformance import endpoint as conformance
 from integral_mock.exchange.seeding import Seed
@@ -48,14 +55,16 @@ def create_app(
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     store = Store(config.database)
+    wall = _wall_clock_of(store)
     if clock is None:
-        clock = _clock_of(config, store)
+        manual = config.clock == "manual"
+        clock = ManualClock(cell=StoredTime(store, MANUAL_START_MS)) if manual else wall
     if sleep is None:
         sleep = _no_sleep if isinstance(clock, ManualClock) else time.sleep
     seed = Seed(store, config.seed)  # one seed for the venue's, the faults' and outcomes' streams
     outcomes = Outcomes(config, store, seed)
     venue = Venue(config, clock, store, outcomes.decide, seed)
-    faults, journal = FaultRules(config, store, seed), Journal(store, config.journal_size)
+    faults, journal = FaultRules(config, store, seed), Journal(store, config.journal_size, wall)
     sessions = AdminSessions(store)
     state = controls.Controls(config, clock, venue, outcomes, faults, journal, sleep, sessions)
     sandbox = plumbing.Sandbox(
@@ -71,12 +80,10 @@ def create_app(
     return app
 
 
-def _clock_of(config: Config, store: Store) -> Clock:
-    """A manual clock keeps its time in the store, so one advance moves every worker's and
-    replica's; the system clock is the shared database's where replicas may be on several
-    hosts (clock.ReferenceClock), this host's otherwise."""
-    if config.clock == "manual":
-        return ManualClock(cell=StoredTime(store, MANUAL_START_MS))
+def _wall_clock_of(store: Store) -> WallClock:
+    """The real time: the shared database's where replicas may be on several hosts
+    (clock.ReferenceClock), this host's otherwise. A manual clock (`--clock manual`) keeps
+    its time in the store instead, so one advance moves every worker's and replica's."""
     return ReferenceClock(store.database_time) if store.spans_hosts else SystemClock()
 
 

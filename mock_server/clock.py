@@ -20,14 +20,25 @@ class Clock(Protocol):
     def now_ms(self) -> int: ...
 
 
+class WallClock(Protocol):
+    """The real time, to the nanosecond as well (which of two moments came first)."""
+
+    def now_ms(self) -> int: ...
+
+    def now_ns(self) -> int: ...
+
+
 class SystemClock:
     """Wall-clock time."""
 
     def now_ms(self) -> int:
         return time.time_ns() // 1_000_000
 
+    def now_ns(self) -> int:
+        return time.time_ns()
 
-# A reading of the reference: (its time in ms, this host's time.time_ns() just before the
+
+# A reading of the reference: (its time in µs, this host's time.time_ns() just before the
 # question went out, and just after the answer came back).
 Reading = tuple[int, int, int]
 # A reading whose round trip took longer says little about the offset: kept only if no
@@ -50,27 +61,35 @@ class ReferenceClock:
     def __init__(self, read: Callable[[], Reading], resample_s: float = 5.0) -> None:
         self._read = read
         self._resample_ns = int(resample_s * 1e9)
-        self._offset_ms: int | None = None
+        self._offset_ns: int | None = None
         self._sampled_ns: int | None = None
-        self._last_ms = 0
+        self._last_ns = 0
+        self._clamp = threading.Lock()  # two threads' readings must not move the time back
 
     def now_ms(self) -> int:
+        return self.now_ns() // 1_000_000
+
+    def now_ns(self) -> int:
         local_ns = time.monotonic_ns()
         if self._sampled_ns is None or local_ns - self._sampled_ns >= self._resample_ns:
             self._sample()
-        now = time.time_ns() // 1_000_000 + (self._offset_ms or 0)
-        self._last_ms = max(self._last_ms, now)
-        return self._last_ms
+        now = time.time_ns() + (self._offset_ns or 0)
+        with self._clamp:
+            # Strictly rising: of two readings, the later one is later (a request that began
+            # before a reset is told from one after it, journal.Journal), even while a reading
+            # that would move the time back holds it.
+            self._last_ns = max(self._last_ns + 1, now)
+            return self._last_ns
 
     def _sample(self) -> None:
         self._sampled_ns = time.monotonic_ns()  # a failed reading, too, waits for its turn
         try:
-            reference_ms, before_ns, after_ns = self._read()
+            reference_us, before_ns, after_ns = self._read()
         except Exception:  # the reference is out of reach: keep the last offset meanwhile
             return
-        if after_ns - before_ns > MAX_ROUND_TRIP_NS and self._offset_ms is not None:
+        if after_ns - before_ns > MAX_ROUND_TRIP_NS and self._offset_ns is not None:
             return
-        self._offset_ms = reference_ms - (before_ns + after_ns) // 2_000_000
+        self._offset_ns = reference_us * 1000 - (before_ns + after_ns) // 2
 
 
 class TimeCell(Protocol):

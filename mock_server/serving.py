@@ -209,12 +209,12 @@ def prepare_state(config: Config) -> str:
     """
     try:
         store = Store(config.database)
+        try:
+            start_seed(store, config.seed)
+            return store.describe()
+        finally:
+            store.close()
     except (sqlite3.Error, OSError) as exc:
         raise ValueError(f"state file {config.database!r} cannot be used: {exc}") from None
     except StoreError as exc:
         raise ValueError(str(exc)) from None
-    try:
-        start_seed(store, config.seed)
-        return store.describe()
-    finally:
-        store.close()

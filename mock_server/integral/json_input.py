@@ -19,8 +19,9 @@ def non_standard(data: bytes) -> str | None:
 
     Python's json takes NaN, Infinity and -Infinity, and `"\\ud800"` (a lone surrogate, which
     no UTF-8 text holds). Stored, either makes every later read of the row fail; echoed, it
-    makes an answer that strict parsers refuse. A body that is no JSON at all is left to the
-    spec validator, which says so in its own words.
+    makes an answer that strict parsers refuse. A NUL (`"\\u0000"`) is JSON, but no field of
+    the API holds one, and PostgreSQL refuses it in text: refused on either engine alike. A
+    body that is no JSON at all is left to the spec validator, which says so in its own words.
     """
     try:
         value = json.loads(data, parse_constant=_refuse_constant)
@@ -28,10 +29,10 @@ def non_standard(data: bytes) -> str | None:
         return str(exc)
     except (ValueError, RecursionError):
         return None
-    return _lone_surrogate(value)
+    return _untextual(value)
 
 
-def _lone_surrogate(value: Any) -> str | None:
+def _untextual(value: Any) -> str | None:
     # A stack, not recursion: the depth of a body is the client's choice.
     pending = [value]
     while pending:
@@ -41,8 +42,17 @@ def _lone_surrogate(value: Any) -> str | None:
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
-        elif isinstance(item, str) and not _is_utf8_text(item):
-            return "text holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
+        elif isinstance(item, str) and (reason := text_problem(item)) is not None:
+            return reason
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be taken as a value of the API, or None."""
+    if not _is_utf8_text(text):
+        return "text holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
+    if "\x00" in text:
+        return "text holds a NUL character (\\u0000), which no field of this API takes"
     return None
 
 
@@ -57,6 +67,6 @@ def _is_utf8_text(text: str) -> bool:
 def strict_loads(data: bytes) -> Any:
     """Parse standard JSON only; ValueError for anything else, NaN and lone surrogates too."""
     value = json.loads(data, parse_constant=_refuse_constant)
-    if (reason := _lone_surrogate(value)) is not None:
+    if (reason := _untextual(value)) is not None:
         raise ValueError(reason)
     return value

@@ -9,6 +9,7 @@ from flask import Request
 from werkzeug.datastructures import Headers
 
 from integral_mock.integral.checks import Param, Problem
+from integral_mock.integral.json_input import text_problem
 
 
 def parameter_problem(
@@ -33,6 +34,8 @@ def parameter_problem(
     malformed = Problem(f"{param.location.title()} parameter error: {param.name}", name=param.name)
     if param.location == "query" and raw == "":
         return malformed
+    if isinstance(raw, str) and (reason := text_problem(raw)) is not None:
+        return Problem(f"{param.location.title()} parameter error: {reason}", name=param.name)
     try:
         value = param.cast(raw)
     except (ValueError, TypeError, AttributeError):

@@ -31,7 +31,7 @@ from integral_mock.sandbox.journal import Journal
 from integral_mock.sandbox.journal_entry import LOGIN_PATH, entry
 from integral_mock.sandbox.outcomes import Outcomes, fate_from_headers
 from integral_mock.sandbox.partition import reset_store
-from integral_mock.store import StoreUnavailable
+from integral_mock.store import StoreError, StoreUnavailable
 
 log = logging.getLogger("integral_mock")
 Sleeper = Callable[[float], None]
@@ -72,6 +72,9 @@ class Controls:
                 self.reseed(self.venue.seed)
         if org is None:
             self.faults.release_hangs()
+            # Stamped again once they are let go: the entry of a hang that began between the
+            # clear and the release is not read after the reset either.
+            self.journal.stamp_clear(None)
         return removed
 
     def reseed(self, seed: int) -> None:
@@ -128,8 +131,11 @@ class ControlLayer:
         req = Request(environ, populate_request=False)
         org = self._org(req, body)
         call = Call(environ, c.sleep, c.faults.hang_latch, c.config.hang_ms)
-        started, at_ms = time.perf_counter(), c.clock.now_ms()
-        wall_ms = time.time_ns() // 1_000_000  # the real moment, whatever the sandbox's clock
+        try:
+            started, at_ms = time.perf_counter(), c.clock.now_ms()
+        except StoreUnavailable:  # a stored (manual) clock out of reach: no faults, no journal;
+            return self.app(environ, start_response)  # the app meets the outage and says 503
+        wall_ns = c.journal.wall.now_ns()  # the real moment, whatever the sandbox's clock
         response: Response | None = None
         recorded = False
 
@@ -138,11 +144,12 @@ class ControlLayer:
             if not recorded:  # once: before a drop, or else when the answer is ready
                 recorded = True
                 duration = round((time.perf_counter() - started) * 1000, 3)
-                moments = (at_ms, wall_ms)
+                moments = (at_ms, wall_ns // 1_000_000)
                 try:
-                    c.journal.record(entry(req, body, org, moments, call, response, duration))
-                except StoreUnavailable:  # the answer stands; only its journal entry is lost
-                    log.warning("%s %s not journaled: database out of reach", req.method, req.path)
+                    made = entry(req, body, org, moments, call, response, duration)
+                    c.journal.record(made, wall_ns)
+                except StoreError as exc:  # the answer stands; only its journal entry is lost
+                    log.warning("%s %s not journaled: %s", req.method, req.path, exc)
 
         call.before_drop = record
         try:

@@ -19,7 +19,7 @@ from integral_mock.exchange.seeding import Seed, StoredRandom
 from integral_mock.sandbox.faults import Chain, Delay, Error, Fault, fault_of
 from integral_mock.sandbox.latency import MAX_LATENCY_MS, Latency, parse_latency, whole_ms
 from integral_mock.sandbox.rules import Rule, RuleBook
-from integral_mock.store import Store
+from integral_mock.store import Store, StoreUnavailable
 
 FAULT_HEADER = "X-Sandbox-Fault"
 LATENCY_HEADER = "X-Sandbox-Latency-Ms"
@@ -94,12 +94,22 @@ class HangLatch:
 
     def wait(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds of real time; True if released before then."""
-        start, local = self.store.peek(_HANGS, 0), self._local
+        start, local = self._generation(), self._local
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
-            if local.wait(min(self.POLL_S, left)) or self.store.peek(_HANGS, 0) != start:
+            if local.wait(min(self.POLL_S, left)):
+                return True
+            if start is not None and self._generation() not in (start, None):
                 return True
         return False
+
+    def _generation(self) -> int | None:
+        """How many releases the store has seen; None while it is out of reach, when a hang
+        goes on (a fault is the sandbox's word, not the database's) until its time is up."""
+        try:
+            return int(self.store.peek(_HANGS, 0))
+        except StoreUnavailable:
+            return None
 
     def release(self) -> None:
         self.store.add_value(_HANGS, 1)

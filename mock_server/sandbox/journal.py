@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
+from integral_mock.clock import WallClock
 from integral_mock.integral.json_input import strict_loads
 from integral_mock.store import Store
 
@@ -76,22 +77,30 @@ class Journal:
 
     Kept in the store, so it holds the requests of every worker. Ids come from a counter
     (not the table's largest id) so that a poll with `after` never misses a new entry when
-    an org's newest entries were cleared.
+    an org's newest entries were cleared. `wall` tells the real time (the shared database's
+    where replicas span hosts): a clear is stamped with it, and an entry of a request that
+    began before the clear (a hang the reset let go, a request in flight across it) is not
+    read after it, wherever its row was written.
     """
 
-    def __init__(self, store: Store, size: int) -> None:
+    def __init__(self, store: Store, size: int, wall: WallClock) -> None:
         self.store = store
         self.size = size
+        self.wall = wall
 
-    def record(self, entry: dict[str, Any]) -> None:
+    def record(self, entry: dict[str, Any], began_ns: int) -> None:
+        """Keep one entry (see journal_entry.entry) of a request that began at `began_ns` (by
+        `wall`); the oldest beyond `size` go."""
+        org, path, request_id = (_storable(entry[k]) for k in ("org", "path", "requestId"))
         # The id and the row in one step (Store.insert_numbered: on PostgreSQL one statement,
         # which holds the counter's row only while it runs); the entry's JSON is stored
-        # without its id, which a read takes from the column.
-        org, path, request_id = (_storable(entry[k]) for k in ("org", "path", "requestId"))
+        # without its id, which a read takes from the column, and with when it began.
         row = (org, entry["method"], path, entry["status"], entry["fault"], request_id)
-        entry_id = self.store.insert_numbered(_IDS, "journal", "id", (*row, json.dumps(entry)))
-        if entry_id > self.size:
-            self.store.query("DELETE FROM journal WHERE id <= ?", (entry_id - self.size,))
+        stored = json.dumps({**entry, _BEGAN: began_ns})
+        self.store.insert_numbered(_IDS, "journal", "id", (*row, stored))
+        # Trimmed by the counter as it stands now, not by the id just taken: a reset between
+        # the two restarts the counter, and the entries after it must stay.
+        self.store.query(_TRIM, (_IDS, self.size))
 
     def entries(
         self,
@@ -113,7 +122,7 @@ class Journal:
         if after is not None:
             where.append("id > ?")
             params.append(after)
-        sql = "SELECT id, entry, path FROM journal"
+        sql = "SELECT id, entry, path, entry_org FROM journal"
         sql += " WHERE " + " AND ".join(where) if where else ""
         if path is None and limit:  # the newest `limit` in SQL; with a path glob, after it
             sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) AS newest"
@@ -122,23 +131,63 @@ class Journal:
         found = [r for r in rows if path is None or fnmatch.fnmatchcase(r["path"], path)]
         if path is not None and limit:
             found = found[-limit:]
-        return [{"id": r["id"], **json.loads(r["entry"])} for r in found]
+        cleared = self._clears()
+        entries = []
+        for r in found:
+            entry = json.loads(r["entry"])
+            began = entry.pop(_BEGAN, None)
+            last_clear = max(cleared.get(None, 0), cleared.get(r["entry_org"], 0))
+            if began is None or began >= last_clear:  # not a request from before a clear
+                entries.append({"id": r["id"], **entry})
+        return entries
+
+    def _clears(self) -> dict[str | None, int]:
+        """When the journal (key None) and each org's part of it were last cleared."""
+        rows = self.store.query(
+            "SELECT name, value FROM sandbox_values WHERE name = ? OR name LIKE ?",
+            (_CLEARED, f"{_CLEARED}:%"),
+        )
+        return {_org_of_mark(r["name"]): int(r["value"]) for r in rows}
+
+    def stamp_clear(self, org: str | None) -> None:
+        """From now on, entries of requests that began before now (of `org`, or of all) are
+        not read."""
+        name = _CLEARED if org is None else f"{_CLEARED}:{_storable(org)}"
+        self.store.set_value(name, self.wall.now_ns())
 
     def clear(self, org: str | None = None) -> int:
         """Forget every entry, or those of one org; returns how many went."""
         with self.store.transaction() as db:
             if org is None:
-                db.execute("DELETE FROM sandbox_values WHERE name = ?", (_IDS,))
+                db.execute("DELETE FROM sandbox_values WHERE name = ? OR name LIKE ?",
+                           (_IDS, f"{_CLEARED}:%"))  # fmt: skip
+                self.stamp_clear(None)
                 return int(db.execute("DELETE FROM journal").rowcount)
-            return int(db.execute("DELETE FROM journal WHERE entry_org = ?", (org,)).rowcount)
+            self.stamp_clear(org)
+            gone = db.execute("DELETE FROM journal WHERE entry_org = ?", (_storable(org),))
+            return int(gone.rowcount)
 
 
 _IDS = "journal_entries"
+_CLEARED = "journal_cleared_ns"  # when the journal, or (":" + org) an org's part, was cleared
+_BEGAN = "_beganNs"  # in a stored entry: when its request began, by Journal.wall
+
+
+def _org_of_mark(name: str) -> str | None:
+    return name.partition(":")[2] if ":" in name else None
+
+
+_TRIM = """DELETE FROM journal
+WHERE id <= (SELECT value FROM sandbox_values WHERE name = ?) - ?"""
 
 
 def _storable(text: str | None) -> str | None:
-    """Text SQLite can hold: a lone surrogate (an org a refused login named) escaped."""
-    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """Text either database can hold: a lone surrogate (an org a refused login named) and a
+    NUL (which PostgreSQL refuses in text) escaped."""
+    if text is None:
+        return None
+    escaped = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return escaped.replace("\x00", "\\x00")
 
 
 def redact_query(query: str) -> str:

@@ -65,7 +65,8 @@ class Store:
         self.for_update = self.engine.for_update  # after a SELECT: lock the rows it read
         self.conflicts = self.engine.conflicts  # what a broken UNIQUE constraint raises
         try:
-            migrations.prepare(self)
+            with self.engine.preparing():
+                migrations.prepare(self)
         except BaseException:
             self.engine.close()
             raise
@@ -104,7 +105,7 @@ class Store:
         """The PostgreSQL server's clock now (what replicas on several hosts agree on), with
         this host's time.time_ns() just before and after the one round trip (clock.Reading):
         taken inside the engine's lock, so waiting for another transaction is not counted."""
-        sql = "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+        sql = "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)"  # µs
         return self.engine.timed(sql)
 
     def reachable(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -13,7 +13,13 @@ import psycopg
 from psycopg import pq
 from sqlalchemy.dialects import postgresql
 
-from integral_mock.store.postgres_session import Connection, Session, connect, redacted
+from integral_mock.store.postgres_session import (
+    Connection,
+    Session,
+    connect,
+    redacted,
+    refusals_are_store_errors,
+)
 from integral_mock.store.serial import ADD_TO_VALUE, SerialConnection
 
 # The venue lock's key (pg_advisory_xact_lock): any fixed 64-bit number; these are "venue".
@@ -38,10 +44,19 @@ class PostgresEngine(SerialConnection[Session]):
         super().__init__()
         self.url = url
         connection = connect(url)
-        self.schema = _create_schema(connection) if private else None
-        if self.schema:
-            connection.execute(f"SET search_path TO {self.schema}")
+        try:
+            with refusals_are_store_errors(f"{redacted(url)} refused a schema of its own"):
+                self.schema = _create_schema(connection) if private else None
+                if self.schema:
+                    connection.execute(f"SET search_path TO {self.schema}")
+        except BaseException:
+            connection.close()
+            raise
         self.session = Session(connection)
+
+    def preparing(self) -> AbstractContextManager[None]:
+        """Around the DDL of the sandbox's tables (store.migrations)."""
+        return refusals_are_store_errors(f"{self.describe()} refused the sandbox's tables")
 
     @staticmethod
     def index_hint(index: str) -> str:
@@ -133,7 +148,7 @@ def create_private_schema(url: str) -> tuple[str, str]:
 
     For `serve --ephemeral`: every worker connects with the URL; the master drops it.
     """
-    with connect(url) as connection:
+    with connect(url) as connection, refusals_are_store_errors(f"{redacted(url)} refused a schema"):
         schema = _create_schema(connection)
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "options"]

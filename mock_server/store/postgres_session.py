@@ -84,6 +84,19 @@ def _out_of_reach_is_unavailable() -> Iterator[None]:
         raise StoreUnavailable(_one_line(exc)) from exc
 
 
+@contextmanager
+def refusals_are_store_errors(doing: str) -> Iterator[None]:
+    """While the sandbox sets up its schema and tables: the server refusing it (no privilege
+    to create them, a name taken by another kind of object) is a StoreError, which `serve`
+    prints in one line, never a traceback."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        raise StoreUnavailable(f"{doing}: {_one_line(exc)}") from None
+    except psycopg.Error as exc:
+        raise StoreError(f"{doing}: {_one_line(exc)}") from None
+
+
 # How long to wait, so that one stuck replica (a host cut off inside a transaction) cannot
 # stall the others, nor a dead server a worker: connecting; noticing a silent peer (TCP
 # keepalives); a row or advisory lock another session holds; and a session idle inside a

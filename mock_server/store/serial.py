@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Generic, TypeVar
 
 Handle = TypeVar("Handle")  # what a block is handed: the engine's connection or session
@@ -30,6 +30,10 @@ class SerialConnection(Generic[Handle]):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._depth = 0  # transactions open on the connection (read and written under _lock)
+
+    def preparing(self) -> AbstractContextManager[None]:
+        """Around the DDL of the sandbox's tables: what the engine's refusals become."""
+        return nullcontext()
 
     @contextmanager
     def transaction(self, *, whole_venue: bool = False) -> Iterator[Handle]:

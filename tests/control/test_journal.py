@@ -121,6 +121,13 @@ def test_journal_is_bounded() -> None:
         assert [e["id"] for e in Admin(client).journal()] == [3, 4, 5]
 
 
+def test_an_org_reset_leaves_other_orgs_entries(api: Api, token: str, admin: Admin) -> None:
+    api.token(TRADER_B)
+    admin.ok("POST", "/reset", body={"org": "orgB"})
+    api.get("/v2/orders", api.token(TRADER_B))
+    assert [e["org"] for e in admin.journal()] == ["apiOrganizationId", "orgB", "orgB"]
+
+
 def test_journal_clears_all_or_one_org(api: Api, token: str, admin: Admin) -> None:
     api.token(TRADER_B)
     assert admin.ok("DELETE", "/journal", query={"org": "orgB"}) == {"removed": 1}

@@ -177,3 +177,16 @@ def test_a_postgresql_server_that_is_not_there_is_an_error_saying_so(
 def test_a_postgresql_server_that_is_not_there_is_one_line(tmp_path: Path) -> None:
     done, _ = _unreachable(tmp_path, "")
     assert "cannot connect" in _one_line_error(done)
+
+
+def test_a_role_that_may_not_create_the_tables_is_one_line(
+    tmp_path: Path, cluster: Cluster
+) -> None:
+    import psycopg
+
+    url = cluster.create_database("not_ours")
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CREATE ROLE visitor LOGIN")  # PostgreSQL 15: no CREATE on public
+    line = _one_line_error(_serve(tmp_path, "--database", url.replace("postgres@", "visitor@")))
+    assert "refused the sandbox's tables" in line
+    assert "permission denied" in line

@@ -143,3 +143,50 @@ def test_a_refused_password_is_not_quoted_back_or_journaled(
     secret = "hunter2" if isinstance(password, list) else str(password)
     assert secret not in json.dumps(body)
     assert secret not in client.get("/__admin/journal").get_data(as_text=True)
+
+
+NUL = '"a\\u0000b"'  # a JSON escape of the NUL character, which PostgreSQL refuses in text
+
+
+@pytest.mark.parametrize("field", ["user", "pass", "org"])
+def test_a_nul_in_a_login_is_a_400(client: FlaskClient, field: str) -> None:
+    response = _post_raw(client, "/v2/sso/login", _with(EXAMPLE_LOGIN, field, NUL))
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    assert "NUL" in body["errorMessage"]
+
+
+@pytest.mark.parametrize("field", ORDER_FIELDS)
+def test_a_nul_in_any_order_field_is_a_400_that_stores_nothing(
+    api: Api, client: FlaskClient, token: str, field: str
+) -> None:
+    response = _post_raw(client, "/v2/orders", _with(LIMIT, field, NUL), token)
+    assert_error(response, 400, "INVALID_REQUEST")
+    assert_error(api.get("/v2/orders?coId=hostile-1", token), 404, "NOT_FOUND")
+    _org_reads_all_answer(api, client, token)
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/orders?coId=a%00b", "/v2/orders/1%00", "/v2/rates/spot?symbol=EUR%00USD"]
+)
+def test_a_nul_in_a_parameter_is_a_400(
+    api: Api, client: FlaskClient, token: str, path: str
+) -> None:
+    body = assert_error(api.get(path, token), 400, "INVALID_REQUEST")
+    assert "NUL" in body["errorMessage"]
+    _org_reads_all_answer(api, client, token)
+
+
+def test_a_request_with_a_nul_in_its_path_is_journaled(
+    api: Api, client: FlaskClient, token: str
+) -> None:
+    assert_error(api.get("/v2/no%00such", token), 404, "NOT_FOUND")
+    entry = client.get("/__admin/journal").json[-1]
+    assert entry["path"] == "/v2/no\x00such"
+    assert entry["status"] == 404
+    assert client.get("/__admin/journal?path=/v2/no*").json == [entry]
+
+
+def test_the_admin_api_refuses_a_nul_in_an_org(client: FlaskClient) -> None:
+    reset = _post_raw(client, "/__admin/reset", '{"org": "a\\u0000b"}')
+    assert_error(reset, 400, "INVALID_REQUEST")
+    assert client.get("/__admin/journal").status_code == 200

@@ -127,3 +127,25 @@ def test_a_hang_is_let_go_by_clearing_the_faults(served: Served) -> None:
             except TimeoutError:
                 continue
         pytest.fail("the hang was not let go")
+
+
+def test_a_request_a_reset_lets_go_is_not_in_the_journal_after_it(served: Served) -> None:
+    """A test that resets a shared sandbox must not find the last test's hung request."""
+    with _connect(served) as sock:
+        sock.sendall(b"GET /v2/orders HTTP/1.1\r\nHost: x\r\nX-Sandbox-Fault: hang\r\n\r\n")
+        sock.settimeout(0.5)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # until a reset has let go of the hang
+            assert requests.post(f"{served.base_url}/__admin/reset", timeout=10).status_code == 200
+            try:
+                assert sock.recv(1) == b""
+                break
+            except TimeoutError:
+                continue
+        else:
+            pytest.fail("no reset let go of the hang")
+    journal = requests.get(f"{served.base_url}/__admin/journal", timeout=10).json()
+    assert [entry for entry in journal if entry["fault"] == "hang"] == []
+    requests.get(f"{served.base_url}/v2/orders", timeout=10)  # one after the reset is kept
+    journal = requests.get(f"{served.base_url}/__admin/journal", timeout=10).json()
+    assert [entry["path"] for entry in journal] == ["/v2/orders"]

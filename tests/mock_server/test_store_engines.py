@@ -361,6 +361,22 @@ def test_an_integral_call_with_the_server_gone_answers_the_error_object() -> Non
         assert_error(response, 503, "STORE_UNAVAILABLE")
 
 
+def test_a_stored_manual_clock_out_of_reach_is_the_error_object_too() -> None:
+    """`serve --clock manual` reads its time from the store before any view runs (for the
+    faults and the journal): that read, too, answers 503, never a bare 500."""
+    require_binaries()
+    with ExitStack() as stack:
+        with postgres_cluster() as cluster:
+            app = create_app(Config.default(database=cluster.url(), clock="manual"))
+            stack.callback(close_app, app)
+            api = Api(app.test_client(), ManualClock())
+            token = api.token()
+        for path in ("/v2/orders", "/v2/rates/spot?symbol=EUR%2FUSD"):
+            response = app.test_client().get(path, headers={"SSO_TOKEN": token})
+            assert_error(response, 503, "STORE_UNAVAILABLE")
+            assert response.headers["Retry-After"] == "1"
+
+
 def test_after_the_server_terminates_the_connection_the_orders_are_read_again(
     cluster: Cluster,
 ) -> None:
