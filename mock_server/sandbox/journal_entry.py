@@ -9,7 +9,15 @@ from werkzeug.wrappers import Request, Response
 
 from integral_mock.integral import plumbing
 from integral_mock.sandbox.faults import Call
-from integral_mock.sandbox.journal import redact_body, redact_headers, redact_query
+from integral_mock.sandbox.journal import (
+    redact_answer,
+    redact_body,
+    redact_headers,
+    redact_query,
+)
+
+# The faults that rewrite an answer's bytes: what they leave is not the app's JSON.
+REWRITING = frozenset({"garbage", "truncated"})
 
 LOGIN_PATH = "/v2/sso/login"
 
@@ -47,6 +55,11 @@ def entry(
         },
         "response": {
             "headers": redact_headers(answer.headers.items()) if answer else {},
-            "body": redact_body(answer.get_data()) if answer and buffered else None,
+            "body": _answer_body(answer, call) if answer and buffered else None,
         },
     }
+
+
+def _answer_body(answer: Response, call: Call) -> Any:
+    as_written = REWRITING.isdisjoint(call.acted)
+    return redact_answer(answer.get_data(), answer.mimetype, as_written=as_written)

@@ -8,6 +8,7 @@ import pytest
 
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
+from integral_mock.sandbox.journal import TRIM_EVERY
 from tests.control.support import Admin, made_app
 from tests.helpers import EXAMPLE_LOGIN, TRADER_B, Api, assert_error
 
@@ -126,6 +127,28 @@ def test_an_org_reset_leaves_other_orgs_entries(api: Api, token: str, admin: Adm
     admin.ok("POST", "/reset", body={"org": "orgB"})
     api.get("/v2/orders", api.token(TRADER_B))
     assert [e["org"] for e in admin.journal()] == ["apiOrganizationId", "orgB", "orgB"]
+
+
+def test_journal_past_its_trims_holds_the_newest_and_polls_after() -> None:
+    with made_app(Config.default(journal_size=5), clock=ManualClock()) as app:
+        client = app.test_client()
+        for _ in range(TRIM_EVERY + 6):  # past one trim, and some way to the next
+            client.get("/v2/orders")
+        newest = [e["id"] for e in Admin(client).journal()]
+        assert newest == list(range(TRIM_EVERY + 2, TRIM_EVERY + 7))
+        after = Admin(client).ok("GET", "/journal", query={"after": TRIM_EVERY + 4})
+        assert [e["id"] for e in after] == [TRIM_EVERY + 5, TRIM_EVERY + 6]
+
+
+def test_an_answer_naming_a_secret_is_redacted_and_others_kept_whole(
+    api: Api, token: str, admin: Admin
+) -> None:
+    api.get("/v2/rates/spot?symbol=EUR%2FUSD", token)
+    login, spot = admin.journal()
+    assert login["response"]["headers"]["SSO_TOKEN"] == "[redacted]"
+    assert token not in json.dumps(login)
+    assert spot["response"]["body"]["symbol"] == "EUR/USD"  # the answer, as JSON
+    assert set(spot["response"]["body"]) >= {"bid", "offer", "rateId", "time"}
 
 
 def test_journal_clears_all_or_one_org(api: Api, token: str, admin: Admin) -> None:
