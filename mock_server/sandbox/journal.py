@@ -205,6 +205,9 @@ def _encoded(entry: dict[str, Any], began_ns: int) -> str:
     answer = entry["response"]
     if not isinstance(answer["body"], RawJson):
         return json.dumps({_BEGAN: began_ns, **entry})
+    if list(entry)[-1] != "response" or list(answer)[-1] != "body":  # not where it splices
+        parsed = {**answer, "body": json.loads(answer["body"])}
+        return json.dumps({_BEGAN: began_ns, **entry, "response": parsed})
     encoded = json.dumps({_BEGAN: began_ns, **entry, "response": {**answer, "body": None}})
     return encoded.removesuffix("null}}") + answer["body"] + "}}"
 
