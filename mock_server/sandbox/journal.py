@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -62,10 +62,13 @@ def redact_answer(data: bytes, mimetype: str, *, as_written: bool) -> Any:
     rewrote it: `as_written`) naming no secret, its text as it is. Parsing and encoding again
     each answer was a tenth of a spot rate's cost. Python's encoder never escapes an ASCII
     letter, so a secret's name in such text is always spelled out."""
+    if not data:
+        return None  # a HEAD's answer, or an empty one
     if as_written and mimetype == "application/json" and data.isascii():
         text = data.decode("ascii")
         lowered = text.lower()
-        if not any(stem in lowered for stem in _SECRET_STEMS):
+        # An escape could spell a name that lowers to a secret's ("to\u212aen"): parsed then.
+        if "\\u" not in text and not any(stem in lowered for stem in _SECRET_STEMS):
             return RawJson(text)
     return redact_body(data)
 
@@ -150,22 +153,23 @@ class Journal:
             params.append(after)
         sql = "SELECT id, entry, path, entry_org FROM journal"
         sql += " WHERE " + " AND ".join(where)
-        if path is None and limit:  # the newest `limit` in SQL; with a path glob, after it
-            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) AS newest"
-            params.append(limit)
-        rows = self.store.query(sql + " ORDER BY id", tuple(params))
-        found = [r for r in rows if path is None or fnmatch.fnmatchcase(r["path"], path)]
-        if path is not None and limit:
-            found = found[-limit:]
         cleared = self._clears()
-        entries = []
-        for r in found:
-            entry = json.loads(r["entry"])
-            began = entry.pop(_BEGAN, None)
-            last_clear = max(cleared.get(None, 0), cleared.get(r["entry_org"], 0))
-            if began is None or began >= last_clear:  # not a request from before a clear
-                entries.append({"id": r["id"], **entry})
-        return entries
+        # The newest `limit` in SQL, unless a path glob picks after it; rows hidden by a clear
+        # (below) are rare, and a read that lost some to it reads further back.
+        fetch = limit if path is None else None
+        while True:
+            rows = self._rows(sql, params, fetch)
+            found = [r for r in rows if path is None or fnmatch.fnmatchcase(r["path"], path)]
+            entries = [e for e in map(_visible(cleared), found) if e is not None]
+            if not fetch or not limit or len(entries) >= limit or len(rows) < fetch:
+                return entries[-limit:] if limit else entries
+            fetch *= 2
+
+    def _rows(self, sql: str, params: list[Any], newest: int | None) -> list[Any]:
+        if newest:
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) AS newest"
+            params = [*params, newest]
+        return self.store.query(sql + " ORDER BY id", tuple(params))
 
     def _clears(self) -> dict[str | None, int]:
         """When the journal (key None) and each org's part of it were last cleared."""
@@ -210,6 +214,18 @@ def _encoded(entry: dict[str, Any], began_ns: int) -> str:
         return json.dumps({_BEGAN: began_ns, **entry, "response": parsed})
     encoded = json.dumps({_BEGAN: began_ns, **entry, "response": {**answer, "body": None}})
     return encoded.removesuffix("null}}") + answer["body"] + "}}"
+
+
+def _visible(cleared: dict[str | None, int]) -> Callable[[Any], dict[str, Any] | None]:
+    """A row as its entry, or None for one of a request that began before a clear of it."""
+
+    def entry_of(row: Any) -> dict[str, Any] | None:
+        entry = json.loads(row["entry"])
+        began = entry.pop(_BEGAN, None)  # None: written before entries said when they began
+        last_clear = max(cleared.get(None, 0), cleared.get(row["entry_org"], 0))
+        return {"id": row["id"], **entry} if began is None or began >= last_clear else None
+
+    return entry_of
 
 
 def _org_of_mark(name: str) -> str | None:

@@ -62,4 +62,4 @@ def entry(
 
 def _answer_body(answer: Response, call: Call) -> Any:
     as_written = REWRITING.isdisjoint(call.acted)
-    return redact_answer(answer.get_data(), answer.mimetype, as_written=as_written)
+    return redact_answer(answer.get_data(), answer.mimetype or "", as_written=as_written)
