@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.dialects import sqlite
 
+from integral_mock.store.failures import StoreUnavailable
 from integral_mock.store.serial import ADD_TO_VALUE, SerialConnection
 
 T = TypeVar("T")
@@ -108,7 +109,8 @@ class SqliteEngine(SerialConnection[sqlite3.Connection]):
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
-                if time.monotonic() > deadline:
-                    raise
+                if time.monotonic() > deadline:  # answered 503 with Retry-After, as an outage
+                    message = f"the state file stayed locked for {BUSY_TIMEOUT_S:g} s"
+                    raise StoreUnavailable(message) from exc
             time.sleep(_BUSY_WAITS_S[min(attempt, len(_BUSY_WAITS_S) - 1)])
         raise AssertionError("unreachable")

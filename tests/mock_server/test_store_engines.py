@@ -445,3 +445,29 @@ def test_a_whole_venue_transaction_waits_for_the_one_in_flight_on_another_replic
 def _whole_venue_step(store: Store, done: list[str]) -> None:
     with store.transaction(whole_venue=True):
         done.append("whole venue")
+
+
+def test_a_state_file_another_process_keeps_locked_is_503_in_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that never lets go (a stuck process on the same file): a request waits its
+    while, then gets the error object with Retry-After, not a 500."""
+    from integral_mock.store import sqlite as sqlite_engine
+
+    state = tmp_path / "state.sqlite3"
+    app = create_app(Config.default(database=str(state)), clock=ManualClock())
+    holder = sqlite3.connect(state, isolation_level=None)
+    try:
+        api = Api(app.test_client(), ManualClock())
+        token = api.token()
+        monkeypatch.setattr(sqlite_engine, "BUSY_TIMEOUT_S", 0.2)
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+        response = api.get("/v2/rates/spot?symbol=EUR%2FUSD", token)
+        body = assert_error(response, 503, "STORE_UNAVAILABLE")
+        assert response.headers["Retry-After"] == "1"
+        assert "Traceback" not in body["errorMessage"]
+        holder.execute("ROLLBACK")
+        assert api.get("/v2/rates/spot?symbol=EUR%2FUSD", token).status_code == 200
+    finally:
+        holder.close()
+        close_app(app)
