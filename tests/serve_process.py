@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -51,7 +52,11 @@ def serve_process(workdir: Path, *args: str) -> Iterator[Served]:
             yield Served(base_url, process, log)
         finally:
             if process.poll() is None:
-                process.terminate()
+                # A quick stop (gunicorn's SIGINT: workers quit at once, the master still
+                # cleans up): SIGTERM's graceful stop waits for each worker's next loop, and
+                # for any connection a test left open up to its 5 s; test_cli's own tests
+                # send SIGTERM and check what it does.
+                process.send_signal(signal.SIGINT)
                 try:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
@@ -93,6 +98,6 @@ def serve_banner(workdir: Path, *args: str) -> str:
                 with contextlib.suppress(queue.Empty):
                     said.append(lines.get(timeout=0.1))
         finally:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # a quick stop, as serve_process's
             process.wait(timeout=20)
     return "".join(said)
