@@ -47,9 +47,11 @@ def login(schema: BaseSchema, credentials: Credentials) -> str:
     response = send(schema, "login", body=credentials.as_login())
     tokens = response.headers.get(TOKEN.lower())
     if response.status_code != 200 or not tokens:
+        # A 200 without the header: the published samples read the token from it, not a cookie.
+        missing = f" without an {TOKEN} header" if response.status_code == 200 else ""
         raise RuntimeError(
-            f"login as {credentials.user}@{credentials.org} answered {response.status_code}: "
-            f"{response.text_lossy()[:300]}"
+            f"login as {credentials.user}@{credentials.org} answered {response.status_code}"
+            f"{missing}: {response.text_lossy()[:300]}"
         )
     return tokens[0]
 

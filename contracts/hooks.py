@@ -16,7 +16,14 @@ from schemathesis import Case, CheckContext, HookContext, Response
 from schemathesis.auths import AuthContext
 from schemathesis.schemas import BaseSchema
 
-from integral_mock.contracts import calls, checks, credentials, position_checks, rules
+from integral_mock.contracts import (
+    calls,
+    checks,
+    credentials,
+    placement_checks,
+    position_checks,
+    rules,
+)
 
 MAX_COID = 255
 SYMBOL = re.compile(r"^[A-Z]{3}/[A-Z]{3}$")
@@ -137,6 +144,7 @@ for _check in (
     checks.error_body_is_error_object,
     checks.request_id_is_echoed,
     checks.placing_answers_202_received,
+    placement_checks.placed_order_echoes_the_request,
     checks.rejected_order_has_reason,
     checks.active_orders_are_active,
     position_checks.position_children_add_up,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from schemathesis import Response
 
-from integral_mock.contracts import calls, checks, credentials, position_checks
+from integral_mock.contracts import calls, checks, credentials, position_checks, trade_checks
 from integral_mock.contracts.target import Target
 
 # In-process, each poll moves the clock on by this much (plus the 20 ms every request takes),
@@ -19,6 +20,9 @@ LIVE_POLL_INTERVAL_S = 0.25
 POLLS_AFTER_FINAL = 3
 # A Limit buy this far under the bid rests: no market moves 2% while a test runs.
 RESTING = Decimal("0.98")
+# Downloads of up to this many trades, at most this many in a row before the queue is empty.
+DOWNLOAD_BATCH, MAX_DOWNLOADS = 1000, 50
+EXECUTION_TIME = "%Y-%m-%d %H:%M:%S,%f %z"
 
 
 class Desk:
@@ -73,6 +77,39 @@ class Desk:
         assert response.status_code == 200, response.text_lossy()
         found: list[dict[str, Any]] = response.json()
         return found
+
+    def download(self) -> list[dict[str, Any]]:
+        """One download of trades (each is then consumed)."""
+        response = self.call("getTradeMessages", query={"maxCount": DOWNLOAD_BATCH})
+        assert response.status_code == 200, response.text_lossy()
+        found: list[dict[str, Any]] = response.json()
+        return found
+
+    def download_all(self) -> list[dict[str, Any]]:
+        """Downloads until one answers empty, as Integral tells clients to poll."""
+        messages: list[dict[str, Any]] = []
+        for _ in range(MAX_DOWNLOADS):
+            batch = self.download()
+            if not batch:
+                return messages
+            messages += batch
+        raise AssertionError(
+            f"trades_are_consumed: still trades to download after {MAX_DOWNLOADS} downloads of"
+            f" up to {DOWNLOAD_BATCH}; a download must consume the trades it returns"
+        )
+
+    def download_until(self, order_id: str) -> list[dict[str, Any]]:
+        """Downloads (waiting between empty ones) until order `order_id`'s trade is among them,
+        then the rest of the queue: every trade they handed out."""
+        messages: list[dict[str, Any]] = []
+        deadline = self.now_s() + self.target.settings.poll_timeout_s
+        while not trade_checks.trades_of(order_id, messages):
+            assert self.now_s() < deadline, f"order {order_id}'s trade was never downloaded"
+            batch = self.download()
+            messages += batch
+            if not batch:
+                self.wait()
+        return messages + self.download_all()
 
     def wait(self) -> None:
         if self.target.clock is not None:
@@ -169,6 +206,32 @@ def test_a_fill_moves_the_position_by_what_it_filled(desk: Desk) -> None:
     seen = desk.poll_to_final(desk.place(desk.quote()))
     assert seen[-1]["status"] == checks.FILLED, _statuses(seen)
     position_checks.position_moves_with_fill(before, desk.positions(), seen[-1])
+
+
+def test_a_fill_is_downloaded_once_and_again_as_resend_after_a_resend_of_its_day(
+    desk: Desk,
+) -> None:
+    desk.download_all()  # what earlier tests (or the org's other clients) left in the queue
+    seen = desk.poll_to_final(desk.place(desk.quote()))
+    assert seen[-1]["status"] == checks.FILLED, _statuses(seen)
+    order_id = seen[-1]["orderId"]
+    first = desk.download_until(order_id)
+    trade = trade_checks.filled_order_is_downloaded_once_as_new(
+        order_id, first, desk.download_all()
+    )
+    start, end = _days_around(trade["executionTime"])
+    resent = desk.call("resendTrades", body={"startDate": start, "endDate": end})
+    assert resent.status_code == 200, resent.text_lossy()
+    trade_checks.resent_trade_comes_back_as_resend(trade, desk.download_until(order_id))
+
+
+def _days_around(execution_time: str) -> tuple[str, str]:
+    """A range from the day before the trade's execution to the day after, in the published
+    `yyyy-MM-dd HH:mm:ss,SSS Z`: whatever zone a venue dates its trades in, the trade date is
+    inside."""
+    day = dt.datetime.strptime(execution_time, EXECUTION_TIME).date()
+    before, after = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
+    return f"{before} 00:00:00,000 +0000", f"{after} 23:59:59,999 +0000"
 
 
 def _buying(quote: dict[str, Any], **fields: Any) -> dict[str, Any]:

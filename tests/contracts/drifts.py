@@ -19,6 +19,7 @@ from tests.contracts.memory_drifts import (
     NewOrderNotFoundAtOnce,
     ReusedOrderIds,
     TokenNotRequired,
+    TradesNotConsumed,
 )
 from tests.contracts.middleware import Rewriting, body_of, is_call, rewriting, with_body
 
@@ -54,6 +55,13 @@ def price_as_string(request: Request, response: Response) -> Response | None:
     body = body_of(response)
     if is_call(request, "GET", "/v2/rates/spot") and isinstance(body, dict) and "offer" in body:
         return with_body(response, {**body, "bid": str(body["bid"]), "offer": str(body["offer"])})
+    return None
+
+
+def echo_changes_side(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "POST", "/v2/orders") and isinstance(body, dict) and "side" in body:
+        return with_body(response, {**body, "side": "Sell" if body["side"] == "Buy" else "Buy"})
     return None
 
 
@@ -101,6 +109,13 @@ def received_answered_as_new(request: Request, response: Response) -> Response |
     return None
 
 
+def resent_trades_come_back_as_new(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if not (is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list)):
+        return None
+    return with_body(response, [{**t, "event": "NEW"} for t in body if isinstance(t, dict)])
+
+
 def rejected_without_reason(request: Request, response: Response) -> Response | None:
     body = body_of(response)
     orders = body if isinstance(body, list) else [body]
@@ -143,6 +158,7 @@ DRIFTS: dict[str, Drift] = {
     "rejected_answers_400": Drift(rewriting(rejected_answers_400), ("rejected_order_has_reason",)),
     # bodies and types
     "price_as_string": Drift(rewriting(price_as_string), ("Response violates schema",)),
+    "echo_changes_side": Drift(rewriting(echo_changes_side), ("placed_order_echoes_the_request",)),
     "order_without_user_full_name": Drift(
         rewriting(order_without_user_full_name), ("Response violates schema",)
     ),
@@ -195,6 +211,14 @@ DRIFTS: dict[str, Drift] = {
     "rejected_without_reason": Drift(
         rewriting(rejected_without_reason),
         ("rejected_order_has_reason", "Response violates schema"),
+    ),
+    # the trade download
+    "resent_trades_come_back_as_new": Drift(
+        rewriting(resent_trades_come_back_as_new), ("resent_trade_comes_back_as_resend",)
+    ),
+    "trades_not_consumed": Drift(
+        lambda app: Rewriting(app, TradesNotConsumed()),
+        ("trades_are_consumed", "filled_order_is_downloaded_once_as_new"),
     ),
     "final_orders_listed_active": Drift(
         FinalOrdersListedActive, ("active_orders_are_active", "Response violates schema")

@@ -32,6 +32,22 @@ class FilledThenNew:
 
 
 @dataclass
+class TradesNotConsumed:
+    """A download hands out its trades again on every later download, never emptying."""
+
+    last: list[Any] | None = None
+
+    def __call__(self, request: Request, response: Response) -> Response | None:
+        body = body_of(response)
+        if not (is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list)):
+            return None
+        if body:
+            self.last = body
+            return None
+        return with_body(response, self.last) if self.last else None
+
+
+@dataclass
 class ReusedOrderIds:
     """Every placement after the first answers the first order's orderId."""
 

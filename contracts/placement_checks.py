@@ -1,0 +1,55 @@
+"""Our check that an accepted order echoes what was sent, from Integral's published 202 body."""
+
+# Integral's tutorial: the 202 of a placement is "the body echo plus org, orderId, userFullName,
+# action and status". The echoed fields are the order fields the spec names (OrderFields):
+# unknown fields are ignored and not echoed, a sandbox decision the spec states.
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from schemathesis import Case, CheckContext, Response
+
+from integral_mock.contracts.checks import is_place_order
+
+ORDER_FIELDS = "OrderFields"
+
+
+def placed_order_echoes_the_request(ctx: CheckContext, response: Response, case: Case) -> None:
+    """Every order field an accepted order was sent comes back in its 202, with that value."""
+    if not is_place_order(case) or not 200 <= response.status_code < 300:
+        return
+    sent = case.body if isinstance(case.body, dict) else {}
+    try:
+        echoed = response.json()
+    except ValueError:
+        return  # not JSON: the schema and content-type checks say so
+    if not isinstance(echoed, dict):
+        return
+    name = "placed_order_echoes_the_request"
+    for field in _order_fields(case) & set(sent):
+        assert field in echoed, f"{name}: sent {field} {sent[field]!r}, the 202 leaves it out"
+        assert _same(sent[field], echoed[field]), (
+            f"{name}: sent {field} {sent[field]!r}, the 202 echoes {echoed[field]!r}"
+        )
+
+
+def _order_fields(case: Case) -> set[str]:
+    """The order fields the spec names (the contract's own document, not the server's code)."""
+    schemas = case.operation.schema.raw_schema.get("components", {}).get("schemas", {})
+    return set(schemas.get(ORDER_FIELDS, {}).get("properties", {}))
+
+
+def _same(sent: Any, echoed: Any) -> bool:
+    """Equal as JSON means it: numbers by value (1000 is 1000.0), everything else exactly."""
+    if _is_number(sent) and _is_number(echoed):
+        try:
+            return Decimal(str(sent)) == Decimal(str(echoed))
+        except InvalidOperation:  # inf or nan: only an identical one is the same
+            return str(sent) == str(echoed)
+    return bool(sent == echoed and type(sent) is type(echoed))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
