@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from integral_mock.contracts import command, hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
+from integral_mock.contracts.desk import Desk
 from integral_mock.contracts.target import Target
+
+# The suite's own end-to-end tests, which run before Schemathesis' generated cases.
+END_TO_END = ("test_lifecycle.py", "test_order_rules.py")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -55,7 +59,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The short end-to-end workflow first, the long fuzzing after: a broken basic fails fast."""
-    items.sort(key=lambda item: item.path.name != "test_lifecycle.py")
+    items.sort(key=lambda item: item.path.name not in END_TO_END)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -65,3 +69,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def contract_target() -> Target:
     return target.current()
+
+
+@pytest.fixture
+def desk(contract_target: Target) -> Desk:
+    """The tutorial's steps, logged in afresh as the caller."""
+    return Desk(contract_target)

@@ -20,6 +20,7 @@ from tests.contracts.memory_drifts import (
     ReusedOrderIds,
     TokenNotRequired,
     TradesNotConsumed,
+    UsedCoIdsTradeAgain,
 )
 from tests.contracts.middleware import Rewriting, body_of, is_call, rewriting, with_body
 
@@ -116,6 +117,22 @@ def resent_trades_come_back_as_new(request: Request, response: Response) -> Resp
     return with_body(response, [{**t, "event": "NEW"} for t in body if isinstance(t, dict)])
 
 
+def cancelling_a_final_order_answers_202(request: Request, response: Response) -> None:
+    body = body_of(response)
+    if request.method == "DELETE" and isinstance(body, dict):
+        if body.get("errorCode") == "ORDER_FINAL":
+            response.status_code = 202
+            response.set_data(b"")
+            del response.headers["Content-Type"]
+
+
+def fresh_token_renews_as_expired(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "GET", "/v2/sso/token/renew") and isinstance(body, dict):
+        return with_body(response, {**body, "valid": False, "expired": True})
+    return None
+
+
 def rejected_without_reason(request: Request, response: Response) -> Response | None:
     body = body_of(response)
     orders = body if isinstance(body, list) else [body]
@@ -128,6 +145,7 @@ def rejected_without_reason(request: Request, response: Response) -> Response | 
 # answer put to every check), or every operation under Schemathesis' generated cases (the
 # coverage phase's unsupported methods, missing tokens and bad input; no stateful phase).
 LIFECYCLE = ("contracts/test_lifecycle.py",)
+ORDER_RULES = ("contracts/test_order_rules.py",)
 OPERATIONS = ("contracts/test_conformance.py::test_operation_keeps_the_contract",)
 
 
@@ -219,6 +237,22 @@ DRIFTS: dict[str, Drift] = {
     "trades_not_consumed": Drift(
         lambda app: Rewriting(app, TradesNotConsumed()),
         ("trades_are_consumed", "filled_order_is_downloaded_once_as_new"),
+    ),
+    # what retries and renewals meet
+    "used_coids_trade_again": Drift(
+        UsedCoIdsTradeAgain,
+        ("coid_used_again_is_refused", "order_ids_are_unique"),
+        parts=ORDER_RULES,
+    ),
+    "cancelling_a_final_order_answers_202": Drift(
+        rewriting(cancelling_a_final_order_answers_202),
+        ("final_order_cannot_be_cancelled",),
+        parts=ORDER_RULES,
+    ),
+    "fresh_token_renews_as_expired": Drift(
+        rewriting(fresh_token_renews_as_expired),
+        ("fresh_token_renews_as_valid",),
+        parts=ORDER_RULES,
     ),
     "final_orders_listed_active": Drift(
         FinalOrdersListedActive, ("active_orders_are_active", "Response violates schema")

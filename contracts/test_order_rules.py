@@ -1,0 +1,58 @@
+"""What a client's retries and renewals meet: a coId used again, a cancel too late, a renewal.
+
+The first two are the sandbox's decisions where Integral's docs are silent (the spec says so in
+its x-sandbox-decision notes); a live venue that decides otherwise fails them, by name.
+"""
+
+from __future__ import annotations
+
+from integral_mock.contracts import calls, checks
+from integral_mock.contracts.desk import Desk, statuses
+
+
+def test_a_coid_used_again_is_a_400_and_the_first_order_stands(desk: Desk) -> None:
+    # A client's blind retry of a POST sends the same body again: it must not trade twice.
+    order = desk.pq(desk.quote())
+    first = desk.submit(order)
+    again = desk.call("placeOrder", body=order)
+    name = "coid_used_again_is_refused"
+    assert again.status_code == 400, (
+        f"{name}: coId {order['coId']!r} placed again answered HTTP {again.status_code}: "
+        f"{again.text_lossy()[:300]}"
+    )
+    found = desk.call("queryOrders", query={"coId": order["coId"]})
+    assert found.status_code == 200, found.text_lossy()
+    assert found.json()["orderId"] == first["orderId"], (
+        f"{name}: coId {order['coId']!r} now names order {found.json()['orderId']}, "
+        f"not {first['orderId']}"
+    )
+
+
+def test_cancelling_a_final_order_is_a_400_and_leaves_it_as_it_was(desk: Desk) -> None:
+    seen = desk.poll_to_final(desk.place(desk.quote()))
+    final = seen[-1]
+    assert final["status"] in checks.FINAL, statuses(seen)
+    cancel = desk.call("cancelOrder", path_parameters={"id": final["orderId"]})
+    name = "final_order_cannot_be_cancelled"
+    assert cancel.status_code == 400, (
+        f"{name}: cancelling {final['status']} order {final['orderId']} answered HTTP "
+        f"{cancel.status_code}"
+    )
+    after = desk.order(final["orderId"])["status"]
+    assert after == final["status"], f"{name}: order {final['orderId']} went to {after}"
+
+
+def test_renewing_a_fresh_token_says_it_is_valid_and_the_token_it_gives_works(
+    desk: Desk,
+) -> None:
+    renewed = desk.call("renewToken")
+    name = "fresh_token_renews_as_valid"
+    assert renewed.status_code == 200, renewed.text_lossy()
+    body = renewed.json()
+    assert (body.get("valid"), body.get("expired")) == (True, False), (
+        f"{name}: a token issued a moment ago renews as valid={body.get('valid')!r}, "
+        f"expired={body.get('expired')!r}"
+    )
+    tokens = renewed.headers.get(calls.TOKEN.lower()) or [desk.token]
+    spot = calls.send(desk.schema, "getSpotRate", tokens[0], query={"symbol": "EUR/USD"})
+    assert spot.status_code == 200, f"{name}: the renewed token answers {spot.status_code}"
