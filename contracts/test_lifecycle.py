@@ -11,6 +11,8 @@ from integral_mock.contracts import calls, checks, credentials, position_checks,
 from integral_mock.contracts.desk import Desk, statuses
 
 EXECUTION_TIME = "%Y-%m-%d %H:%M:%S,%f %z"
+# Older than any quote lives: Integral publishes no lifetime, and the sandbox's is a minute.
+STALE_MS = 10 * 60 * 1000
 
 
 def test_order_at_the_quote_is_received_then_filled_and_stays_filled(desk: Desk) -> None:
@@ -33,6 +35,18 @@ def test_order_off_the_quote_is_rejected_with_a_reason_at_http_200(desk: Desk) -
     seen = desk.poll_to_final(desk.place(quote, price=off_price))
     assert seen[-1]["status"] == checks.REJECTED, statuses(seen)
     assert seen[-1]["reason"], seen[-1]
+
+
+def test_an_order_on_a_quote_ten_minutes_old_is_rejected_with_a_reason(desk: Desk) -> None:
+    if desk.target.clock is None:
+        pytest.skip("live: a quote's lifetime is not published, and ten minutes is long to wait")
+    quote = desk.quote()
+    desk.target.clock.advance(STALE_MS)
+    desk.token = calls.login(desk.schema, credentials.caller())  # the time may outlive a token
+    seen = desk.poll_to_final(desk.place(quote))
+    name = "stale_quote_is_rejected"
+    assert seen[-1]["status"] == checks.REJECTED, f"{name}: {statuses(seen)}"
+    assert seen[-1]["reason"], f"{name}: {seen[-1]}"
 
 
 def test_active_orders_list_an_order_until_it_is_final(desk: Desk) -> None:

@@ -18,6 +18,7 @@ from tests.contracts.memory_drifts import (
     LeaksOtherOrgsOrders,
     NewOrderNotFoundAtOnce,
     ReusedOrderIds,
+    StaleQuotesFill,
     TokenNotRequired,
     TradesNotConsumed,
     UsedCoIdsTradeAgain,
@@ -215,6 +216,7 @@ DRIFTS: dict[str, Drift] = {
     "filled_then_new": Drift(
         lambda app: Rewriting(app, FilledThenNew(set())), ("status_never_moves_backwards",)
     ),
+    "stale_quotes_fill": Drift(StaleQuotesFill, ("stale_quote_is_rejected",)),
     "reuses_order_ids": Drift(
         lambda app: Rewriting(app, ReusedOrderIds()), ("order_ids_are_unique",)
     ),

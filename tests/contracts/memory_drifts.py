@@ -172,11 +172,58 @@ class UsedCoIdsTradeAgain:
 
     def _again(self, request: Request, order: dict[str, Any]) -> Response:
         """`order` placed under a coId of its own, answered as if under the one it was sent."""
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
         again = {**order, "coId": f"{order['coId']}-again"}
-        builder = EnvironBuilder("/v2/orders", method="POST", json=again, headers=headers)
+        builder = EnvironBuilder("/v2/orders", method="POST", json=again, headers=_headers(request))
         response = Response.from_app(self.app, builder.get_environ())
         placed = body_of(response)
         if response.status_code == 202 and isinstance(placed, dict):
             with_body(response, {**placed, "coId": order["coId"]})
         return response
+
+
+class StaleQuotesFill:
+    """A PQ order on a quote over a minute old is dealt on a fresh quote instead, and answered
+    as if on the one it cited."""
+
+    STALE_MS = 60_000
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.issued: dict[str, int] = {}  # rateId -> the quote's time
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sent = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(sent)  # put back for the app to read
+        request = Request(environ)
+        order = json.loads(sent) if is_call(request, "POST", "/v2/orders") and sent else None
+        if isinstance(order, dict) and order.get("rateId") in self.issued:
+            fresh = self._spot(request, order.get("symbol"))  # an error without a token
+            if fresh.get("time", 0) - self.issued[order["rateId"]] > self.STALE_MS:
+                return self._on(fresh, request, order)(environ, start_response)
+        response = Response.from_app(self.app, environ)
+        body = body_of(response)
+        if is_call(request, "GET", "/v2/rates/spot") and isinstance(body, dict):
+            self.issued[body.get("rateId", "")] = int(body.get("time", 0))
+        return response(environ, start_response)
+
+    def _spot(self, request: Request, symbol: Any) -> dict[str, Any]:
+        builder = EnvironBuilder("/v2/rates/spot", query_string={"symbol": symbol},
+                                 headers=_headers(request))  # fmt: skip
+        found = body_of(Response.from_app(self.app, builder.get_environ()))
+        return found if isinstance(found, dict) else {}
+
+    def _on(self, fresh: dict[str, Any], request: Request, order: dict[str, Any]) -> Response:
+        price = fresh["offer"] if order.get("side") == "Buy" else fresh["bid"]
+        dealt = {**order, "rateId": fresh["rateId"], "price": price}
+        builder = EnvironBuilder("/v2/orders", method="POST", json=dealt, headers=_headers(request))
+        response = Response.from_app(self.app, builder.get_environ())
+        placed = body_of(response)
+        if isinstance(placed, dict):
+            with_body(response, {**placed, "rateId": order["rateId"], "price": order["price"]})
+        return response
+
+
+def _headers(request: Request) -> dict[str, str]:
+    """The request's headers for a request of the drift's own (which sets its own body's)."""
+    own = ("content-length", "content-type")
+    return {k: v for k, v in request.headers.items() if k.lower() not in own}
