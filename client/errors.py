@@ -16,7 +16,7 @@
         ├── OrderCancelled        final status CANCELLED
         └── OrderTimeout          no final status before the deadline; `.order` is the last seen
 
-Any other status is raised as a plain ApiError: 405, 413, 415, and a redirect (3xx), which
+Any other status is raised as a plain ApiError: 405, 413, and a redirect (3xx), which
 the client does not follow, so that its token goes to no other host.
 """
 

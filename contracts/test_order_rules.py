@@ -1,7 +1,8 @@
-"""What a client's retries and renewals meet: a coId used again, a cancel too late, a renewal.
+"""What a client's retries and renewals meet: a coId used again, a cancel too late, a renewal,
+a body that is not JSON.
 
-The first two are the sandbox's decisions where Integral's docs are silent (the spec says so in
-its x-sandbox-decision notes); a live venue that decides otherwise fails them, by name.
+All but the renewal are the sandbox's decisions where Integral's docs are silent (the spec says
+so in its x-sandbox-decision notes); a live venue that decides otherwise fails them, by name.
 """
 
 from __future__ import annotations
@@ -56,3 +57,16 @@ def test_renewing_a_fresh_token_says_it_is_valid_and_the_token_it_gives_works(
     tokens = renewed.headers.get(calls.TOKEN.lower()) or [desk.token]
     spot = calls.send(desk.schema, "getSpotRate", tokens[0], query={"symbol": "EUR/USD"})
     assert spot.status_code == 200, f"{name}: the renewed token answers {spot.status_code}"
+
+
+def test_an_order_body_that_is_not_json_is_a_400_error_object(desk: Desk) -> None:
+    # integral-api.md's order rules: a wrong content type is a 400 error object, no order made.
+    sent = calls.request(
+        desk.schema, "placeOrder", desk.token, body="coId=form", media_type="text/plain"
+    )
+    response = sent.call()
+    name = "body_not_json_is_a_400"
+    assert response.status_code == 400, (
+        f"{name}: a text/plain order answered {response.status_code}"
+    )
+    checks.error_body_is_error_object(None, response, sent)  # type: ignore[arg-type]

@@ -1,11 +1,11 @@
 """Domain errors: each carries its HTTP status and errorCode; one handler renders them all.
 
 SandboxError
-├── BadRequest (400)            INVALID_REQUEST, DUPLICATE_COID, ...
+├── BadRequest (400)            INVALID_REQUEST, DUPLICATE_COID, UNSUPPORTED_MEDIA_TYPE, ...
 ├── Unauthorized (401)          INVALID_CREDENTIALS, TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED
 ├── Forbidden (403)             FORBIDDEN
 ├── NotFound (404)              NOT_FOUND, UNKNOWN_ORG, UNKNOWN_SYMBOL
-├── UnsupportedMediaType (415)  UNSUPPORTED_MEDIA_TYPE
+├── UnsupportedMediaType (415)  UNSUPPORTED_MEDIA_TYPE (the control API; Integral's is a 400)
 └── ServiceUnavailable (503)    STORE_UNAVAILABLE
 """
 

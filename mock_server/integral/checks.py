@@ -19,14 +19,14 @@ class Problem(Exception):
         *,
         name: str | None = None,
         schema_errors: list[ValidationError] | None = None,
-        media_missing: bool = False,
+        media_status: int | None = None,
         undecodable: bool = False,
     ) -> None:
         super().__init__(text)
         self.text = text
         self.name = name  # the parameter's name, for parameter problems
         self.schema_errors = schema_errors or []
-        self.media_missing = media_missing
+        self.media_status = media_status  # a body of no declared media type: 400 or 415
         self.undecodable = undecodable
 
 

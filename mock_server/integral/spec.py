@@ -53,7 +53,8 @@ class SpecValidator:
         self.order_fields = frozenset(schemas.get("OrderFields", {}).get("properties", ()))
 
     def validate_request(self, request: Request) -> tuple[dict[str, str], Any]:
-        """The request's (query parameters, JSON body) once valid; BadRequest/415 otherwise.
+        """The request's (query parameters, JSON body) once valid; BadRequest (or a 415, where
+        the operation declares one) otherwise.
 
         Values come from the request as sent (not cast copies), so an order echoes exactly
         what the client wrote: a date stays a string.
@@ -87,7 +88,10 @@ class SpecValidator:
             return
         found = _media(body.media, request.content_type or "application/octet-stream")
         if found is None:
-            raise Problem("no such media type", media_missing=True)
+            # Integral's surface answers a body that is not JSON 400, as integral-api.md's
+            # order rules decide; an operation that declares a 415 (the control API's) that.
+            status = 415 if "415" in operation.answers else 400
+            raise Problem("no such media type", media_status=status)
         value = _parsed(found[0], data)
         if found[1] is not None and (errors := found[1].errors(value)):
             raise Problem("InvalidRequestBody", schema_errors=errors)
@@ -176,8 +180,15 @@ def _answer_bytes(response: Response) -> bytes:
 
 
 def _request_error(problem: Problem) -> Exception:
-    if problem.media_missing:
+    if problem.media_status == 415:
         return UnsupportedMediaType("The body must be application/json")
+    if problem.media_status is not None:
+        not_json = [{"field": "Content-Type", "message": "must be application/json"}]
+        return BadRequest(
+            "Content-Type: must be application/json",
+            fields=not_json,
+            code=UnsupportedMediaType.code,
+        )
     problems = [p for e in problem.schema_errors for p in _problems(e)]
     if problem.name and problems:  # a parameter's problems are its own, whatever the path
         problems = [{"field": problem.name, "message": p["message"]} for p in problems]

@@ -293,7 +293,7 @@ def test_json_requests_catches_a_token_in_the_url_and_a_wrong_content_type() -> 
     in_url.add(0, "GET", "/v2/orders/7", query="SSO_TOKEN=abc")
     assert "token was sent in the URL" in verdict("json-requests", in_url).detail
     form = Traffic()
-    form.add(0, "POST", "/v2/orders", 415, body="a=b", headers={"Content-Type": "text/plain"})
+    form.add(0, "POST", "/v2/orders", 400, body="a=b", headers={"Content-Type": "text/plain"})
     assert "text/plain" in verdict("json-requests", form).detail
     tokenless = Traffic()
     tokenless.add(0, "GET", "/v2/orders/7", 401)

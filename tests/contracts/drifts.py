@@ -127,6 +127,12 @@ def cancelling_a_final_order_answers_202(request: Request, response: Response) -
             del response.headers["Content-Type"]
 
 
+def body_not_json_answers_415(request: Request, response: Response) -> None:
+    body = body_of(response)
+    if isinstance(body, dict) and body.get("errorCode") == "UNSUPPORTED_MEDIA_TYPE":
+        response.status_code = 415  # HTTP's own code, not the 400 integral-api.md decides
+
+
 def fresh_token_renews_as_expired(request: Request, response: Response) -> Response | None:
     body = body_of(response)
     if is_call(request, "GET", "/v2/sso/token/renew") and isinstance(body, dict):
@@ -249,6 +255,11 @@ DRIFTS: dict[str, Drift] = {
     "cancelling_a_final_order_answers_202": Drift(
         rewriting(cancelling_a_final_order_answers_202),
         ("final_order_cannot_be_cancelled",),
+        parts=ORDER_RULES,
+    ),
+    "body_not_json_answers_415": Drift(
+        rewriting(body_not_json_answers_415),
+        ("body_not_json_is_a_400", "Undocumented status code"),
         parts=ORDER_RULES,
     ),
     "fresh_token_renews_as_expired": Drift(

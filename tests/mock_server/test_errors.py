@@ -1,4 +1,4 @@
-"""Error paths other than 400: 401, 403, 404, 405, 413, 415, 500, and X-Request-ID."""
+"""Error paths other than most 400s: 401, 403, 404, 405, 413, a body not JSON, 500, X-Request-ID."""
 
 from __future__ import annotations
 
@@ -229,11 +229,23 @@ def test_body_of_exactly_the_limit_is_accepted_and_one_byte_more_is_413(api: Api
 
 @pytest.mark.parametrize("path", ["/v2/orders", "/v2/sso/login"])
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
-def test_body_that_is_not_json_is_415(api: Api, path: str, content_type: str) -> None:
+def test_body_that_is_not_json_is_a_400_naming_the_content_type(
+    api: Api, path: str, content_type: str
+) -> None:
+    # integral-api.md's order rules: a wrong content type is an HTTP 400 error object.
     response = api.client.post(
         path, data="user=apiUserId", content_type=content_type, headers={"SSO_TOKEN": api.token()}
     )
-    assert_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+    assert_error(response, 400, "UNSUPPORTED_MEDIA_TYPE")
+    fields = [{"field": "Content-Type", "message": "must be application/json"}]
+    assert response.get_json()["responseTuples"] == fields
+
+
+def test_a_body_without_a_content_type_is_a_400_and_places_nothing(api: Api) -> None:
+    headers = {"SSO_TOKEN": api.token()}
+    response = api.client.post("/v2/orders", data='{"coId": "no-type"}', headers=headers)
+    assert_error(response, 400, "UNSUPPORTED_MEDIA_TYPE")
+    assert api.client.get("/v2/orders?coId=no-type", headers=headers).status_code == 404
 
 
 def _boom(*args: object, **kwargs: object) -> None:
