@@ -59,6 +59,19 @@ def test_renewing_a_fresh_token_says_it_is_valid_and_the_token_it_gives_works(
     assert spot.status_code == 200, f"{name}: the renewed token answers {spot.status_code}"
 
 
+def test_the_token_works_as_a_cookie_as_well_as_a_header(desk: Desk) -> None:
+    # Integral's tutorials send the token as a cookie, its code samples as a header.
+    quote = calls.request(desk.schema, "getSpotRate", None, query={"symbol": "EUR/USD"})
+    quote.cookies = {calls.TOKEN: desk.token}
+    response = quote.call()
+    sent = response.request.headers.get(calls.TOKEN)
+    assert not sent, f"the cookie test sent the token as a header too: {sent!r}"
+    assert response.status_code == 200, (
+        f"token_works_as_a_cookie: GET /v2/rates/spot with the token as a cookie answered "
+        f"{response.status_code}"
+    )
+
+
 def test_an_order_body_that_is_not_json_is_a_400_error_object(desk: Desk) -> None:
     # integral-api.md's order rules: a wrong content type is a 400 error object, no order made.
     sent = calls.request(

@@ -100,6 +100,18 @@ class CancelledOrdersVanish:
         return None
 
 
+class CookieTokenRefused:
+    """A token sent only as a cookie is not read: the request is served as if it had none."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if "HTTP_SSO_TOKEN" not in environ:
+            environ.pop("HTTP_COOKIE", None)
+        return self.app(environ, start_response)
+
+
 class TokenNotRequired(AsExampleUser):
     """A request without a token is served as if the example user had sent it."""
 
