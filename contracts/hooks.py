@@ -23,6 +23,7 @@ from integral_mock.contracts import (
     placement_checks,
     position_checks,
     rules,
+    session_checks,
 )
 
 MAX_COID = 255
@@ -146,6 +147,7 @@ for _check in (
     checks.request_id_is_echoed,
     checks.placing_answers_202_received,
     placement_checks.placed_order_echoes_the_request,
+    session_checks.token_expires_after_the_answer,
     checks.rejected_order_has_reason,
     checks.active_orders_are_active,
     position_checks.position_children_add_up,

@@ -101,6 +101,7 @@ def test_a_fill_is_downloaded_once_and_again_as_resend_after_a_resend_of_its_day
     trade = trade_checks.filled_order_is_downloaded_once_as_new(
         order_id, first, desk.download_all()
     )
+    trade_checks.trade_says_what_its_order_dealt(trade, seen[-1])
     start, end = _days_around(trade["executionTime"])
     resent = desk.call("resendTrades", body={"startDate": start, "endDate": end})
     assert resent.status_code == 200, resent.text_lossy()

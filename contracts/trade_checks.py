@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 NEW, RESEND = "NEW", "RESEND"
@@ -41,3 +42,17 @@ def resent_trade_comes_back_as_resend(trade: dict[str, Any], after: list[dict[st
     assert again.get("tradeId") == trade.get("tradeId"), (
         f"{name}: it came back as trade {again.get('tradeId')!r}, not {trade.get('tradeId')!r}"
     )
+
+
+def trade_says_what_its_order_dealt(trade: dict[str, Any], order: dict[str, Any]) -> None:
+    """A fill's trade names its order's coId, symbol, side and dealt currency, and the amount
+    the order filled (`dealtAmount` is in the dealt currency, as the order's size)."""
+    name = "trade_says_what_its_order_dealt"
+    for field in ("coId", "symbol", "currency"):
+        assert trade.get(field) == order.get(field), (
+            f"{name}: the trade's {field} is {trade.get(field)!r}, the order's {order.get(field)!r}"
+        )
+    side = str(trade.get("side", "")).lower()  # bookings publish SELL, orders Sell
+    assert side == str(order.get("side")).lower(), f"{name}: the trade's side is {side!r}"
+    dealt, filled = Decimal(str(trade.get("dealtAmount"))), Decimal(str(order.get("cumQty")))
+    assert dealt == filled, f"{name}: the trade dealt {dealt}, the order filled {filled}"

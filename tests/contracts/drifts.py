@@ -30,6 +30,7 @@ from tests.contracts.rewrites import (
     error_without_error_code,
     errors_as_html,
     fresh_token_renews_as_expired,
+    login_expires_before_it_answers,
     method_not_allowed_without_allow,
     no_request_id,
     order_without_user_full_name,
@@ -40,6 +41,7 @@ from tests.contracts.rewrites import (
     rejected_without_reason,
     request_id_not_echoed,
     resent_trades_come_back_as_new,
+    trades_deal_twice_the_fill,
     unauthorized_answers_200,
     unsupported_method_answers_404,
 )
@@ -141,6 +143,14 @@ DRIFTS: dict[str, Drift] = {
     # the trade download
     "resent_trades_come_back_as_new": Drift(
         rewriting(resent_trades_come_back_as_new), ("resent_trade_comes_back_as_resend",)
+    ),
+    "trades_deal_twice_the_fill": Drift(
+        rewriting(trades_deal_twice_the_fill), ("trade_says_what_its_order_dealt",)
+    ),
+    "login_expires_before_it_answers": Drift(
+        rewriting(login_expires_before_it_answers),
+        ("token_expires_after_the_answer",),
+        parts=OPERATIONS,
     ),
     "trades_not_consumed": Drift(
         lambda app: Rewriting(app, TradesNotConsumed()),

@@ -128,3 +128,22 @@ def rejected_without_reason(request: Request, response: Response) -> Response | 
     if any(isinstance(o, dict) and o.pop("reason", None) for o in orders):
         return with_body(response, body)
     return None
+
+
+def login_expires_before_it_answers(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if (
+        is_call(request, "POST", "/v2/sso/login")
+        and isinstance(body, dict)
+        and "expiryTime" in body
+    ):
+        return with_body(response, {**body, "expiryTime": body["serverUTCTime"] - 1000})
+    return None
+
+
+def trades_deal_twice_the_fill(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if not (is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list)):
+        return None
+    doubled = [{**t, "dealtAmount": t["dealtAmount"] * 2} for t in body if "dealtAmount" in t]
+    return with_body(response, doubled)
