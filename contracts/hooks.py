@@ -125,15 +125,16 @@ def with_real_times(body: dict[str, Any]) -> dict[str, Any]:
     body = dict(body)
     for field in ("startDate", "endDate"):
         value = body.get(field)
-        if isinstance(value, str) and EXECUTION_TIME.match(value) and not _real_time(value):
+        if isinstance(value, str) and EXECUTION_TIME.match(value) and not real_time(value):
             body[field] = A_REAL_TIME
-    start, end = _real_time(body.get("startDate")), _real_time(body.get("endDate"))
+    start, end = real_time(body.get("startDate")), real_time(body.get("endDate"))
     if start and end and start > end:
         body["startDate"], body["endDate"] = body["endDate"], body["startDate"]
     return body
 
 
-def _real_time(value: Any) -> dt.datetime | None:
+def real_time(value: Any) -> dt.datetime | None:
+    """A `yyyy-MM-dd HH:mm:ss,SSS Z` string as the moment it names, or None if it names none."""
     if not isinstance(value, str) or not EXECUTION_TIME.match(value):
         return None
     try:

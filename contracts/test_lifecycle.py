@@ -7,10 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from integral_mock.contracts import calls, checks, credentials, position_checks, trade_checks
+from integral_mock.contracts import (
+    calls,
+    checks,
+    credentials,
+    hooks,
+    position_checks,
+    trade_checks,
+)
 from integral_mock.contracts.desk import Desk, statuses
 
-EXECUTION_TIME = "%Y-%m-%d %H:%M:%S,%f %z"
 # Older than any quote lives: Integral publishes no lifetime, and the sandbox's is a minute.
 STALE_MS = 10 * 60 * 1000
 
@@ -112,6 +118,8 @@ def _days_around(execution_time: str) -> tuple[str, str]:
     """A range from the day before the trade's execution to the day after, in the published
     `yyyy-MM-dd HH:mm:ss,SSS Z`: whatever zone a venue dates its trades in, the trade date is
     inside."""
-    day = dt.datetime.strptime(execution_time, EXECUTION_TIME).date()
+    moment = hooks.real_time(execution_time)
+    assert moment is not None, f"the trade's executionTime {execution_time!r} is no real time"
+    day = moment.date()
     before, after = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
     return f"{before} 00:00:00,000 +0000", f"{after} 23:59:59,999 +0000"

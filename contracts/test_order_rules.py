@@ -54,7 +54,8 @@ def test_renewing_a_fresh_token_says_it_is_valid_and_the_token_it_gives_works(
         f"{name}: a token issued a moment ago renews as valid={body.get('valid')!r}, "
         f"expired={body.get('expired')!r}"
     )
-    tokens = renewed.headers.get(calls.TOKEN.lower()) or [desk.token]
+    tokens = renewed.headers.get(calls.TOKEN.lower())
+    assert tokens, f"{name}: the renewal answered no {calls.TOKEN} header"
     spot = calls.send(desk.schema, "getSpotRate", tokens[0], query={"symbol": "EUR/USD"})
     assert spot.status_code == 200, f"{name}: the renewed token answers {spot.status_code}"
 

@@ -154,7 +154,7 @@ DRIFTS: dict[str, Drift] = {
     ),
     "trades_not_consumed": Drift(
         lambda app: Rewriting(app, TradesNotConsumed()),
-        ("trades_are_consumed", "filled_order_is_downloaded_once_as_new"),
+        ("trades_are_consumed",),
     ),
     # what retries and renewals meet
     "used_coids_trade_again": Drift(
@@ -169,7 +169,7 @@ DRIFTS: dict[str, Drift] = {
     ),
     "body_not_json_answers_415": Drift(
         rewriting(body_not_json_answers_415),
-        ("body_not_json_is_a_400", "Undocumented status code"),
+        ("body_not_json_is_a_400",),
         parts=ORDER_RULES,
     ),
     "fresh_token_renews_as_expired": Drift(

@@ -172,8 +172,7 @@ class UsedCoIdsTradeAgain:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        sent = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(sent)  # put back for the app to read
+        sent = _buffered_body(environ)
         request = Request(environ)
         response = Response.from_app(self.app, environ)
         body = body_of(response)
@@ -204,8 +203,7 @@ class StaleQuotesFill:
         self.issued: dict[str, int] = {}  # rateId -> the quote's time
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        sent = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(sent)  # put back for the app to read
+        sent = _buffered_body(environ)
         request = Request(environ)
         order = json.loads(sent) if is_call(request, "POST", "/v2/orders") and sent else None
         if isinstance(order, dict) and order.get("rateId") in self.issued:
@@ -233,6 +231,13 @@ class StaleQuotesFill:
         if isinstance(placed, dict):
             with_body(response, {**placed, "rateId": order["rateId"], "price": order["price"]})
         return response
+
+
+def _buffered_body(environ: dict[str, Any]) -> bytes:
+    """The request's body, read once and put back for the app to read."""
+    sent: bytes = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(sent)
+    return sent
 
 
 def _headers(request: Request) -> dict[str, str]:
