@@ -27,13 +27,8 @@ from integral_mock.contracts import (
 )
 
 MAX_COID = 255
-SYMBOL = re.compile(r"^[A-Z]{3}/[A-Z]{3}$")
-CURRENCY = re.compile(r"^[A-Z]{3}$")
 EXECUTION_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} [+-]\d{4}$")
 A_REAL_TIME = "2024-10-24 12:00:00,000 +0000"
-# Pairs every org of the sandbox trades (and majors any Integral org will): generated orders use
-# these, so they reach the order book instead of stopping at "not provisioned".
-TRADED = ("EUR/USD", "USD/JPY", "GBP/USD", "USD/CHF", "AUD/USD", "USD/CAD", "EUR/GBP", "EUR/JPY")
 
 
 @schemathesis.auth()
@@ -106,30 +101,37 @@ def _is_valid_stateful(case: Case) -> bool:
 
 
 def within_order_rules(order: dict[str, Any], *, live: bool) -> dict[str, Any]:
-    """A copy of `order` with a fresh coId, a traded symbol and a currency of that symbol."""
-    order = dict(order)
+    """A copy of `order` with a fresh coId, a traded symbol, a currency of that symbol and
+    a real clientOrderTime."""
+    order = _made_real(order, ("clientOrderTime",))
     co_id, symbol, currency = order.get("coId"), order.get("symbol"), order.get("currency")
     if isinstance(co_id, str) and 1 <= len(co_id) <= MAX_COID:
         order["coId"] = fresh_coid(co_id, live=live)
-    if isinstance(symbol, str) and SYMBOL.match(symbol) and symbol not in TRADED:
+    if isinstance(symbol, str) and rules.SYMBOL.match(symbol) and symbol not in rules.TRADED:
         # crc32, not hash(): the same generated symbol maps to the same pair in every process.
-        order["symbol"] = symbol = TRADED[zlib.crc32(symbol.encode()) % len(TRADED)]
-    if isinstance(symbol, str) and symbol in TRADED and isinstance(currency, str):
-        if CURRENCY.match(currency) and currency not in symbol.split("/"):
-            order["currency"] = symbol[:3]
+        order["symbol"] = symbol = rules.TRADED[zlib.crc32(symbol.encode()) % len(rules.TRADED)]
+    if isinstance(symbol, str) and symbol in rules.TRADED and isinstance(currency, str):
+        if rules.CURRENCY.match(currency) and currency not in symbol.split("/"):
+            order["currency"] = rules.base_of(symbol)
     return order
 
 
 def with_real_times(body: dict[str, Any]) -> dict[str, Any]:
     """A copy of `body` whose times of the spec's pattern are real ones, start before end."""
-    body = dict(body)
-    for field in ("startDate", "endDate"):
-        value = body.get(field)
-        if isinstance(value, str) and EXECUTION_TIME.match(value) and not real_time(value):
-            body[field] = A_REAL_TIME
+    body = _made_real(body, ("startDate", "endDate"))
     start, end = real_time(body.get("startDate")), real_time(body.get("endDate"))
     if start and end and start > end:
         body["startDate"], body["endDate"] = body["endDate"], body["startDate"]
+    return body
+
+
+def _made_real(body: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """A copy of `body` where each of `fields` that has the time pattern names a real time."""
+    body = dict(body)
+    for field in fields:
+        value = body.get(field)
+        if isinstance(value, str) and EXECUTION_TIME.match(value) and not real_time(value):
+            body[field] = A_REAL_TIME
     return body
 
 

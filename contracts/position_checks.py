@@ -12,6 +12,8 @@ from typing import Any
 
 from schemathesis import Case, CheckContext, Response
 
+from integral_mock.contracts import rules
+
 # Amounts travel rounded to the cent; a sum of n of them may be off by n half-cents.
 CENT = Decimal("0.01")
 # Relative: far looser than a double's 2e-16, far tighter than any real netting mistake.
@@ -81,7 +83,7 @@ def position_moves_with_fill(
     name = "position_moves_with_fill"
     symbol, value_date = order["symbol"], order["valueDate"]
     dealt, settled = Decimal(str(order["cumQty"])), Decimal(str(order["settlCurrAmt"]))
-    in_base = order["currency"] == symbol[:3]
+    in_base = order["currency"] == rules.base_of(symbol)
     base, term = (dealt, settled) if in_base else (settled, dealt)
     sign = 1 if (order["side"] == "Buy") == in_base else -1
     moved = {"netOpenBase": sign * base, "netOpenterm": -sign * term}

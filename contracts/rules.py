@@ -16,9 +16,12 @@ from typing import Any
 
 from integral_mock.contracts import credentials
 
+# Pairs every org of the sandbox trades (and majors any Integral org will): generated orders and
+# bookings use these, so they reach the book instead of stopping at "not provisioned".
 TRADED = ("EUR/USD", "USD/JPY", "GBP/USD", "USD/CHF", "AUD/USD", "USD/CAD", "EUR/GBP", "EUR/JPY")
-SYMBOL = re.compile(r"^[A-Z]{3}/[A-Z]{3}$")
-CURRENCY = re.compile(r"^[A-Z]{3}$")
+# The spec's Symbol and Currency patterns: a generated value that keeps them is well formed.
+SYMBOL = re.compile(r"^[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
+CURRENCY = re.compile(r"^[A-Z0-9]{2,10}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WINDOW = re.compile(r"^(\d{4})-(\d{4})$")
 # The tutorial's parties: the sandbox provisions them for the docs' example user.
@@ -26,6 +29,11 @@ PUBLISHED_CUSTOMER = ("CustOrg1", "CustOrg1le1")
 PUBLISHED_COUNTERPARTY = ("BrokerOrg", "BrokerOrgLE")
 _request_ids = itertools.count(1)
 _live_run = uuid.uuid4().hex[:8]
+
+
+def base_of(symbol: str) -> str:
+    """The base currency of BASE/TERM (currencies run from 2 to 10 characters)."""
+    return symbol.partition("/")[0]
 
 
 def within_market_data_rules(query: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +67,7 @@ def within_booking_rules(body: dict[str, Any], *, live: bool) -> dict[str, Any]:
     dealt = body.get("dealtIns")
     if symbol in TRADED and isinstance(dealt, str) and CURRENCY.match(dealt):
         if dealt not in symbol.split("/"):
-            body["dealtIns"] = symbol[:3]
+            body["dealtIns"] = base_of(symbol)
     rate = body.get("rate")
     if symbol in TRADED and isinstance(rate, int | float) and not isinstance(rate, bool):
         body["rate"] = max(round(float(rate), 3 if "JPY" in symbol else 5), 0.001)

@@ -86,7 +86,7 @@ def pq_order(quote: dict[str, Any], **changes: Any) -> dict[str, Any]:
         "timeInForce": "FOK",
         "side": "Buy",
         "symbol": quote["symbol"],
-        "currency": quote["symbol"][:3],
+        "currency": quote["symbol"].partition("/")[0],
         "size": 1_000_000,
         "price": quote["offer"],
         "rateId": quote["rateId"],

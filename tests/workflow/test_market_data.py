@@ -100,7 +100,7 @@ def test_market_data_sets_hold_real_time_and_fixed_period_rates(api: Api, token:
     real_time, fixed = _json(api, token, "/marketdataset")
     assert (real_time["id"], fixed["id"]) == ("RealTimeMDS", "4HProduct")
     assert all(real_time[key] is None for key in ("date", "timeWindow", *SET_TIMES))
-    assert len(real_time["rates"]) == len(fixed["rates"]) == 15
+    assert len(real_time["rates"]) == len(fixed["rates"]) == 17  # 15 currency pairs, gold, a coin
     assert {r["time"] for r in real_time["rates"]} == {START_MS}
     assert (fixed["date"], fixed["timeWindow"]) == ("2026-01-01", "0800-1200")
     times = [fixed[key] for key in SET_TIMES]

@@ -36,6 +36,8 @@ from integral_mock.exchange.sessions import Principal
 PUBLISH_LEAD_MS = 15 * 60_000
 # Liquidity providers a book shows, best first at the touch.
 PROVIDERS = ("LP-Alpha", "LP-Bravo", "LP-Charlie", "LP-Delta", "LP-Echo")
+# Pairs by the slashless code a fixed-period rate id names them with (EURUSD, BTCUSDT).
+_BY_CODE = {pair.base + pair.term: pair for pair in PAIRS.values()}
 
 
 def fixed_period_quote(feed: PriceFeed, org: str, rate_id: str) -> Quote | None:
@@ -44,7 +46,7 @@ def fixed_period_quote(feed: PriceFeed, org: str, rate_id: str) -> Quote | None:
     Its price is the market's at the window's start; it is valid until the window ends.
     """
     parsed = parse_fixed_period_rate_id(rate_id)
-    pair = PAIRS.get(parsed[1]) if parsed else None
+    pair = _BY_CODE.get(parsed[1]) if parsed else None
     if parsed is None or pair is None:
         return None
     window = parsed[0]

@@ -17,7 +17,11 @@ from integral_mock.store import Store
 
 @dataclass(frozen=True)
 class Pair:
-    """How a currency pair trades: a starting mid, its decimals, spread and size ladder."""
+    """How a pair trades: a starting mid, its decimals, spread, volatility and size ladder.
+
+    A symbol is BASE/TERM with currencies of up to ten characters (Integral's pairs include
+    metals and crypto), so the two sides are read around the slash, never by position.
+    """
 
     symbol: str
     mid: float
@@ -25,14 +29,16 @@ class Pair:
     spread_pips: float
     pip: float
     annual_vol: float = 0.08
+    # The ladder's unit in base currency: a million for currencies, less for metal and coin.
+    lot: int = 1_000_000
 
     @property
     def base(self) -> str:
-        return self.symbol[:3]
+        return self.symbol.partition("/")[0]
 
     @property
     def term(self) -> str:
-        return self.symbol[4:]
+        return self.symbol.partition("/")[2]
 
 
 PAIRS = {
@@ -53,11 +59,13 @@ PAIRS = {
         Pair("USD/SGD", 1.3450, 5, 2.0, 0.0001, 0.05),
         Pair("USD/HKD", 7.8150, 5, 5.0, 0.0001, 0.01),
         Pair("USD/MXN", 17.10, 5, 40.0, 0.0001, 0.14),
+        Pair("XAU/USD", 2350.00, 2, 35.0, 0.01, 0.15, lot=1_000),
+        Pair("BTC/USDT", 65000.00, 2, 20.0, 1.0, 0.60, lot=10),
     )
 }
 
-# Quoted sizes in base currency, as an ESP ladder shows them.
-LIMITS = (1_000_000, 2_000_000, 3_000_000, 5_000_000, 10_000_000)
+# Quoted sizes in lots of the base currency, as an ESP ladder shows them.
+LIMITS = (1, 2, 3, 5, 10)
 _MS_PER_YEAR = 365 * 24 * 3600 * 1000
 # Octaves of the noise, shortest first: one second up to about 36 days.
 _OCTAVES_MS = tuple(1000 * 2**k for k in range(22))
@@ -140,9 +148,13 @@ class PriceFeed:
         step = Decimal(1).scaleb(-pair.decimals)
         bid = Decimal(mid - half).quantize(step, ROUND_HALF_EVEN)
         offer = max(Decimal(mid + half).quantize(step, ROUND_HALF_EVEN), bid + step)
-        bid_limit = LIMITS[int(abs(_hashed_gaussian(seed, pair.symbol, "bl", second)) * 2) % 5]
-        offer_limit = LIMITS[int(abs(_hashed_gaussian(seed, pair.symbol, "ol", second)) * 2) % 5]
-        return bid, offer, bid_limit, offer_limit
+        return bid, offer, _limit(seed, pair, "bl", second), _limit(seed, pair, "ol", second)
+
+
+def _limit(seed: int, pair: Pair, side: str, second: int) -> int:
+    """The size quoted on one side during one second: a seeded rung of the pair's ladder."""
+    rung = int(abs(_hashed_gaussian(seed, pair.symbol, side, second)) * 2) % len(LIMITS)
+    return pair.lot * LIMITS[rung]
 
 
 class QuoteBook:

@@ -16,7 +16,7 @@ _DAY_MINUTES = 24 * 60
 _LABEL = re.compile(r"^(\d{2})(\d{2})-(\d{2})(\d{2})$")
 _FIXED_RATE = re.compile(
     r"^(?P<set>[A-Za-z0-9]+)\|(?P<date>\d{4}-\d{2}-\d{2})\|(?P<window>\d{4}-\d{4})"
-    r"\|(?P<pair>[A-Z]{6})\|(?P<tenor>SPOT)$"
+    r"\|(?P<pair>[A-Z0-9]{4,20})\|(?P<tenor>SPOT)$"
 )
 
 
@@ -71,7 +71,11 @@ def fixed_period_rate_id(window: Window, base: str, term: str) -> str:
 
 
 def parse_fixed_period_rate_id(rate_id: str) -> tuple[Window, str] | None:
-    """(window, `BASE/TERM`) of a fixed-period rate id of ours, or None if it is not one."""
+    """(window, `BASETERM`) of a fixed-period rate id of ours, or None if it is not one.
+
+    The pair comes back as written, without the slash: currencies run from 2 to 10
+    characters, so only the pairs the venue prices can tell where the base ends.
+    """
     match = _FIXED_RATE.match(rate_id)
     if not match or match["set"] != FIXED_PERIOD_ID:
         return None
@@ -82,4 +86,4 @@ def parse_fixed_period_rate_id(rate_id: str) -> tuple[Window, str] | None:
     window = Window.parse(date, match["window"])
     if window is None:
         return None
-    return window, f"{match['pair'][:3]}/{match['pair'][3:]}"
+    return window, match["pair"]
