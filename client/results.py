@@ -106,6 +106,9 @@ class TradeMessage:
     rate: Decimal | None = field("rate", decimal, default=None)
     settled_amount: Decimal | None = field("settledAmount", decimal, default=None)
     counterparty_account: str | None = field("counterpartyAccount", default=None)
+    counterparty_long_name: str | None = field("counterpartyLongName", default=None)
+    fixing_date: str | None = field("fixingDate", default=None)  # an NDF's
+    fixing_tenor: str | None = field("fixingTenor", default=None)  # an NDF's
 
     @property
     def executed_at(self) -> dt.datetime:

@@ -16,6 +16,7 @@ from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.book import FILL_STATUSES, OrderBook
 from integral_mock.exchange.orders.fate import Course, Fate, natural_fate
 from integral_mock.exchange.orders.matching import Fill, touch_price
+from integral_mock.exchange.orders.stamps import parse_execution_time
 from integral_mock.exchange.orders.ticket import Ticket
 from integral_mock.exchange.sessions import Principal, require_trading
 
@@ -56,6 +57,8 @@ class Placement:
         """Check the order's business rules, decide its fate, and store it (202)."""
         require_trading(principal)
         self._check_on_behalf(principal, request)
+        if "clientOrderTime" in request:  # the pattern passed; the time must be a real one
+            parse_execution_time(request["clientOrderTime"], "clientOrderTime")
         order = Ticket.parse(request, self._order_pair(principal, request))
         # One write transaction: the draws of its delays, a rule it fires and the order itself
         # are stored together or not at all (a refused coId spends no draw and no rule).

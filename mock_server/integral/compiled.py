@@ -125,7 +125,8 @@ class Compiler:
         return Operation(tuple(params.values()), body, answers)
 
     def _param(self, node: dict[str, Any], pointer: str) -> Param:
-        if extra := set(node) - _PARAMETER_KEYS:
+        # Extensions (x-…) document; they carry no rule to compile.
+        if extra := {key for key in node if not key.startswith("x-")} - _PARAMETER_KEYS:
             raise ValueError(f"{pointer}: parameter keywords not compiled: {sorted(extra)}")
         schema_node = self._target(node["schema"])
         kind = schema_node.get("type")

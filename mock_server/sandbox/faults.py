@@ -175,12 +175,18 @@ def _then_drop(part: bytes, environ: dict[str, Any]) -> Iterator[bytes]:
 
 @dataclass(frozen=True)
 class Garbage:
-    """Keep status and headers, replace the body with seeded bytes that are not JSON."""
+    """Keep status and headers, replace a success's body with seeded bytes that are not JSON.
+
+    An error answer (4xx, 5xx) keeps its error object: every error the sandbox sends is one,
+    injected faults included, so a client may always read why it failed.
+    """
 
     seed: int
 
     def __call__(self, call: Call, proceed: Proceed) -> Response:
         response = proceed()
+        if response.status_code >= 400:
+            return response
         size = max(16, len(response.get_data()))
         # A leading NUL guarantees no JSON parser accepts it, whatever bytes follow.
         response.set_data(b"\x00" + random.Random(self.seed).randbytes(size - 1))

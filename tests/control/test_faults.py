@@ -241,6 +241,12 @@ def test_garbage_keeps_the_status_and_spoils_the_body(api: Api, token: str) -> N
     assert response.get_data()[:1] == b"\x00"
 
 
+def test_garbage_leaves_an_error_answer_its_error_object(api: Api) -> None:
+    response = api.get("/v2/orders", "not-a-token", {"X-Sandbox-Fault": "garbage"})
+    assert_error(response, 401, "TOKEN_INVALID")
+    assert Admin(api.client).journal()[-1]["fault"] is None
+
+
 @pytest.mark.parametrize("kind", ["reset", "hang", "reset-after"])
 def test_network_faults_without_a_socket_raise(app: Flask, client: FlaskClient, kind: str) -> None:
     with pytest.raises(ConnectionDropped):

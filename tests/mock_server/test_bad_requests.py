@@ -57,6 +57,8 @@ def test_body_that_is_not_a_json_object_is_400(api: Api, raw: str) -> None:
         ({**_without("rateId"), "type": "Limit", "timeInForce": "GTT"}, {"expiryTime"}),
         ({**_without("rateId"), "type": "AtBest"}, {"valueDate"}),
         ({**ORDER, "symbol": "XXX/YYY"}, {"symbol"}),  # well formed, not a pair we price
+        ({**ORDER, "clientOrderTime": "2024-10-24T15:30:00Z"}, {"clientOrderTime"}),
+        ({**ORDER, "clientOrderTime": "2024-13-24 15:30:00,000 +0000"}, {"clientOrderTime"}),
         ({**ORDER, "currency": "JPY"}, {"currency"}),  # neither side of EUR/USD
     ],
 )
@@ -109,3 +111,10 @@ def test_unknown_fields_are_ignored_and_not_echoed(api: Api) -> None:
     token = api.token()
     placed = api.placed(token, {**api.pq_order(api.spot(token)), "colour": "blue"})
     assert "colour" not in placed
+
+
+def test_a_client_order_time_as_integral_writes_it_is_echoed(api: Api) -> None:
+    token = api.token()
+    sent = "2024-10-24 15:30:00,123 +0530"
+    placed = api.placed(token, {**api.pq_order(api.spot(token)), "clientOrderTime": sent})
+    assert placed["clientOrderTime"] == sent

@@ -73,6 +73,7 @@ def test_a_booked_trade_is_downloaded_once_as_new(api: Api, token: str) -> None:
         "rate": 1.09706,
         "settledAmount": 1823054.35,  # 2,000,000 USD / 1.09706
         "counterpartyAccount": "BrokerOrgLE",
+        "counterpartyLongName": "BrokerOrg",
         "rateId": "2022-05-12-GBPUSD-SP-435cd558",
     }
     assert _download(api, token) == []
@@ -160,6 +161,20 @@ def test_a_minimal_trade_for_ones_own_org_defaults_its_dates(api: Api, token: st
         "API/CreditEntry",
         "Outright",
         trade["tradeId"],
+    )
+    assert "fixingDate" not in trade
+
+
+def test_a_booked_ndf_carries_its_fixing(api: Api, token: str) -> None:
+    ndf = {**PUBLISHED, "type": "NDF", "clientRequestId": "req NDF 1", "symbol": "USD/INR"}
+    ndf |= {"dealtIns": "USD", "rate": 83.3, "tradeDate": "2022-05-12", "valueDate": "2022-06-14"}
+    assert _book(api, token, ndf).status_code == 200
+    [trade] = _download(api, token)
+    # Tuesday 2022-06-14 is fixed two weekdays before; a date past spot is a broken one.
+    assert (trade["tradeType"], trade["fixingDate"], trade["fixingTenor"]) == (
+        "NDF",
+        "2022-06-10",
+        "BROKEN",
     )
 
 

@@ -54,6 +54,35 @@ def test_the_published_atbest_example_works_as_published(
     [trade] = _trades(api, token)
     assert (trade["customerOrg"], trade["customerAccount"]) == ("CustomerOrg", "CustomerOrg")
     assert trade["user"] == "apiUserId@apiOrganizationId"
+    # An NDF's trade says so, with its fixing: two weekdays before a value date that is
+    # not the spot date (the example's is long past).
+    assert (trade["tradeType"], trade["fixingDate"], trade["fixingTenor"]) == (
+        "NDF",
+        "2023-06-13",
+        "BROKEN",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "kind"),
+    [
+        # Thursday 2026-01-01: spot is Monday the 5th, fixed two weekdays before, on the 1st.
+        ({"valueDate": "2026-01-05"}, {"tradeType": "NDF", "fixingDate": "2026-01-01"}),
+        ({"valueDate": "2026-01-09", "priceType": None}, {"tradeType": "Outright"}),
+        ({"valueDate": "2026-01-05", "priceType": None}, {"tradeType": "Spot"}),
+    ],
+)
+def test_a_trade_is_named_by_its_price_type_and_value_date(
+    api: Api, token: str, fields: dict[str, Any], kind: dict[str, str]
+) -> None:
+    order = {**PUBLISHED_ATBEST, "coId": f"kind-{fields}", **fields}
+    api.placed(token, {k: v for k, v in order.items() if v is not None})
+    api.clock.advance(SETTLE_MS)
+    [trade] = _trades(api, token)
+    assert {k: trade.get(k) for k in kind} == kind
+    assert ("fixingTenor" in trade) == (kind["tradeType"] == "NDF")
+    if "fixingDate" in kind:
+        assert trade["fixingTenor"] == "SPOT"
 
 
 def test_an_on_behalf_order_carries_its_account_into_the_trade(api: Api, token: str) -> None:

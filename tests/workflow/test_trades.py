@@ -15,7 +15,7 @@ from tests.workflow.support import SETTLE_MS, new_order, pips
 PUBLISHED_FIELDS = {
     "orderId", "tradeId", "coId", "event", "tradeType", "tradeDate", "valueDate", "maker",
     "side", "status", "symbol", "currency", "rateId", "customerAccount", "customerOrg", "user",
-    "counterparty", "channel", "executionTime", "dealtAmount",
+    "counterparty", "channel", "executionTime", "dealtAmount", "counterpartyLongName",
 }  # fmt: skip
 DAY = {"startDate": "2026-01-01 00:00:00,000 +0000", "endDate": "2026-01-01 23:59:59,999 +0000"}
 
@@ -85,6 +85,7 @@ def test_a_trade_carries_the_published_fields_of_its_order(api: Api, token: str)
         "customerOrg": "apiOrganizationId",
         "user": "apiUserId@apiOrganizationId",
         "counterparty": order["counterParty"],
+        "counterpartyLongName": order["counterParty"],
         "channel": "API/REST/ESP",
         "executionTime": _stamp(order["transactTime"]),
         "dealtAmount": order["cumQty"],

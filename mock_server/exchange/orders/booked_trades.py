@@ -12,7 +12,7 @@ from integral_mock.config import Config
 from integral_mock.errors import BadRequest, Forbidden
 from integral_mock.exchange.market.rates import PAIRS, Pair
 from integral_mock.exchange.orders.book import FIRST_ORDER_ID
-from integral_mock.exchange.orders.fills import spot_value_date
+from integral_mock.exchange.orders.fills import fixing_fields, spot_value_date
 from integral_mock.exchange.orders.stamps import execution_time
 from integral_mock.exchange.sessions import Principal, require_trading
 from integral_mock.store import Database, Store
@@ -154,7 +154,8 @@ def _message(
 ) -> dict[str, Any]:
     """The trade's STP message, as the download will show it (ids added once stored)."""
     trade_date = _date(request, "tradeDate", utc(now_ms).date())
-    value_date = _date(request, "valueDate", spot_value_date(pair, trade_date))
+    spot = spot_value_date(pair, trade_date)
+    value_date = _date(request, "valueDate", spot)
     # Only the caller's own dates can disagree: a default trade date is no claim of its own.
     if "tradeDate" in request and value_date < trade_date:
         raise _bad("valueDate", "must not be before tradeDate")
@@ -182,7 +183,10 @@ def _message(
         "dealtAmount": request["dealtAmount"],
         "rate": request["rate"],
         "settledAmount": float(round(settled, 2)),
+        # The parties are orgs, known by one name: the long name is that name.
+        "counterpartyLongName": request["counterparty"],
         **optional,
+        **(fixing_fields(value_date, spot) if request["type"] == "NDF" else {}),
     }
 
 

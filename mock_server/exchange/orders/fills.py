@@ -27,6 +27,21 @@ def spot_value_date(pair: Pair, trade_date: dt.date) -> dt.date:
     return value
 
 
+def fixing_fields(value_date: dt.date, spot_date: dt.date) -> dict[str, str]:
+    """The fixing of an NDF settling on `value_date`: two weekdays before it, and its tenor.
+
+    A sandbox decision where Integral publishes only the field names: `SPOT` when the value
+    date is the spot date, `BROKEN` for any other date (no tenor ladder is modelled).
+    """
+    fixing, days = value_date, 2
+    while days:
+        fixing -= dt.timedelta(days=1)
+        if fixing.weekday() < 5:
+            days -= 1
+    tenor = "SPOT" if value_date == spot_date else "BROKEN"
+    return {"fixingDate": fixing.isoformat(), "fixingTenor": tenor}
+
+
 def fill_fields(
     order_id: int, order: Ticket, fills: Sequence[Fill], counterparty: str
 ) -> dict[str, Any]:

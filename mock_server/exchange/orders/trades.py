@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from integral_mock.clock import utc
 from integral_mock.errors import BadRequest, NotFound
+from integral_mock.exchange.market.rates import PAIRS
 from integral_mock.exchange.orders.book import FIRST_ORDER_ID
 from integral_mock.exchange.orders.booked_trades import (
     booked_delivered,
@@ -14,6 +16,7 @@ from integral_mock.exchange.orders.booked_trades import (
     booked_messages,
     booked_undelivered,
 )
+from integral_mock.exchange.orders.fills import fixing_fields, spot_value_date
 from integral_mock.exchange.orders.lifecycle import FINAL
 from integral_mock.exchange.orders.lists import OrderLists
 from integral_mock.exchange.orders.stamps import execution_time
@@ -28,7 +31,7 @@ def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
         "tradeId": f"FXI{order['orderId']}",  # Integral's shape: FXI9369258100
         "coId": order["coId"],
         "event": event,
-        "tradeType": "Spot",
+        **_kind_fields(order),
         "tradeDate": order["tradeDate"],
         "valueDate": order["valueDate"],
         # The org takes the providers' quotes; nobody in the sandbox takes the org's orders.
@@ -42,12 +45,23 @@ def trade_message(order: dict[str, Any], event: str) -> dict[str, Any]:
         "customerOrg": order["org"],
         "user": order["userFullName"],
         "counterparty": order["counterParty"],
+        # The sandbox names each provider once: its long name is that name.
+        "counterpartyLongName": order["counterParty"],
         "channel": "API/REST/ESP",  # every order meets the streamed (ESP) prices
         "executionTime": execution_time(order["transactTime"]),
         "dealtAmount": order["cumQty"],
         "rate": order["averagePrice"],
         "settledAmount": order["settlCurrAmt"],
     }
+
+
+def _kind_fields(order: dict[str, Any]) -> dict[str, Any]:
+    """tradeType, and an NDF's fixing: NDF by priceType, Outright past the spot date."""
+    value = dt.date.fromisoformat(order["valueDate"])
+    spot = spot_value_date(PAIRS[order["symbol"]], dt.date.fromisoformat(order["tradeDate"]))
+    if order.get("priceType") == "NDF":
+        return {"tradeType": "NDF", **fixing_fields(value, spot)}
+    return {"tradeType": "Spot" if value <= spot else "Outright"}
 
 
 # (execution time, order or booked-trade id, STP message): trades sort by the first two.
