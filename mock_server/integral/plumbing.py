@@ -157,8 +157,20 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     }.get(status, exc.description or exc.name)
     response = error_response(status, code, message)
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        response.headers["Allow"] = ", ".join(_allowed(exc.valid_methods))
     return response
+
+
+def _allowed(methods: list[str]) -> list[str]:
+    """A 405's Allow: on Integral's routes the spec's methods only, not the HEAD Werkzeug adds
+    to every GET (it answers 405 there, see _refuse_head); a 405 matched no rule, so the route's
+    blueprint is found by matching the path again with a method it allows."""
+    adapter = current_app.create_url_adapter(request)
+    if adapter is not None:
+        rule, _ = adapter.match(method=methods[0], return_rule=True)
+        if rule.endpoint.startswith(f"{INTEGRAL_BLUEPRINT}."):
+            methods = [m for m in methods if m != "HEAD"]
+    return sorted(methods)
 
 
 def _handle_unexpected(exc: Exception) -> Response:
@@ -196,8 +208,7 @@ def _refuse_head() -> None:
     if request.method != "HEAD" or request.blueprint != INTEGRAL_BLUEPRINT:
         return
     adapter = current_app.create_url_adapter(request)
-    allowed = set(adapter.allowed_methods() if adapter else ()) - {"HEAD", "OPTIONS"}
-    raise MethodNotAllowed(valid_methods=sorted(allowed))
+    raise MethodNotAllowed(valid_methods=adapter.allowed_methods() if adapter else ())
 
 
 def _is_spec_operation() -> bool:
