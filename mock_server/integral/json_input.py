@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 
@@ -14,17 +15,29 @@ def _refuse_constant(name: str) -> Any:
     raise _NotStandard(f"{name} is not a JSON number")
 
 
+def _checked_int(digits: str) -> int:
+    # JSON sets no limit, but Python refuses to convert an integer this long (a guard against
+    # quadratic time); no field of the API holds one, so it is refused in words of our own.
+    limit = sys.get_int_max_str_digits()
+    if limit and len(digits.lstrip("-")) > limit:
+        raise _NotStandard(
+            f"a number of more than {limit} digits, which no field of this API takes"
+        )
+    return int(digits)
+
+
 def non_standard(data: bytes) -> str | None:
     """Why `data` is not standard JSON although Python would parse it; None otherwise.
 
-    Python's json takes NaN, Infinity and -Infinity, and `"\\ud800"` (a lone surrogate, which
+    Python's json takes NaN, Infinity and -Infinity (and refuses an integer of more than 4300
+    digits, which is JSON), and `"\\ud800"` (a lone surrogate, which
     no UTF-8 text holds). Stored, either makes every later read of the row fail; echoed, it
     makes an answer that strict parsers refuse. A NUL (`"\\u0000"`) is JSON, but no field of
     the API holds one, and PostgreSQL refuses it in text: refused on either engine alike. A
     body that is no JSON at all is left to the spec validator, which says so in its own words.
     """
     try:
-        value = json.loads(data, parse_constant=_refuse_constant)
+        value = json.loads(data, parse_constant=_refuse_constant, parse_int=_checked_int)
     except _NotStandard as exc:
         return str(exc)
     except (ValueError, RecursionError):
@@ -66,7 +79,7 @@ def _is_utf8_text(text: str) -> bool:
 
 def strict_loads(data: bytes) -> Any:
     """Parse standard JSON only; ValueError for anything else, NaN and lone surrogates too."""
-    value = json.loads(data, parse_constant=_refuse_constant)
+    value = json.loads(data, parse_constant=_refuse_constant, parse_int=_checked_int)
     if (reason := _untextual(value)) is not None:
         raise ValueError(reason)
     return value

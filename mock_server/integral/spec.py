@@ -189,7 +189,10 @@ def _request_error(problem: Problem) -> Exception:
             fields=not_json,
             code=UnsupportedMediaType.code,
         )
-    problems = [p for e in problem.schema_errors for p in _problems(e)]
+    # A body of the wrong type (an array for an object) fails every other keyword too, and
+    # oneOf says so by quoting the whole schema: the type is the one thing to say.
+    errors = [e for e in problem.schema_errors if e.validator == "type" and not e.absolute_path]
+    problems = [p for e in errors or problem.schema_errors for p in _problems(e)]
     if problem.name and problems:  # a parameter's problems are its own, whatever the path
         problems = [{"field": problem.name, "message": p["message"]} for p in problems]
     if not problems:

@@ -62,6 +62,28 @@ def test_nan_and_infinities_are_refused_and_store_nothing(
     _org_reads_all_answer(api, client, token)
 
 
+def test_an_integer_too_long_for_python_is_refused_in_words_that_say_so(
+    api: Api, client: FlaskClient, token: str
+) -> None:
+    """Valid UTF-8 JSON all the same: "not UTF-8 JSON" would send the client looking elsewhere."""
+    response = _post_raw(client, "/v2/orders", _with(LIMIT, "size", "1" * 5000), token)
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    message = "a number of more than 4300 digits, which no field of this API takes"
+    assert body["responseTuples"] == [{"field": "body", "message": message}]
+    assert_error(api.get("/v2/orders?coId=hostile-1", token), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize("text", ["[]", '"order"', "42", "null", "[" + json.dumps(LIMIT) + "]"])
+def test_a_body_that_is_not_an_object_says_only_that(
+    client: FlaskClient, token: str, text: str
+) -> None:
+    """Not the oneOf's "valid under each of" with the whole order schema quoted after it."""
+    body = assert_error(_post_raw(client, "/v2/orders", text, token), 400, "INVALID_REQUEST")
+    assert [t["field"] for t in body["responseTuples"]] == ["body"], body
+    assert body["responseTuples"][0]["message"].endswith("is not of type 'object'"), body
+    assert "valid under each" not in body["errorMessage"], body
+
+
 @pytest.mark.parametrize("field", ORDER_FIELDS)
 @pytest.mark.parametrize("raw", [*NON_NUMBERS, SURROGATE, "1" * 5000, '"' + "9" * 5000 + '"'])
 def test_no_value_in_any_order_field_makes_a_later_read_fail(
