@@ -157,7 +157,7 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     }.get(status, exc.description or exc.name)
     response = error_response(status, code, message)
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        response.headers["Allow"] = ", ".join(_allowed(exc.valid_methods))
+        response.headers["Allow"] = ", ".join(_allowed(list(exc.valid_methods)))
     return response
 
 
