@@ -22,6 +22,16 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report there")
     run.add_argument("--max-examples", type=int, default=100, help="per operation (default 100)")
     run.add_argument("--seed", type=int, default=0, help="seed of every generated request")
+    run.add_argument(
+        "--skip-sandbox-decisions",
+        action="store_true",
+        help="leave out the tests of the sandbox's decisions where Integral's docs are silent",
+    )
+    run.add_argument(
+        "--skip-stp-download",
+        action="store_true",
+        help="never download or resend the org's STP trades (another system reads them)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         options += ["--base-url", args.base_url]
     if args.junit:
         options += ["--junitxml", str(Path(args.junit).resolve())]
+    if skipped := _skipped_markers(args):
+        options += ["-m", " and ".join(f"not {marker}" for marker in skipped)]
     with tempfile.TemporaryDirectory() as empty:
         # The suite's own folder as rootdir, and an empty ini: a user's pytest settings (or
         # this checkout's, under an editable install) do not change what the suite runs.
@@ -47,6 +59,15 @@ def run(args: argparse.Namespace) -> int:
         argv = [str(SUITE), "-c", str(ini), "--rootdir", str(SUITE), "-p", "no:cacheprovider"]
         argv += ["-p", "no:faker"]  # Faker is imported already (the sandbox uses it)
         return int(pytest.main([*argv, "-q", *options]))
+
+
+def _skipped_markers(args: argparse.Namespace) -> list[str]:
+    """The suite's markers (conftest.MARKERS) the options leave out."""
+    wanted = {
+        "sandbox_decision": args.skip_sandbox_decisions,
+        "stp_download": args.skip_stp_download,
+    }
+    return [marker for marker, skip in wanted.items() if skip]
 
 
 def unreachable(base_url: str) -> str | None:

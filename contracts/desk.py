@@ -3,13 +3,15 @@ its answer put to every check; in-process the sandbox's clock is moved on, live 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from schemathesis import Response
 
-from integral_mock.contracts import calls, checks, credentials, trade_checks
+from integral_mock.contracts import calls, checks, credentials, rules, trade_checks, trade_dates
 from integral_mock.contracts.target import Target
 
 # In-process, each poll moves the clock on by this much (plus the 20 ms every request takes),
@@ -30,6 +32,7 @@ class Desk:
         self.target = target
         self.schema = target.schema
         self.token = calls.login(self.schema, credentials.caller())
+        self.live = target.app is None
 
     def call(self, operation_id: str, **parts: Any) -> Response:
         case = calls.request(self.schema, operation_id, self.token, **parts)
@@ -45,7 +48,7 @@ class Desk:
         """A PQ order buying 1000 base at the quoted offer, with `changes` applied."""
         rate_id, offer = quote["rateId"], quote["offer"]
         pq = buying(quote, type="PQ", timeInForce="FOK", price=offer, rateId=rate_id)
-        return {**pq, **changes}
+        return self._fresh({**pq, **changes})
 
     def place(self, quote: dict[str, Any], **changes: Any) -> dict[str, Any]:
         """The PQ order of `pq`, placed: its 202 answer."""
@@ -55,7 +58,14 @@ class Desk:
         """A Limit GTC order buying 1000 base well under the bid: it works until cancelled."""
         bid = Decimal(str(quote["bid"]))
         price = float((bid * RESTING).quantize(bid))
-        return self.submit(buying(quote, type="Limit", timeInForce="GTC", price=price))
+        order = buying(quote, type="Limit", timeInForce="GTC", price=price)
+        return self.submit(self._fresh(order))
+
+    def _fresh(self, order: dict[str, Any]) -> dict[str, Any]:
+        """`order` under a coId of this run alone, live (in-process its quote's is fresh)."""
+        if self.live:
+            return {**order, "coId": rules.fresh_coid(order["coId"], live=True)}
+        return order
 
     def submit(self, order: dict[str, Any]) -> dict[str, Any]:
         """`order` placed: its 202 answer (anything else fails the test)."""
@@ -70,10 +80,35 @@ class Desk:
         found: dict[str, Any] = response.json()
         return found
 
-    def active_ids(self) -> set[str]:
+    def working(self) -> list[dict[str, Any]]:
+        """The org's active orders."""
         response = self.call("queryOrders")
         assert response.status_code == 200, response.text_lossy()
-        return {o["orderId"] for o in response.json()}
+        found: list[dict[str, Any]] = response.json()
+        return found
+
+    def active_ids(self) -> set[str]:
+        return {o["orderId"] for o in self.working()}
+
+    def cancel_leftovers(self) -> list[dict[str, Any]]:
+        """Cancel every working order a live run of the suite placed (this run or an earlier
+        one): one left resting fills some time later, in the middle of another test. Returns
+        the orders that were working."""
+        working = self.working()
+        for order in working:
+            if rules.made_by_a_live_run(order.get("coId")):
+                self.cancel_quietly(order["orderId"])
+        return working
+
+    def cancel_quietly(self, order_id: str) -> None:
+        # Housekeeping, not a test: unchecked, and a 400 (final meanwhile) is fine.
+        calls.send(self.schema, "cancelOrder", self.token, path_parameters={"id": order_id})
+
+    def settle(self) -> None:
+        """No order of the org working any more: the suite's cancelled, the rest waited for."""
+        why = "(the org's working orders must end before a test measures its position)"
+        for order in self.cancel_leftovers():
+            self.poll_to_final(self.order(order["orderId"]), hint=why)
 
     def positions(self) -> list[dict[str, Any]]:
         response = self.call("getPositions", query={"symbol": "EUR/USD"})
@@ -101,18 +136,28 @@ class Desk:
             f" up to {DOWNLOAD_BATCH}; a download must consume the trades it returns"
         )
 
-    def download_until(self, order_id: str) -> list[dict[str, Any]]:
-        """Downloads (waiting between empty ones) until order `order_id`'s trade is among them,
-        then the rest of the queue: every trade they handed out."""
+    def download_until(
+        self, order_id: str, enough: Callable[[trade_checks.Trades], bool] = bool
+    ) -> list[dict[str, Any]]:
+        """Downloads (waiting between empty ones) until order `order_id`'s trades among them are
+        `enough` (at the deadline, once there are any: the checks say what is missing), then
+        the rest of the queue: every trade they handed out."""
         messages: list[dict[str, Any]] = []
         deadline = self.now_s() + self.target.settings.poll_timeout_s
-        while not trade_checks.trades_of(order_id, messages):
-            assert self.now_s() < deadline, f"order {order_id}'s trade was never downloaded"
+        while not enough(ours := trade_checks.trades_of(order_id, messages)):
+            if self.now_s() >= deadline:
+                assert ours, f"order {order_id}'s trade was never downloaded"
+                break
             batch = self.download()
             messages += batch
             if not batch:
                 self.wait()
         return messages + self.download_all()
+
+    def resend(self, trades: trade_checks.Trades) -> Response:
+        """A resend of the trade dates of `trades`, up to now at most."""
+        start, end = trade_dates.resend_range(trades, self.utc_now())
+        return self.call("resendTrades", body={"startDate": start, "endDate": end})
 
     def wait(self) -> None:
         if self.target.clock is not None:
@@ -120,17 +165,23 @@ class Desk:
         else:
             time.sleep(LIVE_POLL_INTERVAL_S)
 
+    def utc_now(self) -> dt.datetime:
+        """The target's wall-clock time: in-process the sandbox's."""
+        if self.target.clock is not None:
+            return dt.datetime.fromtimestamp(self.target.clock.now_ms() / 1000, dt.UTC)
+        return dt.datetime.now(dt.UTC)
+
     def now_s(self) -> float:
         """The target's time: in-process the sandbox's clock, so no machine is too slow for it."""
         if self.target.clock is not None:
             return self.target.clock.now_ms() / 1000
         return time.monotonic()
 
-    def poll_to_final(self, placed: dict[str, Any]) -> list[dict[str, Any]]:
+    def poll_to_final(self, placed: dict[str, Any], hint: str = "") -> list[dict[str, Any]]:
         """Every sighting of the order until it is final, then a few more: all must agree."""
         seen, deadline = [placed], self.now_s() + self.target.settings.poll_timeout_s
         while seen[-1]["status"] not in checks.FINAL:
-            assert self.now_s() < deadline, f"not final in time: {statuses(seen)}"
+            assert self.now_s() < deadline, f"not final in time: {statuses(seen)} {hint}"
             self.wait()
             seen.append(self.order(placed["orderId"]))
         for _ in range(POLLS_AFTER_FINAL):

@@ -5,9 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
-import uuid
 import zlib
 from typing import Any
 
@@ -26,7 +24,6 @@ from integral_mock.contracts import (
     session_checks,
 )
 
-MAX_COID = 255
 EXECUTION_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} [+-]\d{4}$")
 A_REAL_TIME = "2024-10-24 12:00:00,000 +0000"
 
@@ -45,24 +42,6 @@ class SsoLogin:
         if case.headers is None:
             case.headers = {}
         case.headers[calls.TOKEN] = data
-
-
-class FreshCoIds:
-    """coIds no earlier order of this org used, even on a live server that outlives the run."""
-
-    def __init__(self) -> None:
-        self.live_run = uuid.uuid4().hex[:8]
-        self.counter = itertools.count(1)
-
-    def __call__(self, co_id: str, *, live: bool) -> str:
-        # In-process the sandbox is as new as the run, so the counter alone is fresh there. A
-        # random run id would make each run differ: answers echo the coId, and Schemathesis
-        # draws later requests from what answers held.
-        suffix = f"~{self.live_run if live else ''}{next(self.counter)}"
-        return co_id[: MAX_COID - len(suffix)] + suffix
-
-
-fresh_coid = FreshCoIds()
 
 
 @schemathesis.hook
@@ -105,8 +84,8 @@ def within_order_rules(order: dict[str, Any], *, live: bool) -> dict[str, Any]:
     a real clientOrderTime."""
     order = _made_real(order, ("clientOrderTime",))
     co_id, symbol, currency = order.get("coId"), order.get("symbol"), order.get("currency")
-    if isinstance(co_id, str) and 1 <= len(co_id) <= MAX_COID:
-        order["coId"] = fresh_coid(co_id, live=live)
+    if isinstance(co_id, str) and 1 <= len(co_id) <= rules.MAX_ID:
+        order["coId"] = rules.fresh_coid(co_id, live=live)
     if isinstance(symbol, str) and rules.SYMBOL.match(symbol) and symbol not in rules.TRADED:
         # crc32, not hash(): the same generated symbol maps to the same pair in every process.
         order["symbol"] = symbol = rules.TRADED[zlib.crc32(symbol.encode()) % len(rules.TRADED)]

@@ -1,4 +1,4 @@
-"""Prose rules of the market-data and book-trade operations that generated data must keep."""
+"""Prose rules generated data must keep: ids never used before, market-data sets, bookings."""
 
 # As hooks.within_order_rules does for orders: a field a schema cannot constrain is put inside
 # the rule the spec states in words, and a field that is already invalid is left alone, so a
@@ -10,7 +10,8 @@ import datetime as dt
 import itertools
 import os
 import re
-import uuid
+import secrets
+import time
 import zlib
 from typing import Any
 
@@ -27,8 +28,37 @@ WINDOW = re.compile(r"^(\d{4})-(\d{4})$")
 # The tutorial's parties: the sandbox provisions them for the docs' example user.
 PUBLISHED_CUSTOMER = ("CustOrg1", "CustOrg1le1")
 PUBLISHED_COUNTERPARTY = ("BrokerOrg", "BrokerOrgLE")
-_request_ids = itertools.count(1)
-_live_run = uuid.uuid4().hex[:8]
+MAX_ID = 255
+# A live venue keeps every coId and clientRequestId it was ever sent, so live each one the suite
+# makes ends in "~", this run's token, "-" and a count. The token starts with the time (hex
+# seconds): no later run repeats an earlier one's; its random part tells apart two runs started
+# in the same second.
+LIVE_RUN = f"{int(time.time()):08x}{secrets.token_hex(2)}"
+# The end of every id a live run made, this run's or an earlier one's.
+LIVE_SUFFIX = re.compile(r"~[0-9a-f]{12}-[0-9]+$")
+
+
+class FreshIds:
+    """Ids no earlier request of the org used, even on a live server that outlives the run."""
+
+    def __init__(self) -> None:
+        self.counter = itertools.count(1)
+
+    def __call__(self, text: str, *, live: bool) -> str:
+        # In-process the sandbox is as new as the run, so the count alone is fresh there. A
+        # random token would make each run differ: answers echo the id, and Schemathesis draws
+        # later requests from what answers held.
+        count = next(self.counter)
+        suffix = f"~{LIVE_RUN}-{count}" if live else f"~{count}"
+        return text[: MAX_ID - len(suffix)] + suffix
+
+
+fresh_coid, fresh_request_id = FreshIds(), FreshIds()
+
+
+def made_by_a_live_run(co_id: Any) -> bool:
+    """Whether `co_id` is one a live run of the suite made (this run or an earlier one)."""
+    return isinstance(co_id, str) and LIVE_SUFFIX.search(co_id) is not None
 
 
 def base_of(symbol: str) -> str:
@@ -78,8 +108,7 @@ def within_booking_rules(body: dict[str, Any], *, live: bool) -> dict[str, Any]:
     if isinstance(trade, str) and isinstance(value, str) and _is_date(trade) and _is_date(value):
         body["tradeDate"], body["valueDate"] = sorted((trade, value))
     if isinstance(body.get("clientRequestId"), str) and body["clientRequestId"]:
-        suffix = f"~{_live_run if live else ''}{next(_request_ids)}"
-        body["clientRequestId"] = body["clientRequestId"][: 255 - len(suffix)] + suffix
+        body["clientRequestId"] = fresh_request_id(body["clientRequestId"], live=live)
     return body
 
 

@@ -28,6 +28,9 @@ DEFAULT_POLL_TIMEOUT_S = 30.0
 # Each in-process request moves the manual clock on by this much, so orders go RECEIVED -> NEW ->
 # final while Schemathesis works (some 10 and 25 requests in), and a replay sees the same times.
 TICK_MS = 20
+# The operations that download or resend STP trades: `-m "not stp_download"` leaves them out of
+# the generated phases too, for an account whose STP download is not enabled.
+STP_DOWNLOAD_OPERATIONS = ("getTradeMessages", "resendTrades")
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # A middleware put in front of the in-process sandbox; the teeth tests inject drift with it.
@@ -43,6 +46,9 @@ class Settings:
     seed: int = DEFAULT_SEED
     poll_timeout_s: float = DEFAULT_POLL_TIMEOUT_S
     wrap_app: Callable[[WsgiApp], WsgiApp] | None = None
+    # Whether the generated phases may call STP_DOWNLOAD_OPERATIONS (not when `-m` deselects
+    # the tests marked stp_download).
+    stp_download: bool = True
     # The repo's schemathesis.toml; an installed suite is told where it is (pytest's rootdir).
     st_config: Path = ST_CONFIG
 
@@ -55,6 +61,17 @@ class Target:
     settings: Settings
     app: Flask | None = None
     clock: ManualClock | None = None
+
+    def generated(self) -> BaseSchema:
+        """The schema the generated phases test: every operation, or all but the download's."""
+        if self.settings.stp_download:
+            return self.schema
+        return self.schema.exclude(operation_id=list(STP_DOWNLOAD_OPERATIONS))
+
+    def stp_download_labels(self) -> list[str]:
+        """The download operations as Schemathesis names their generated tests: `GET /path`."""
+        find = self.schema.find_operation_by_id  # type: ignore[attr-defined]
+        return [str(find(operation_id).label) for operation_id in STP_DOWNLOAD_OPERATIONS]
 
     def close(self) -> None:
         if self.app is not None:

@@ -8,7 +8,7 @@ from schemathesis import Case
 from integral_mock.contracts.target import current
 
 target = current()
-schema = target.schema
+schema = target.generated()
 
 
 @schema.parametrize()

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from integral_mock.contracts import (
-    calls,
-    checks,
-    credentials,
-    hooks,
-    position_checks,
-    trade_checks,
-)
+from integral_mock.contracts import calls, checks, credentials, position_checks, trade_checks
 from integral_mock.contracts.desk import Desk, statuses
 
 # Older than any quote lives: Integral publishes no lifetime, and the sandbox's is a minute.
@@ -35,6 +27,7 @@ def test_order_at_the_quote_is_received_then_filled_and_stays_filled(desk: Desk)
     assert Decimal(str(filled["averagePrice"])) == Decimal(str(quote["offer"]))
 
 
+@pytest.mark.sandbox_decision  # accepted, then REJECTED: a venue may refuse it at once
 def test_order_off_the_quote_is_rejected_with_a_reason_at_http_200(desk: Desk) -> None:
     quote = desk.quote()
     off_price = float(Decimal(str(quote["offer"])) * 2)
@@ -43,6 +36,7 @@ def test_order_off_the_quote_is_rejected_with_a_reason_at_http_200(desk: Desk) -
     assert seen[-1]["reason"], seen[-1]
 
 
+@pytest.mark.sandbox_decision  # a quote's lifetime, and what placing on a stale one does
 def test_an_order_on_a_quote_ten_minutes_old_is_rejected_with_a_reason(desk: Desk) -> None:
     if desk.target.clock is None:
         pytest.skip("live: a quote's lifetime is not published, and ten minutes is long to wait")
@@ -55,6 +49,7 @@ def test_an_order_on_a_quote_ten_minutes_old_is_rejected_with_a_reason(desk: Des
     assert seen[-1]["reason"], f"{name}: {seen[-1]}"
 
 
+@pytest.mark.sandbox_decision  # the active list's path (GET /v2/orders) is not published
 def test_active_orders_list_an_order_until_it_is_final(desk: Desk) -> None:
     placed = desk.place(desk.quote())
     if desk.target.clock is not None:
@@ -64,20 +59,26 @@ def test_active_orders_list_an_order_until_it_is_final(desk: Desk) -> None:
     assert placed["orderId"] not in desk.active_ids()
 
 
+@pytest.mark.sandbox_decision  # the cancel (path, 202, CANCELLED) is third-party evidence
 def test_order_cancelled_while_working_ends_cancelled_and_leaves_the_active_list(
     desk: Desk,
 ) -> None:
     # A resting order, not a PQ one: a live venue fills a PQ order before any cancel arrives.
     placed = desk.rest(desk.quote())
-    assert placed["orderId"] in desk.active_ids()
-    cancel = desk.call("cancelOrder", path_parameters={"id": placed["orderId"]})
-    assert cancel.status_code == 202, cancel.text_lossy()
-    seen = desk.poll_to_final(placed)
-    assert seen[-1]["status"] == checks.CANCELLED, statuses(seen)
-    assert seen[-1]["reason"], seen[-1]
-    assert placed["orderId"] not in desk.active_ids()
+    try:
+        assert placed["orderId"] in desk.active_ids()
+        cancel = desk.call("cancelOrder", path_parameters={"id": placed["orderId"]})
+        assert cancel.status_code == 202, cancel.text_lossy()
+        seen = desk.poll_to_final(placed)
+        assert seen[-1]["status"] == checks.CANCELLED, statuses(seen)
+        assert seen[-1]["reason"], seen[-1]
+        assert placed["orderId"] not in desk.active_ids()
+    except BaseException:
+        desk.cancel_quietly(placed["orderId"])  # failed, it leaves no order resting behind it
+        raise
 
 
+@pytest.mark.sandbox_decision  # 404, not 403; and the second org is the sandbox's traderB
 def test_another_org_cannot_see_the_order(desk: Desk) -> None:
     other = credentials.other_org()
     if other is None:
@@ -88,38 +89,34 @@ def test_another_org_cannot_see_the_order(desk: Desk) -> None:
 
 
 def test_a_fill_moves_the_position_by_what_it_filled(desk: Desk) -> None:
-    for order_id in desk.active_ids():  # earlier orders settle first: only ours may move it
-        desk.poll_to_final(desk.order(order_id))
+    # Between the two looks at the position only this order may fill: every order the suite
+    # left working (this run or an earlier one live) is cancelled first, any other waited for.
+    desk.settle()
     before = desk.positions()
     seen = desk.poll_to_final(desk.place(desk.quote()))
     assert seen[-1]["status"] == checks.FILLED, statuses(seen)
-    position_checks.position_moves_with_fill(before, desk.positions(), seen[-1])
+    unjudged = position_checks.position_moves_with_fill(before, desk.positions(), seen[-1])
+    if len(unjudged) == len(position_checks.NETS):
+        pytest.skip(f"the position is too large for a JSON number to show this fill: {unjudged}")
 
 
+@pytest.mark.stp_download
 def test_a_fill_is_downloaded_once_and_again_as_resend_after_a_resend_of_its_day(
     desk: Desk,
 ) -> None:
     desk.download_all()  # what earlier tests (or the org's other clients) left in the queue
     seen = desk.poll_to_final(desk.place(desk.quote()))
     assert seen[-1]["status"] == checks.FILLED, statuses(seen)
-    order_id = seen[-1]["orderId"]
-    first = desk.download_until(order_id)
-    trade = trade_checks.filled_order_is_downloaded_once_as_new(
-        order_id, first, desk.download_all()
+    filled = seen[-1]
+    order_id = filled["orderId"]
+    # A live venue may book the order as several trades (partial fills); the sandbox books one.
+    exactly = None if desk.live else 1
+    first = desk.download_until(order_id, trade_checks.dealing_at_least(filled["cumQty"]))
+    trades = trade_checks.filled_order_is_downloaded_once_as_new(
+        order_id, first, desk.download_all(), exactly=exactly
     )
-    trade_checks.trade_says_what_its_order_dealt(trade, seen[-1])
-    start, end = _days_around(trade["executionTime"])
-    resent = desk.call("resendTrades", body={"startDate": start, "endDate": end})
+    trade_checks.trade_says_what_its_order_dealt(trades, filled)
+    resent = desk.resend(trades)
     assert resent.status_code == 200, resent.text_lossy()
-    trade_checks.resent_trade_comes_back_as_resend(trade, desk.download_until(order_id))
-
-
-def _days_around(execution_time: str) -> tuple[str, str]:
-    """A range from the day before the trade's execution to the day after, in the published
-    `yyyy-MM-dd HH:mm:ss,SSS Z`: whatever zone a venue dates its trades in, the trade date is
-    inside."""
-    moment = hooks.real_time(execution_time)
-    assert moment is not None, f"the trade's executionTime {execution_time!r} is no real time"
-    day = moment.date()
-    before, after = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
-    return f"{before} 00:00:00,000 +0000", f"{after} 23:59:59,999 +0000"
+    after = desk.download_until(order_id, trade_checks.holding(trades))
+    trade_checks.resent_trade_comes_back_as_resend(trades, after, exactly=exactly)

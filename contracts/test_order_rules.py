@@ -1,16 +1,19 @@
-"""What a client's retries and renewals meet: a coId used again, a cancel too late, a renewal,
-a body that is not JSON.
+"""What retries and renewals meet: a coId used again, a late cancel, a cookie, a body not JSON."""
 
-All but the renewal are the sandbox's decisions where Integral's docs are silent (the spec says
-so in its x-sandbox-decision notes); a live venue that decides otherwise fails them, by name.
-"""
+# The renewal and the token as a cookie are published (the renew page, the tutorials); the other
+# three are the sandbox's decisions where Integral's docs are silent (the spec says so in its
+# x-sandbox-decision notes), marked `sandbox_decision`: a live venue that decides otherwise fails
+# them, by name, and `-m "not sandbox_decision"` leaves them out.
 
 from __future__ import annotations
+
+import pytest
 
 from integral_mock.contracts import calls, checks
 from integral_mock.contracts.desk import Desk, statuses
 
 
+@pytest.mark.sandbox_decision
 def test_a_coid_used_again_is_a_400_and_the_first_order_stands(desk: Desk) -> None:
     # A client's blind retry of a POST sends the same body again: it must not trade twice.
     order = desk.pq(desk.quote())
@@ -29,6 +32,7 @@ def test_a_coid_used_again_is_a_400_and_the_first_order_stands(desk: Desk) -> No
     )
 
 
+@pytest.mark.sandbox_decision
 def test_cancelling_a_final_order_is_a_400_and_leaves_it_as_it_was(desk: Desk) -> None:
     seen = desk.poll_to_final(desk.place(desk.quote()))
     final = seen[-1]
@@ -73,6 +77,7 @@ def test_the_token_works_as_a_cookie_as_well_as_a_header(desk: Desk) -> None:
     )
 
 
+@pytest.mark.sandbox_decision
 def test_an_order_body_that_is_not_json_is_a_400_error_object(desk: Desk) -> None:
     # integral-api.md's order rules: a wrong content type is a 400 error object, no order made.
     sent = calls.request(

@@ -2,57 +2,97 @@
 
 # Published: a download returns trades not downloaded before and consumes what it returns
 # (clients poll until the answer is empty); a resend marks previously downloaded trades of a
-# trade-date range for download again, and they come back with `event: RESEND`. Failures are
-# AssertionErrors whose message starts with the property's name.
+# trade-date range for download again, and they come back with `event: RESEND`. A real venue
+# may book one order as several trades (one per partial fill), so the checks take an order's
+# trades as a set; in-process the test says how many there must be (the sandbox books one per
+# fill). Failures are AssertionErrors whose message starts with the property's name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 NEW, RESEND = "NEW", "RESEND"
+Trades = list[dict[str, Any]]
 
 
-def trades_of(order_id: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def trades_of(order_id: str, messages: Trades) -> Trades:
     return [m for m in messages if str(m.get("orderId")) == order_id]
 
 
+def dealt(trades: Trades) -> Decimal:
+    """What `trades` dealt together, in the dealt currency."""
+    return sum((Decimal(str(t.get("dealtAmount"))) for t in trades), Decimal(0))
+
+
+def dealing_at_least(amount: Any) -> Callable[[Trades], bool]:
+    """Whether an order's trades seen so far deal `amount` (its cumQty): all of them are in."""
+    return lambda trades: bool(trades) and dealt(trades) >= Decimal(str(amount))
+
+
+def holding(trades: Trades) -> Callable[[Trades], bool]:
+    """Whether an order's trades seen so far name every tradeId of `trades`."""
+    wanted = {t.get("tradeId") for t in trades}
+    return lambda found: wanted <= {t.get("tradeId") for t in found}
+
+
 def filled_order_is_downloaded_once_as_new(
-    order_id: str, first: list[dict[str, Any]], again: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """A filled order's trade comes in one download as NEW, and a later download has it no more."""
+    order_id: str, first: Trades, again: Trades, *, exactly: int | None = None
+) -> Trades:
+    """A filled order's trades come in one download as NEW, each once, and a later download has
+    none of them. `exactly`: how many trades the order must be (None: any number but none)."""
     name = "filled_order_is_downloaded_once_as_new"
     ours = trades_of(order_id, first)
-    assert len(ours) == 1, f"{name}: order {order_id} came as {len(ours)} trades: {ours!r}"
-    trade = ours[0]
-    assert trade.get("event") == NEW, f"{name}: order {order_id}'s trade is {trade.get('event')!r}"
+    if exactly is not None:
+        assert len(ours) == exactly, (
+            f"{name}: order {order_id} came as {len(ours)} trades: {ours!r}"
+        )
+    assert ours, f"{name}: order {order_id} came as no trade"
+    for trade in ours:
+        event = trade.get("event")
+        assert event == NEW, f"{name}: order {order_id}'s trade {trade.get('tradeId')} is {event!r}"
+    ids = _trade_ids(ours)
+    assert len(set(ids)) == len(ids), f"{name}: order {order_id}'s trades repeat: {ids}"
     repeated = trades_of(order_id, again)
     assert not repeated, f"{name}: order {order_id}'s trade was downloaded again: {repeated!r}"
-    return trade
+    return ours
 
 
-def resent_trade_comes_back_as_resend(trade: dict[str, Any], after: list[dict[str, Any]]) -> None:
-    """After a resend of its trade date, the same trade is downloaded again, as RESEND, once."""
+def resent_trade_comes_back_as_resend(
+    trades: Trades, after: Trades, *, exactly: int | None = None
+) -> None:
+    """After a resend of their trade dates, the same trades are downloaded again, each once, as
+    RESEND. `exactly`: how many must come back (None: as many as `trades`)."""
     name = "resent_trade_comes_back_as_resend"
-    order_id = str(trade.get("orderId"))
+    order_id = str(trades[0].get("orderId"))
     ours = trades_of(order_id, after)
-    assert len(ours) == 1, f"{name}: order {order_id} came back as {len(ours)} trades: {ours!r}"
-    again = ours[0]
-    assert again.get("event") == RESEND, f"{name}: it came back as {again.get('event')!r}"
-    assert again.get("tradeId") == trade.get("tradeId"), (
-        f"{name}: it came back as trade {again.get('tradeId')!r}, not {trade.get('tradeId')!r}"
-    )
-
-
-def trade_says_what_its_order_dealt(trade: dict[str, Any], order: dict[str, Any]) -> None:
-    """A fill's trade names its order's coId, symbol, side and dealt currency, and the amount
-    the order filled (`dealtAmount` is in the dealt currency, as the order's size)."""
-    name = "trade_says_what_its_order_dealt"
-    for field in ("coId", "symbol", "currency"):
-        assert trade.get(field) == order.get(field), (
-            f"{name}: the trade's {field} is {trade.get(field)!r}, the order's {order.get(field)!r}"
+    if exactly is not None:
+        assert len(ours) == exactly, (
+            f"{name}: order {order_id} came back as {len(ours)} trades: {ours!r}"
         )
-    side = str(trade.get("side", "")).lower()  # bookings publish SELL, orders Sell
-    assert side == str(order.get("side")).lower(), f"{name}: the trade's side is {side!r}"
-    dealt, filled = Decimal(str(trade.get("dealtAmount"))), Decimal(str(order.get("cumQty")))
-    assert dealt == filled, f"{name}: the trade dealt {dealt}, the order filled {filled}"
+    for again in ours:
+        assert again.get("event") == RESEND, f"{name}: it came back as {again.get('event')!r}"
+    sent, back = sorted(_trade_ids(trades)), sorted(_trade_ids(ours))
+    assert back == sent, f"{name}: it came back as trades {back!r}, not {sent!r}"
+
+
+def trade_says_what_its_order_dealt(trades: Trades, order: dict[str, Any]) -> None:
+    """Each of a fill's trades names its order's coId, symbol, side and dealt currency, and
+    together they deal what the order filled (`dealtAmount` is in the dealt currency, as the
+    order's size)."""
+    name = "trade_says_what_its_order_dealt"
+    for trade in trades:
+        for field in ("coId", "symbol", "currency"):
+            assert trade.get(field) == order.get(field), (
+                f"{name}: the trade's {field} is {trade.get(field)!r}, "
+                f"the order's {order.get(field)!r}"
+            )
+        side = str(trade.get("side", "")).lower()  # bookings publish SELL, orders Sell
+        assert side == str(order.get("side")).lower(), f"{name}: the trade's side is {side!r}"
+    total, filled = dealt(trades), Decimal(str(order.get("cumQty")))
+    assert total == filled, f"{name}: the trades dealt {total}, the order filled {filled}"
+
+
+def _trade_ids(trades: Trades) -> list[str]:
+    return [str(t.get("tradeId")) for t in trades]

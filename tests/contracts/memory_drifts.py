@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +11,15 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from integral_mock.contracts.target import WsgiApp
-from tests.contracts.middleware import AsExampleUser, body_of, is_call, with_body
+from tests.contracts.middleware import (
+    AsExampleUser,
+    body_of,
+    buffered_body,
+    is_call,
+    own_headers,
+    place,
+    with_body,
+)
 
 
 @dataclass
@@ -172,7 +179,7 @@ class UsedCoIdsTradeAgain:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        sent = _buffered_body(environ)
+        sent = buffered_body(environ)
         request = Request(environ)
         response = Response.from_app(self.app, environ)
         body = body_of(response)
@@ -184,8 +191,7 @@ class UsedCoIdsTradeAgain:
     def _again(self, request: Request, order: dict[str, Any]) -> Response:
         """`order` placed under a coId of its own, answered as if under the one it was sent."""
         again = {**order, "coId": f"{order['coId']}-again"}
-        builder = EnvironBuilder("/v2/orders", method="POST", json=again, headers=_headers(request))
-        response = Response.from_app(self.app, builder.get_environ())
+        response = place(self.app, request, again)
         placed = body_of(response)
         if response.status_code == 202 and isinstance(placed, dict):
             with_body(response, {**placed, "coId": order["coId"]})
@@ -203,7 +209,7 @@ class StaleQuotesFill:
         self.issued: dict[str, int] = {}  # rateId -> the quote's time
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        sent = _buffered_body(environ)
+        sent = buffered_body(environ)
         request = Request(environ)
         order = json.loads(sent) if is_call(request, "POST", "/v2/orders") and sent else None
         if isinstance(order, dict) and order.get("rateId") in self.issued:
@@ -218,29 +224,15 @@ class StaleQuotesFill:
 
     def _spot(self, request: Request, symbol: Any) -> dict[str, Any]:
         builder = EnvironBuilder("/v2/rates/spot", query_string={"symbol": symbol},
-                                 headers=_headers(request))  # fmt: skip
+                                 headers=own_headers(request))  # fmt: skip
         found = body_of(Response.from_app(self.app, builder.get_environ()))
         return found if isinstance(found, dict) else {}
 
     def _on(self, fresh: dict[str, Any], request: Request, order: dict[str, Any]) -> Response:
         price = fresh["offer"] if order.get("side") == "Buy" else fresh["bid"]
         dealt = {**order, "rateId": fresh["rateId"], "price": price}
-        builder = EnvironBuilder("/v2/orders", method="POST", json=dealt, headers=_headers(request))
-        response = Response.from_app(self.app, builder.get_environ())
+        response = place(self.app, request, dealt)
         placed = body_of(response)
         if isinstance(placed, dict):
             with_body(response, {**placed, "rateId": order["rateId"], "price": order["price"]})
         return response
-
-
-def _buffered_body(environ: dict[str, Any]) -> bytes:
-    """The request's body, read once and put back for the app to read."""
-    sent: bytes = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-    environ["wsgi.input"] = io.BytesIO(sent)
-    return sent
-
-
-def _headers(request: Request) -> dict[str, str]:
-    """The request's headers for a request of the drift's own (which sets its own body's)."""
-    own = ("content-length", "content-type")
-    return {k: v for k, v in request.headers.items() if k.lower() not in own}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -50,6 +51,25 @@ def with_body(response: Response, body: Any) -> Response:
 
 def is_call(request: Request, method: str, path_prefix: str) -> bool:
     return request.method == method and request.path.startswith(path_prefix)
+
+
+def buffered_body(environ: dict[str, Any]) -> bytes:
+    """The request's body, read once and put back for the app to read."""
+    sent: bytes = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(sent)
+    return sent
+
+
+def own_headers(request: Request) -> dict[str, str]:
+    """The request's headers for a request of the drift's own (which sets its own body's)."""
+    own = ("content-length", "content-type")
+    return {k: v for k, v in request.headers.items() if k.lower() not in own}
+
+
+def place(app: WsgiApp, request: Request, order: dict[str, Any]) -> Response:
+    """`order` placed with `request`'s headers (its token, its X-Request-ID)."""
+    builder = EnvironBuilder("/v2/orders", method="POST", json=order, headers=own_headers(request))
+    return Response.from_app(app, builder.get_environ())
 
 
 class AsExampleUser:
