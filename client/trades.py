@@ -1,10 +1,12 @@
-"""Trade download (STP messages), which consumes what it reads, and resending a period."""
+"""Trade download (STP messages), which consumes what it reads, resending a period, and an
+order's own trades, which consumes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Callable
+from urllib.parse import quote
 
 from integral_mock.client.base import BaseClient
 from integral_mock.client.errors import IntegralError
@@ -17,7 +19,7 @@ DEFAULT_BATCH = 50  # Integral's documented default
 
 
 class TradeMethods(BaseClient):
-    """getTradeMessages and resendTrades."""
+    """getTradeMessages, resendTrades and getOrderTrades."""
 
     def get_trade_messages(self, max_count: int | None = None) -> list[TradeMessage]:
         """One batch of trades not downloaded before (oldest first, then resends).
@@ -63,6 +65,16 @@ class TradeMethods(BaseClient):
             if on_batch is not None:
                 on_batch(batch)
             trades.extend(batch)
+
+    def get_order_trades(self, order_id: str) -> list[TradeMessage]:
+        """Every trade of order `order_id` (NotFound for an unknown id or another org's).
+
+        A look, not a download: it consumes nothing, so it is retried like any read, and the
+        download still hands each trade out once. The sandbox books an order's trade once the
+        order is final with a fill; before that the list is empty.
+        """
+        path = f"/v2/orders/{quote(order_id, safe='')}/trades"
+        return parse_list(TradeMessage, self._call("GET", path).data)
 
     def resend_trades(self, start: dt.datetime | str, end: dt.datetime | str) -> ResendResult:
         """Queue again, as `event: RESEND`, the downloaded trades whose trade date is in range.

@@ -116,6 +116,11 @@ class Venue:
     def get_order(self, principal: Principal, order_id: str) -> dict[str, Any]:
         return self.book.read(self.book.by_id(principal.org, order_id), self.now_ms())
 
+    def get_order_trades(self, principal: Principal, order_id: str) -> list[dict[str, Any]]:
+        """The order's trades as STP messages; consumes nothing (a look, not a poll)."""
+        row = self.book.by_id(principal.org, order_id)
+        return self.trades.of_order(row, self.now_ms())
+
     def query_orders(
         self, principal: Principal, co_id: str | None = None
     ) -> dict[str, Any] | list[dict[str, Any]]:

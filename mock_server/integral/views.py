@@ -92,6 +92,13 @@ def get_order(id: str) -> Response:  # noqa: A002 - the spec names the path para
     return jsonify(sandbox().venue.get_order(principal, id))
 
 
+@bp.get("/v2/orders/<id>/trades")
+def get_order_trades(id: str) -> Response:  # noqa: A002 - the spec names the path parameter `id`
+    principal = authenticate()
+    validated()
+    return jsonify(sandbox().venue.get_order_trades(principal, id))
+
+
 @bp.delete("/v2/orders/<id>")
 def cancel_order(id: str) -> Response:  # noqa: A002 - the spec names the path parameter `id`
     principal = authenticate()

@@ -223,6 +223,7 @@ METHODS = {
     "getSpotRate": ["spot_rate"],
     "placeOrder": ["place_order"],
     "getOrder": ["get_order"],
+    "getOrderTrades": ["get_order_trades"],
     "queryOrders": ["get_order_by_coid", "active_orders"],
     "cancelOrder": ["cancel_order"],
     "cancelAllOrders": ["cancel_all_orders"],

@@ -166,3 +166,33 @@ def test_an_answer_that_does_not_fit_consumed_its_trades_and_says_so(client, fau
     assert client.download_trades() == []  # the real answer was consumed
     _whole_day(client)
     assert [t.order_id for t in client.download_trades()] == [order.order_id]
+
+
+def test_an_orders_trades_are_its_download_and_reading_them_consumes_nothing(client):
+    [order] = _fill(client, 1)
+
+    [trade] = client.get_order_trades(order.order_id)
+
+    assert (trade.order_id, trade.event, trade.dealt_amount) == (
+        order.order_id,
+        TradeEvent.NEW,
+        order.cum_qty,
+    )
+    assert client.download_trades() == [trade]  # the download still hands it out
+    assert client.get_order_trades(order.order_id) == [trade]
+
+
+def test_an_orders_trades_whose_answer_is_lost_are_read_again(client, admin):
+    [order] = _fill(client, 1)
+    path = f"/v2/orders/{order.order_id}/trades"
+    admin.fault(method="GET", path=path, fault="reset-after", times=1)
+
+    # A look consumes nothing, so unlike the download it is retried after a lost answer.
+    assert [t.order_id for t in client.get_order_trades(order.order_id)] == [order.order_id]
+    reads = admin.journal(method="GET", path=path, wait_for=2)
+    assert [r["fault"] for r in reads] == ["reset-after", None]
+
+
+def test_an_unknown_orders_trades_are_not_found(client):
+    with pytest.raises(NotFound):
+        client.get_order_trades("9999999999")

@@ -100,6 +100,10 @@ class TradeDesk:
         timed += self._of_booked(booked_messages(self.store, org))
         return [message for _, _, message in sorted(timed, key=lambda t: t[:2])]
 
+    def of_order(self, row: Row, now_ms: int) -> list[dict[str, Any]]:
+        """The trades of the order in `row` (its one trade once final with a fill), as NEW."""
+        return [message for _, _, message in self._of_orders([row], now_ms)]
+
     def messages(self, org: str, now_ms: int, max_count: int) -> list[dict[str, Any]]:
         """Up to `max_count` trades not downloaded before; reading them consumes them."""
         # One write transaction from choosing to marking, under the org's download lock: no
