@@ -32,6 +32,8 @@ FINAL = frozenset(s for s, moves in TRANSITIONS.items() if not moves)
 NEEDS_REASON = frozenset({REJECTED, EXPIRED, CANCELLED})
 ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 REQUEST_ID = "X-Request-ID"
+# The operations whose answers are orders.
+ORDER_PATHS = frozenset({"/v2/orders", "/v2/orders/{id}"})
 
 
 def reachable(status: str) -> frozenset[str]:
@@ -213,7 +215,8 @@ def cancelled_order_stays_readable(order_id: str, by_id: Response) -> None:
 def orders_in(response: Response, case: Case) -> list[dict[str, Any]]:
     """The orders an answer of an order operation carries, at any HTTP status."""
     # A REJECTED order answered 400 is still an order: rejected_order_has_reason must see it.
-    if not case.operation.path.startswith("/v2/orders"):
+    # An order's trades (/v2/orders/{id}/trades) are trade messages, which carry an orderId too.
+    if case.operation.path not in ORDER_PATHS:
         return []
     body = _json(response)
     items = body if isinstance(body, list) else [body]
