@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from integral_mock.conformance import rules
+from integral_mock.conformance import rules, traffic
 from integral_mock.conformance.control import Control, RunError
 from integral_mock.conformance.report import Report, ScenarioRun
 from integral_mock.conformance.scenarios import Scenario
@@ -104,7 +104,7 @@ def run_scenario(
         scenario.name,
         scenario.description,
         tuple(results),
-        tuple(sorted(entries, key=lambda e: e["id"])),
+        tuple(traffic.in_sending_order(entries)),  # the timeline, in the order sent
         scenario.exercises,
         exit_code,
         exit_code is None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from integral_mock.conformance import rules
+from integral_mock.conformance import rules, traffic
 from integral_mock.conformance.report import Report, ScenarioRun
 from integral_mock.conformance.settings import Settings
 from integral_mock.conformance.verdicts import Entry
@@ -20,7 +20,9 @@ def live_verdict(
     now_ms: int = 0,
 ) -> Report:
     """Judge the org's entries from `since` (ms) on; what did not happen is not-exercised."""
-    chosen = tuple(e for e in entries if since is None or e["time"] >= since)
+    chosen = tuple(
+        traffic.in_sending_order([e for e in entries if since is None or e["time"] >= since])
+    )
     results = tuple(rules.judge(chosen, settings))
     span = chosen[-1]["time"] - chosen[0]["time"] if chosen else 0
     run = ScenarioRun(

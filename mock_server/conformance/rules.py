@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from integral_mock.conformance import call_rules, order_rules
+from integral_mock.conformance import call_rules, order_rules, traffic
 from integral_mock.conformance.settings import Settings
 from integral_mock.conformance.verdicts import Entry, Evidence, Judgment, Rule, RuleResult
 
@@ -121,7 +121,7 @@ BY_ID = {rule.id: rule for rule in RULES}
 
 def judge(entries: Sequence[Entry], settings: Settings) -> list[RuleResult]:
     """Every rule's verdict on some traffic (oldest entry first)."""
-    ordered = sorted(entries, key=lambda e: e["id"])
+    ordered = traffic.in_sending_order(entries)
     return [RuleResult(rule, rule.judge(ordered, settings)) for rule in RULES]
 
 

@@ -27,6 +27,17 @@ def wall_ms(entry: Entry) -> int:
     return int(wall if wall is not None else entry["time"])
 
 
+def in_sending_order(entries: Sequence[Entry]) -> list[Entry]:
+    """The entries by when each request came, renumbered 1, 2, … in that order.
+
+    The journal numbers an entry when its answer ends, so a request held by a hang is
+    numbered after every call the client made while it waited; the rules read `id` as
+    "sent later", which is the order of arrival.
+    """
+    ordered = sorted(entries, key=lambda e: (wall_ms(e), e["id"]))
+    return [{**e, "id": n} for n, e in enumerate(ordered, 1)]
+
+
 def operation(entry: Entry) -> str:
     """Method and path template: polls of different orders are one operation."""
     return f"{entry['method']} {_ORDER_ID.sub('/v2/orders/{id}', entry['path'])}"

@@ -78,6 +78,7 @@ class Traffic:
         rate_id: str = "R1",
         delivered: bool | None = None,
         side: str = "Buy",
+        fault: str | None = None,
     ) -> None:
         body = {
             "coId": co_id,
@@ -92,7 +93,16 @@ class Traffic:
         answer = (
             {"orderId": order_id, "coId": co_id, "status": "RECEIVED"} if status == 202 else None
         )
-        self.add(at, "POST", "/v2/orders", status, body=body, answer=answer, delivered=delivered)
+        self.add(
+            at,
+            "POST",
+            "/v2/orders",
+            status,
+            body=body,
+            answer=answer,
+            delivered=delivered,
+            fault=fault,
+        )
 
     def poll(self, at: int, order_id: str = "7", state: str = "NEW", status: int = 200) -> None:
         answer = {"orderId": order_id, "coId": "c1", "status": state} if status == 200 else None

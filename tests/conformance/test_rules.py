@@ -94,6 +94,24 @@ def test_a_placement_refused_before_it_ran_may_be_placed_again() -> None:
     assert verdict("lookup-before-replace", t).verdict == "pass"
 
 
+def test_a_hung_placement_is_judged_where_it_was_sent_not_where_its_entry_was_written() -> None:
+    # The journal numbers an entry when its answer ends: a POST held by a hang comes after
+    # the blind re-POST the client sent while it hung, though it was sent first.
+    t = Traffic()
+    t.login(0)
+    t.quote(10)
+    t.place(20, None, fault="hang")
+    t.place(3200, co_id="c2", order_id="8")
+    hung, again = t.entries[2], t.entries[3]
+    hung["id"], again["id"] = again["id"], hung["id"]
+    verdicts = {r.rule.id: r.judgment for r in rules.judge(t.entries, DEFAULT)}
+    assert verdicts["lookup-before-replace"].verdict == "fail"
+    assert [e.note for e in verdicts["lookup-before-replace"].evidence] == [
+        "ambiguous answer",
+        "placed again",
+    ]
+
+
 # -- poll-interval, stop-at-final ----------------------------------------------------------
 
 
