@@ -15,6 +15,7 @@ def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
     asked = [(e, ms) for e in entries if (ms := traffic.retry_after_ms(e)) is not None]
     if not asked:
         return Judgment.unexercised("no answer carried Retry-After")
+    waited = 0
     for refused, wait_ms in asked:
         op = traffic.operation(refused)
         nxt = next(
@@ -22,6 +23,7 @@ def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
         )
         if nxt is None:
             continue
+        waited += 1
         early = (
             traffic.wall_ms(refused)
             + wait_ms
@@ -34,7 +36,9 @@ def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
                 Evidence.of(nxt, f"sent {early + settings.retry_after_slack_ms} ms too early"),
             ]
             return Judgment.failed(f"{op} called again before its Retry-After passed", evidence)
-    return Judgment.passed(f"waited out {len(asked)} Retry-After(s)")
+    if not waited:  # nothing to judge the wait by: the client never called again
+        return Judgment.unexercised(f"no call followed the {len(asked)} Retry-After(s)")
+    return Judgment.passed(f"waited out {waited} Retry-After(s)")
 
 
 def backoff(entries: Sequence[Entry], settings: Settings) -> Judgment:
@@ -42,9 +46,13 @@ def backoff(entries: Sequence[Entry], settings: Settings) -> Judgment:
     by_op: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_op[traffic.operation(entry)].append(entry)
-    chains = [c for calls in by_op.values() for c in _failure_chains(calls)]
-    if not chains:
+    found = [c for calls in by_op.values() for c in _failure_chains(calls)]
+    if not found:
         return Judgment.unexercised("no call failed (5xx, 429 or no answer)")
+    # A failure never tried again shows no spacing; only its count can break the bound.
+    chains = [c for c in found if len(c) > 1 or len(c) > settings.max_consecutive_failures]
+    if not chains:
+        return Judgment.unexercised(f"{len(found)} failed call(s), none tried again")
     for chain in chains:
         failures = [e for e in chain if traffic.failed(e)]
         if len(failures) > settings.max_consecutive_failures:
@@ -106,7 +114,13 @@ def token_renewal(entries: Sequence[Entry], settings: Settings) -> Judgment:
         return Judgment.unexercised("no token expired or was renewed while the client worked")
     for entry in refused:
         nxt = next((e for e in entries if e["id"] > entry["id"]), None)
-        if nxt is not None and not (traffic.is_login(nxt) or traffic.is_renew(nxt)):
+        if nxt is None:
+            evidence = [Evidence.of(entry, "token refused; nothing was sent after it")]
+            return Judgment.failed(
+                "stopped after its token was refused: it neither logged in again nor renewed",
+                evidence,
+            )
+        if not (traffic.is_login(nxt) or traffic.is_renew(nxt)):
             evidence = [Evidence.of(entry, "token refused"), Evidence.of(nxt, "same token again")]
             return Judgment.failed("called again with a refused token", evidence)
     for first, second in zip(refused, refused[1:], strict=False):
@@ -117,7 +131,10 @@ def token_renewal(entries: Sequence[Entry], settings: Settings) -> Judgment:
             return Judgment.failed("refused again right after re-authenticating: a loop", evidence)
     if refused:
         return Judgment.passed(f"recovered from {len(refused)} refused token(s)")
-    return Judgment.passed(f"renewed {len(renewals)} time(s) before expiry")
+    if renewals:
+        return Judgment.passed(f"renewed {len(renewals)} time(s) before expiry")
+    logins = sum(1 for e in entries if traffic.is_login(e) and e["status"] == 200)
+    return Judgment.passed(f"never refused: outlived its first token ({logins} login(s))")
 
 
 def _token_refused(entry: Entry) -> bool:

@@ -96,15 +96,15 @@ def run_scenario(
     exit_code, output = _run(command, env, timeout_s)
     duration_ms = int((time.monotonic() - started) * 1000)
     control.clear_faults(org)  # and let go of a hang the client walked away from
-    entries = control.journal(org)
+    entries = traffic.in_sending_order(control.journal(org))
     results = rules.judge(entries, settings)
-    truth = rules.final_status(exit_code, control.orders(org), expect_order=True)
+    truth = rules.final_status(exit_code, control.orders(org), expect_order=True, entries=entries)
     results = [RuleResult(r.rule, truth) if r.rule.id == rules.FINAL_STATUS else r for r in results]
     return ScenarioRun(
         scenario.name,
         scenario.description,
         tuple(results),
-        tuple(traffic.in_sending_order(entries)),  # the timeline, in the order sent
+        tuple(entries),
         scenario.exercises,
         exit_code,
         exit_code is None,

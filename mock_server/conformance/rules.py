@@ -110,9 +110,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         FINAL_STATUS,
         "must",
-        "(certification only) exits 0 when its order ended FILLED, non-zero otherwise",
-        "Exit 0 only when the order ended FILLED, and non-zero when it was rejected, expired, "
-        "is unknown or the client gave up, so that scripts and schedulers can trust it.",
+        "(certification only) sees its order to a final status, exits 0 if it FILLED, else not",
+        "Poll the order until it is final, retrying calls that failed (every scenario lets "
+        "it end), then exit 0 only when it ended FILLED and non-zero when it was rejected, "
+        "expired or cancelled, so that scripts and schedulers can trust it.",
         _certification_only,
     ),
 )
@@ -126,19 +127,53 @@ def judge(entries: Sequence[Entry], settings: Settings) -> list[RuleResult]:
 
 
 def final_status(
-    exit_code: int | None, orders: Sequence[dict[str, Any]], expect_order: bool
+    exit_code: int | None,
+    orders: Sequence[dict[str, Any]],
+    expect_order: bool,
+    entries: Sequence[Entry] = (),
 ) -> Judgment:
-    """Whether the exit status tells the truth about the order (certification only)."""
+    """Whether the client saw its order to a final status and its exit status tells the truth
+    about it (certification only); `entries` (in sending order) name what it last met."""
     filled = any(o.get("status") == "FILLED" for o in orders)
     ended = ", ".join(f"{o.get('orderId')} {o.get('status')}" for o in orders) or "no order"
+    last = _last_failure(entries)
+    cause = f" (its last call, {last[1]})" if last else ""
+    cited = [last[0]] if last else []
     if exit_code is None:
-        return Judgment.failed(f"the client did not finish in time (orders: {ended})", ())
+        return Judgment.failed(f"the client did not finish in time (orders: {ended})", cited)
     if expect_order and not orders:
-        return Judgment.failed(f"exit {exit_code}, but the client placed no order", ())
+        return Judgment.failed(f"exit {exit_code}, but the client placed no order{cause}", cited)
+    live = [o for o in orders if o.get("status") not in traffic.FINAL]
+    if exit_code != 0 and live and not filled:
+        # Every scenario lets a conforming client see the end; stopping early leaves a
+        # working order its caller believes failed.
+        note = (
+            f"exit {exit_code} while order {live[0].get('orderId')} was still "
+            f"{live[0].get('status')}: the client stopped before its order was final{cause}"
+        )
+        return Judgment.failed(note, [*cited, *_order_evidence(orders)])
     if (exit_code == 0) != filled:
         fact = "an order FILLED" if filled else f"no order FILLED ({ended})"
         return Judgment.failed(f"exit {exit_code} with {fact}", _order_evidence(orders))
     return Judgment.passed(f"exit {exit_code}; orders: {ended}")
+
+
+def _last_failure(entries: Sequence[Entry]) -> tuple[Evidence, str] | None:
+    """The client's last call, when it failed: what a client that gave up most likely met."""
+    if not entries:
+        return None
+    last = entries[-1]
+    status = last["status"]
+    if status is None:
+        what = "got no answer"
+    elif not last["delivered"]:
+        what = f"got a cut-off {status} answer"
+    elif status >= 400:
+        what = f"answered {status}"
+    else:
+        return None
+    note = f"{traffic.operation(last)} {what}"
+    return Evidence.of(last, note), note
 
 
 def _order_evidence(orders: Sequence[dict[str, Any]]) -> list[Evidence]:

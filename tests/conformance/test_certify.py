@@ -37,7 +37,8 @@ def test_good_client_passes_every_scenario(client: str, scenario: str) -> None:
 
 
 # Each bad client breaks one must rule; its scenarios show it. A re-POST after a lost answer
-# cannot help also skipping the lookup, so that one breaks the `should` rule beside it too.
+# cannot help also skipping the lookup, so that one breaks the `should` rule beside it too;
+# a client that stops at a refused token breaks token-renewal, and leaves its order working.
 BAD = [
     ("tight_poller", ["slow-fill"], {"poll-interval"}),
     (
@@ -51,6 +52,8 @@ BAD = [
     ("always_exit_zero", ["rejected"], {"final-status-reported"}),
     ("off_quote_price", ["happy-path"], {"fresh-quote"}),
     ("token_in_url", ["happy-path"], {"json-requests"}),
+    ("gives_up_on_fault", ["poll-500"], {"final-status-reported"}),
+    ("gives_up_on_401", ["token-expiry"], {"token-renewal", "final-status-reported"}),
 ]
 
 

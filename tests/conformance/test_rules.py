@@ -260,10 +260,26 @@ def expired(then: str) -> Traffic:
 
 
 @pytest.mark.parametrize(
-    ("then", "expected"), [("relogin", "pass"), ("same-token", "fail"), ("loop", "fail")]
+    ("then", "expected"),
+    [("relogin", "pass"), ("same-token", "fail"), ("loop", "fail"), ("nothing", "fail")],
 )
 def test_token_renewal_after_a_refused_token(then: str, expected: str) -> None:
     assert verdict("token-renewal", expired(then)).verdict == expected
+
+
+def test_stopping_at_a_refused_token_fails_token_renewal() -> None:
+    j = verdict("token-renewal", expired("nothing"))
+    assert j.detail == "stopped after its token was refused: it neither logged in again nor renewed"
+
+
+def test_logging_in_again_ahead_of_expiry_passes_token_renewal() -> None:
+    t = Traffic()
+    t.login(0, expiry_in=1000)
+    t.login(800, expiry_in=1000)
+    t.poll(1500)
+    assert (
+        verdict("token-renewal", t).detail == "never refused: outlived its first token (2 login(s))"
+    )
 
 
 def test_renewing_ahead_of_expiry_passes_token_renewal() -> None:
@@ -346,6 +362,7 @@ def test_request_id_missing_or_reused_fails_a_retry_may_repeat_it() -> None:
         (0, [{"orderId": "7", "status": "REJECTED"}], "fail"),
         (1, [{"orderId": "7", "status": "FILLED"}], "fail"),
         (1, [], "fail"),  # the client did nothing at all
+        (1, [{"orderId": "7", "status": "NEW"}], "fail"),  # it gave up with its order working
         (None, [{"orderId": "7", "status": "FILLED"}], "fail"),  # killed at the timeout
     ],
 )
@@ -353,6 +370,32 @@ def test_final_status_reported(
     exit_code: int | None, orders: list[dict[str, str]], expected: str
 ) -> None:
     assert rules.final_status(exit_code, orders, expect_order=True).verdict == expected
+
+
+def test_a_client_that_stops_while_its_order_works_is_told_what_it_last_met() -> None:
+    t = Traffic()
+    t.login(0)
+    t.quote(10)
+    t.place(20)
+    t.poll(100, status=429)
+    j = rules.final_status(1, [{"orderId": "7", "status": "NEW"}], True, t.entries)
+    assert j.verdict == "fail"
+    assert j.detail == (
+        "exit 1 while order 7 was still NEW: the client stopped before its order was final"
+        " (its last call, GET /v2/orders/{id} answered 429)"
+    )
+    assert [e.note for e in j.evidence] == ["GET /v2/orders/{id} answered 429", "NEW"]
+    nothing = rules.final_status(1, [], True, t.entries[:2])
+    assert nothing.detail == "exit 1, but the client placed no order"
+
+
+def test_a_failure_never_tried_again_exercises_neither_retry_after_nor_backoff() -> None:
+    t = Traffic()
+    t.place(0)
+    t.add(100, "GET", "/v2/orders/7", 429, answer_headers={"Retry-After": "1"})
+    assert verdict("retry-after", t).detail == "no call followed the 1 Retry-After(s)"
+    assert verdict("backoff", t).detail == "1 failed call(s), none tried again"
+    assert {verdict(r, t).verdict for r in ("retry-after", "backoff")} == {"not-exercised"}
 
 
 def test_settings_take_assignments_and_refuse_unknown_names() -> None:
