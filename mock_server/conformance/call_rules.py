@@ -168,6 +168,9 @@ def _hygiene_problem(entry: Entry) -> str | None:
     mime = sent.get("content_type", "").split(";")[0].strip().lower()
     if has_body and mime != "application/json":
         return f"a body sent as {mime or 'no Content-Type'}, not application/json"
+    body = entry["request"]["body"]
+    if isinstance(body, str):  # the journal keeps a body that does not parse as its text
+        return f"a body sent as application/json that is not a JSON object: {body[:40]!r}"
     authed = {"sso_token", "cookie", "authorization"} & sent.keys()
     if not traffic.is_login(entry) and not authed:
         return "no SSO_TOKEN header or cookie"

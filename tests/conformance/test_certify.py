@@ -53,6 +53,8 @@ BAD = [
     ("off_quote_price", ["happy-path"], {"fresh-quote"}),
     ("token_in_url", ["happy-path"], {"json-requests"}),
     ("gives_up_on_fault", ["poll-500"], {"final-status-reported"}),
+    # refused with a 400, it never has an order: the rule says why
+    ("not_json_body", ["happy-path"], {"json-requests", "final-status-reported"}),
     ("gives_up_on_401", ["token-expiry"], {"token-renewal", "final-status-reported"}),
 ]
 

@@ -329,6 +329,12 @@ def test_json_requests_catches_a_token_in_the_url_and_a_wrong_content_type() -> 
     form = Traffic()
     form.add(0, "POST", "/v2/orders", 400, body="a=b", headers={"Content-Type": "text/plain"})
     assert "text/plain" in verdict("json-requests", form).detail
+    not_json = Traffic()
+    sent = "{'coId': 'c1', 'type': 'PQ'}"  # a Python repr, labelled JSON: the journal's text
+    not_json.add(0, "POST", "/v2/orders", 400, body=sent)
+    assert verdict("json-requests", not_json).detail == (
+        f"a body sent as application/json that is not a JSON object: {sent!r}"
+    )
     tokenless = Traffic()
     tokenless.add(0, "GET", "/v2/orders/7", 401)
     del tokenless.entries[0]["request"]["headers"]["Sso-Token"]
