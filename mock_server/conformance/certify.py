@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import selectors
 import shlex
 import signal
 import subprocess
@@ -18,6 +21,9 @@ from integral_mock.conformance.settings import Settings
 from integral_mock.conformance.verdicts import RuleResult
 
 OUTPUT_TAIL = 4000  # characters of the client's output kept per scenario
+OUTPUT_GRACE_S = 0.5  # how long output is still read once the client has exited
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ def run_scenario(
 
 
 def _run(command: Sequence[str], env: dict[str, str], timeout_s: float) -> tuple[int | None, str]:
-    """The client's exit status (None: killed at the timeout) and what it printed."""
+    """The client's exit status (None: killed at the timeout) and the tail of what it printed."""
     try:
         proc = subprocess.Popen(
             list(command),
@@ -127,14 +133,57 @@ def _run(command: Sequence[str], env: dict[str, str], timeout_s: float) -> tuple
         )
     except OSError as exc:
         raise RunError(f"cannot run {shlex.join(command)}: {exc.strerror or exc}") from None
-    try:
-        out, _ = proc.communicate(timeout=timeout_s)
-        return proc.returncode, out.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        return None, out.decode("utf-8", "replace") + f"\n[killed after {timeout_s:g} s]"
-    except BaseException:  # Ctrl-C, say: never leave the client running on its own
-        os.killpg(proc.pid, signal.SIGKILL)
+    tail = bytearray()
+    try:  # Ctrl-C, say, included: never leave the client running on its own
+        exit_code = _pump(proc, tail, time.monotonic() + timeout_s)
+    finally:
+        # Children it left behind too: a background poller would call the next scenario's API.
+        # (A group outlives its leader while a member lives, so its id cannot be reused.)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        raise
+        assert proc.stdout is not None
+        proc.stdout.close()
+    out = printable(tail.decode("utf-8", "replace"))
+    return exit_code, out if exit_code is not None else f"{out}\n[killed after {timeout_s:g} s]"
+
+
+def _pump(proc: subprocess.Popen[bytes], tail: bytearray, deadline: float) -> int | None:
+    """Keep the last of the output until the client exits (None: the deadline came first).
+
+    Its exit, not the end of its output, ends the run: a child it left in the background
+    may hold the pipe open for ever, and a client that prints without end must not fill
+    the memory.
+    """
+    assert proc.stdout is not None
+    fd, more = proc.stdout.fileno(), True
+    with selectors.DefaultSelector() as ready:
+        ready.register(fd, selectors.EVENT_READ)
+        while proc.poll() is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if not more:  # the output ended, the client has not: just wait for it
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(left)
+                continue
+            if ready.select(min(left, 0.1)):
+                more = _read(fd, tail)
+        grace = time.monotonic() + OUTPUT_GRACE_S  # what it wrote just before it exited
+        while more and ready.select(max(grace - time.monotonic(), 0)):
+            more = _read(fd, tail)
+    return proc.returncode
+
+
+def _read(fd: int, tail: bytearray) -> bool:
+    chunk = os.read(fd, 1 << 16)
+    tail += chunk
+    del tail[: -OUTPUT_TAIL * 4]  # a character is at most four bytes of UTF-8
+    return bool(chunk)
+
+
+def printable(text: str) -> str:
+    """Output without terminal escapes (colours) and control characters, which no report
+    shows and XML does not allow; a carriage return (a progress bar) becomes a line."""
+    text = _ESCAPES.sub("", text.replace("\r\n", "\n")).replace("\r", "\n")
+    return _CONTROL.sub("\ufffd", text)

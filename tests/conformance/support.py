@@ -36,11 +36,13 @@ def sandbox() -> Iterator[str]:
         yield base_url
 
 
-def run(command: Sequence[str], scenarios: Sequence[str] = (), base_url: str = "") -> Report:
+def run(
+    command: Sequence[str], scenarios: Sequence[str] = (), base_url: str = "", timeout_s: float = 30
+) -> Report:
     """Certify `command` on these scenarios (all when none), on a sandbox of its own."""
     if not base_url:
         with sandbox() as url:
-            return run(command, scenarios, url)
+            return run(command, scenarios, url, timeout_s)
     control = Control(base_url)
     try:
         return certify(
@@ -49,7 +51,7 @@ def run(command: Sequence[str], scenarios: Sequence[str] = (), base_url: str = "
             select(list(scenarios), []),
             task=Task(),
             settings=FAST,
-            timeout_s=30,
+            timeout_s=timeout_s,
         )
     finally:
         control.close()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
+from integral_mock.conformance.certify import OUTPUT_TAIL
+from integral_mock.conformance.reports import write_all
 from integral_mock.conformance.scenarios import SCENARIOS
 from tests.conformance.support import CLIENTS, REFERENCE, explain, failures, python_client, run
 
@@ -74,3 +78,27 @@ def test_bad_client_is_flagged_for_exactly_its_rule(
             ids = {e.get("requestId") for e in scenario.entries}
             cited = {e.request_id for e in result.judgment.evidence if e.method != "ORDER"}
             assert cited <= ids
+
+
+def test_a_client_is_done_when_it_exits_though_a_child_holds_its_output() -> None:
+    report = run(python_client("leaves_a_child"), ["happy-path"])
+    (ran,) = report.scenarios
+    assert report.passed, explain(report)
+    assert (ran.exit_code, ran.timed_out) == (0, False)
+    assert ran.duration_ms < 10_000  # not the child's minute, nor the 30 s timeout
+    child = Path(f"/proc/{ran.output.split()[1]}/stat")
+    if child.parent.parent.exists():  # Linux: the child went with the client (or is a zombie)
+        assert not child.exists() or child.read_text().split()[2] in "ZX"
+
+
+def test_endless_output_is_cut_at_the_timeout_kept_short_and_fit_for_junit(tmp_path: Path) -> None:
+    report = run(python_client("floods_output"), ["happy-path"], timeout_s=2)
+    (ran,) = report.scenarios
+    assert (ran.exit_code, ran.timed_out) == (None, True)
+    final = next(r for r in ran.results if r.rule.id == "final-status-reported")
+    assert final.judgment.detail == "the client did not finish in time (orders: no order)"
+    assert ran.output.endswith("[killed after 2 s]")
+    assert len(ran.output) <= OUTPUT_TAIL
+    assert "ERROR \ufffd\ufffd retrying\n" in ran.output  # no colour codes, no NUL, no bell
+    write_all(report, tmp_path)
+    ET.parse(tmp_path / "junit.xml")  # XML 1.0 allows no control characters, even escaped

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from integral_mock.conformance.report import Report, ScenarioRun
 from integral_mock.conformance.verdicts import RuleResult
+
+# What XML 1.0 cannot carry, even escaped; ElementTree writes it as it is, and CI servers
+# then refuse the whole file. A detail may quote what a client sent.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(report: Report) -> str:
@@ -13,7 +18,8 @@ def render(report: Report) -> str:
     for run in report.scenarios:
         suites.append(_suite(run))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
+    text = _NOT_XML.sub("\ufffd", ET.tostring(suites, "unicode"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
 
 
 def _suite(run: ScenarioRun) -> ET.Element:
