@@ -114,13 +114,7 @@ def token_renewal(entries: Sequence[Entry], settings: Settings) -> Judgment:
         return Judgment.unexercised("no token expired or was renewed while the client worked")
     for entry in refused:
         nxt = next((e for e in entries if e["id"] > entry["id"]), None)
-        if nxt is None:
-            evidence = [Evidence.of(entry, "token refused; nothing was sent after it")]
-            return Judgment.failed(
-                "stopped after its token was refused: it neither logged in again nor renewed",
-                evidence,
-            )
-        if not (traffic.is_login(nxt) or traffic.is_renew(nxt)):
+        if nxt is not None and not (traffic.is_login(nxt) or traffic.is_renew(nxt)):
             evidence = [Evidence.of(entry, "token refused"), Evidence.of(nxt, "same token again")]
             return Judgment.failed("called again with a refused token", evidence)
     for first, second in zip(refused, refused[1:], strict=False):
@@ -128,7 +122,12 @@ def token_renewal(entries: Sequence[Entry], settings: Settings) -> Judgment:
         if all(traffic.is_login(e) or traffic.is_renew(e) for e in between):
             evidence = [Evidence.of(e, "token refused") for e in (first, second)]
             evidence[1:1] = [Evidence.of(e, "re-authenticated") for e in between]
-            return Judgment.failed("refused again right after re-authenticating: a loop", evidence)
+            note = "refused again right after re-authenticating (is the new token sent?)"
+            return Judgment.failed(note, evidence)
+    if refused and refused[-1] is entries[-1]:
+        evidence = [Evidence.of(refused[-1], "token refused; nothing was sent after it")]
+        note = "stopped after its token was refused: it neither logged in again nor renewed"
+        return Judgment.failed(note, evidence)
     if refused:
         return Judgment.passed(f"recovered from {len(refused)} refused token(s)")
     if renewals:

@@ -252,10 +252,12 @@ def expired(then: str) -> Traffic:
     elif then == "same-token":
         t.poll(1600, status=401)
         t.entries[-1]["response"]["body"] = {"errorCode": "TOKEN_EXPIRED"}
-    elif then == "loop":
+    elif then in ("loop", "loop-then-stop"):
         t.login(1510, expiry_in=0)
         t.poll(1520, status=401)
         t.entries[-1]["response"]["body"] = {"errorCode": "TOKEN_EXPIRED"}
+        if then == "loop":
+            t.login(1530, expiry_in=0)
     return t
 
 
@@ -270,6 +272,9 @@ def test_token_renewal_after_a_refused_token(then: str, expected: str) -> None:
 def test_stopping_at_a_refused_token_fails_token_renewal() -> None:
     j = verdict("token-renewal", expired("nothing"))
     assert j.detail == "stopped after its token was refused: it neither logged in again nor renewed"
+    # Logging in, then sending the old token again and stopping, is the loop, not "neither".
+    loop = verdict("token-renewal", expired("loop-then-stop"))
+    assert loop.detail == "refused again right after re-authenticating (is the new token sent?)"
 
 
 def test_logging_in_again_ahead_of_expiry_passes_token_renewal() -> None:
