@@ -57,7 +57,7 @@ def error_body_is_error_object(ctx: CheckContext, response: Response, case: Case
     name = "error_body_is_error_object"
     media_type = _header(response, "content-type").split(";")[0].strip().lower()
     assert media_type == "application/json", f"{name}: Content-Type is {media_type!r}, not JSON"
-    body = _json(response)
+    body = json_of(response)
     assert isinstance(body, dict), f"{name}: the body is not a JSON object: {body!r}"
     missing = {"status", "errorCode", "errorMessage", "responseTuples"} - set(body)
     assert not missing, f"{name}: missing {sorted(missing)} in {body!r}"
@@ -87,7 +87,7 @@ def placing_answers_202_received(ctx: CheckContext, response: Response, case: Ca
         return
     name = "placing_answers_202_received"
     assert response.status_code == 202, f"{name}: accepted with HTTP {response.status_code}"
-    order = _json(response)
+    order = json_of(response)
     assert isinstance(order, dict), f"{name}: the body is not an order: {order!r}"
     assert order.get("status") == RECEIVED, f"{name}: status {order.get('status')!r}"
     assert str(order.get("orderId", "")).isdigit(), f"{name}: orderId {order.get('orderId')!r}"
@@ -164,51 +164,6 @@ def status_never_moves_backwards(order_id: str, before: str | None, after: Any) 
     )
 
 
-# -- visibility, from the answers of follow-up requests -------------------------------------
-
-
-def placed_order_is_visible_at_once(
-    order: dict[str, Any], by_id: Response, by_coid: Response
-) -> None:
-    """Right after its 202, the order answers by orderId and by coId, as the same order."""
-    name = "placed_order_is_visible_at_once"
-    for how, response in (("orderId", by_id), ("coId", by_coid)):
-        where = f"{name}: order {order['orderId']} by {how}"
-        assert response.status_code == 200, f"{where} answered HTTP {response.status_code}"
-        found = _json(response)
-        assert isinstance(found, dict), f"{where} answered {found!r}"
-        same = (found.get("orderId"), found.get("coId")) == (order["orderId"], order["coId"])
-        assert same, f"{where} answered order {found.get('orderId')} / {found.get('coId')!r}"
-
-
-def other_org_cannot_see_order(
-    order: dict[str, Any], by_id: Response, by_coid: Response, active: Response
-) -> None:
-    """Another org gets 404 for the order, by id and by coId, and never lists it."""
-    name = "other_org_cannot_see_order"
-    for how, response in (("orderId", by_id), ("coId", by_coid)):
-        assert response.status_code == 404, (
-            f"{name}: another org asked for order {order['orderId']} by {how} "
-            f"and got HTTP {response.status_code}"
-        )
-    listed = _json(active) if active.status_code == 200 else None
-    ids = (
-        [o.get("orderId") for o in listed if isinstance(o, dict)]
-        if isinstance(listed, list)
-        else []
-    )
-    assert order["orderId"] not in ids, f"{name}: another org lists order {order['orderId']}"
-
-
-def cancelled_order_stays_readable(order_id: str, by_id: Response) -> None:
-    """After a 202 to DELETE /v2/orders/{id}, the order still answers, now final."""
-    name = "cancelled_order_stays_readable"
-    assert by_id.status_code == 200, f"{name}: order {order_id} answered HTTP {by_id.status_code}"
-    found = _json(by_id)
-    status = found.get("status") if isinstance(found, dict) else None
-    assert status in FINAL, f"{name}: order {order_id} is {status!r} after its cancel"
-
-
 # -- helpers -------------------------------------------------------------------------------
 
 
@@ -218,7 +173,7 @@ def orders_in(response: Response, case: Case) -> list[dict[str, Any]]:
     # An order's trades (/v2/orders/{id}/trades) are trade messages, which carry an orderId too.
     if case.operation.path not in ORDER_PATHS:
         return []
-    body = _json(response)
+    body = json_of(response)
     items = body if isinstance(body, list) else [body]
     return [o for o in items if isinstance(o, dict) and "orderId" in o]
 
@@ -243,7 +198,8 @@ def _header(response: Response, name: str) -> str:
     return values[0]
 
 
-def _json(response: Response) -> Any:
+def json_of(response: Response) -> Any:
+    """The answer's JSON body, or None when it has none."""
     try:
         return json.loads(response.content or b"null")
     except ValueError:

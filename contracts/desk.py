@@ -80,6 +80,18 @@ class Desk:
         found: dict[str, Any] = response.json()
         return found
 
+    def order_trades(self, order: dict[str, Any]) -> list[dict[str, Any]]:
+        """A final order's own trades, asked for until they deal what it filled (live they
+        may lag behind its status) or the poll times out."""
+        deadline = self.now_s() + self.target.settings.poll_timeout_s
+        while True:
+            response = self.call("getOrderTrades", path_parameters={"id": order["orderId"]})
+            assert response.status_code == 200, response.text_lossy()
+            trades: list[dict[str, Any]] = response.json()
+            if trade_checks.dealing_at_least(order["cumQty"])(trades) or self.now_s() > deadline:
+                return trades
+            self.wait()
+
     def working(self) -> list[dict[str, Any]]:
         """The org's active orders."""
         response = self.call("queryOrders")

@@ -15,6 +15,7 @@ from schemathesis.auths import AuthContext
 from schemathesis.schemas import BaseSchema
 
 from integral_mock.contracts import (
+    answer_checks,
     calls,
     checks,
     credentials,
@@ -22,6 +23,7 @@ from integral_mock.contracts import (
     position_checks,
     rules,
     session_checks,
+    visibility_checks,
 )
 
 EXECUTION_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} [+-]\d{4}$")
@@ -129,7 +131,13 @@ for _check in (
     checks.request_id_is_echoed,
     checks.placing_answers_202_received,
     placement_checks.placed_order_echoes_the_request,
+    placement_checks.placed_order_names_its_placer,
+    answer_checks.spot_rate_is_for_the_symbol_asked,
+    answer_checks.book_is_best_first,
+    answer_checks.times_are_epoch_milliseconds,
+    answer_checks.booking_echoes_its_client_request_id,
     session_checks.token_expires_after_the_answer,
+    session_checks.token_cookie_is_the_token,
     checks.rejected_order_has_reason,
     checks.active_orders_are_active,
     position_checks.position_children_add_up,
@@ -165,12 +173,14 @@ class OrderHistory:
     def _look_up(self, case: Case, order: dict[str, Any]) -> None:
         schema = case.operation.schema
         by_id, by_coid = calls.look_up(schema, calls.token_of(case), order)
-        checks.placed_order_is_visible_at_once(order, by_id, by_coid)
+        visibility_checks.placed_order_is_visible_at_once(order, by_id, by_coid)
         for found in (by_id, by_coid):
             self.ledger.see(found.json())
         other = credentials.other_org()
         if other is not None:
-            checks.other_org_cannot_see_order(order, *self._as_other_org(schema, other, order))
+            visibility_checks.other_org_cannot_see_order(
+                order, *self._as_other_org(schema, other, order)
+            )
 
     def _read_back(self, case: Case, order_id: str) -> None:
         by_id = calls.send(
@@ -179,7 +189,7 @@ class OrderHistory:
             calls.token_of(case),
             path_parameters={"id": order_id},
         )
-        checks.cancelled_order_stays_readable(order_id, by_id)
+        visibility_checks.cancelled_order_stays_readable(order_id, by_id)
         self.ledger.see(by_id.json())
 
     def _as_other_org(

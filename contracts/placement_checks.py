@@ -11,6 +11,7 @@ from typing import Any
 
 from schemathesis import Case, CheckContext, Response
 
+from integral_mock.contracts import credentials
 from integral_mock.contracts.checks import is_place_order
 
 ORDER_FIELDS = "OrderFields"
@@ -41,6 +42,29 @@ def placed_order_echoes_the_request(ctx: CheckContext, response: Response, case:
         assert _same(sent[field], echoed[field]), (
             f"{name}: sent {field} {sent[field]!r}, the 202 echoes {echoed[field]!r}"
         )
+
+
+def placed_order_names_its_placer(ctx: CheckContext, response: Response, case: Case) -> None:
+    """An accepted order's `userFullName` is the caller's `user@org`, and its `org` the
+    caller's org unless the order was sent with one (on behalf of another)."""
+    if not is_place_order(case) or not 200 <= response.status_code < 300:
+        return
+    try:
+        order = response.json()
+    except ValueError:
+        return  # not JSON: the schema and content-type checks say so
+    if not isinstance(order, dict):
+        return
+    name = "placed_order_names_its_placer"
+    # Every placement the suite makes is the caller's: its auth and its desk log in as them.
+    caller = credentials.caller()
+    placer = f"{caller.user}@{caller.org}"
+    got = order.get("userFullName")
+    assert got == placer, f"{name}: placed by {placer!r}, the 202 says {got!r}"
+    sent = case.body.get("org") if isinstance(case.body, dict) else None
+    if sent is None:
+        org = order.get("org")
+        assert org == caller.org, f"{name}: placed by org {caller.org!r}, the 202 says {org!r}"
 
 
 def compared_fields(order_fields: set[str], sent: dict[str, Any], *, live: bool) -> set[str]:

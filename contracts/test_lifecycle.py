@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from integral_mock.contracts import calls, checks, credentials, position_checks, trade_checks
+from integral_mock.contracts import (
+    calls,
+    checks,
+    credentials,
+    position_checks,
+    trade_checks,
+    visibility_checks,
+)
 from integral_mock.contracts.desk import Desk, statuses
 
 # Older than any quote lives: Integral publishes no lifetime, and the sandbox's is a minute.
@@ -85,7 +92,13 @@ def test_another_org_cannot_see_the_order(desk: Desk) -> None:
         pytest.skip("INTEGRAL_OTHER_USER is empty: no second org to ask")
     placed = desk.place(desk.quote())
     token = calls.login(desk.schema, other)
-    checks.other_org_cannot_see_order(placed, *calls.look_everywhere(desk.schema, token, placed))
+    visibility_checks.other_org_cannot_see_order(
+        placed, *calls.look_everywhere(desk.schema, token, placed)
+    )
+    cancel = calls.send(
+        desk.schema, "cancelOrder", token, path_parameters={"id": placed["orderId"]}
+    )
+    visibility_checks.other_org_cannot_cancel_order(placed, cancel, desk.order(placed["orderId"]))
 
 
 def test_a_fill_moves_the_position_by_what_it_filled(desk: Desk) -> None:
@@ -120,3 +133,16 @@ def test_a_fill_is_downloaded_once_and_again_as_resend_after_a_resend_of_its_day
     assert resent.status_code == 200, resent.text_lossy()
     after = desk.download_until(order_id, trade_checks.holding(trades))
     trade_checks.resent_trade_comes_back_as_resend(trades, after, exactly=exactly)
+
+
+@pytest.mark.sandbox_decision  # the path of the order's trades is not published
+@pytest.mark.stp_download
+def test_an_orders_trades_are_the_ones_the_download_hands_out(desk: Desk) -> None:
+    desk.download_all()
+    seen = desk.poll_to_final(desk.place(desk.quote()))
+    assert seen[-1]["status"] == checks.FILLED, statuses(seen)
+    filled = seen[-1]
+    # Reading the order's trades consumes nothing: the download must still hand them out.
+    own = desk.order_trades(filled)
+    downloaded = desk.download_until(filled["orderId"], trade_checks.holding(own))
+    trade_checks.order_trades_are_its_downloaded_trades(own, downloaded, filled)

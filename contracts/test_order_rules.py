@@ -1,15 +1,16 @@
 """What retries and renewals meet: a coId used again, a late cancel, a cookie, a body not JSON."""
 
-# The renewal and the token as a cookie are published (the renew page, the tutorials); the other
-# three are the sandbox's decisions where Integral's docs are silent (the spec says so in its
-# x-sandbox-decision notes), marked `sandbox_decision`: a live venue that decides otherwise fails
-# them, by name, and `-m "not sandbox_decision"` leaves them out.
+# The renewal, the token as a cookie and its expiry are published (the renew page, the
+# tutorials, the login answer's expiryTime), and so is the 401 for a wrong password (the spec's
+# Unauthorized answer); the others are the sandbox's decisions where Integral's docs are silent
+# (the spec says so in its x-sandbox-decision notes), marked `sandbox_decision`: a live venue
+# that decides otherwise fails them, by name, and `-m "not sandbox_decision"` leaves them out.
 
 from __future__ import annotations
 
 import pytest
 
-from integral_mock.contracts import calls, checks
+from integral_mock.contracts import calls, checks, credentials
 from integral_mock.contracts.desk import Desk, statuses
 
 
@@ -89,3 +90,43 @@ def test_an_order_body_that_is_not_json_is_a_400_error_object(desk: Desk) -> Non
         f"{name}: a text/plain order answered {response.status_code}"
     )
     checks.error_body_is_error_object(None, response, sent)  # type: ignore[arg-type]
+
+
+def test_a_wrong_password_does_not_log_in(desk: Desk) -> None:
+    caller = credentials.caller()
+    wrong = {**caller.as_login(), "pass": f"{caller.password}, but wrong"}
+    response = calls.send(desk.schema, "login", body=wrong)
+    name = "wrong_password_is_refused"
+    assert response.status_code == 401, (
+        f"{name}: {caller.user}@{caller.org} with a wrong password answered {response.status_code}"
+    )
+    assert not response.headers.get(calls.TOKEN.lower()), f"{name}: it answered a token"
+
+
+def test_a_token_past_its_expiry_time_is_refused(desk: Desk) -> None:
+    clock = desk.target.clock
+    if clock is None:
+        pytest.skip("live: waiting out a token's lifetime takes too long")
+    login = calls.send(desk.schema, "login", body=credentials.caller().as_login())
+    token, expiry = login.headers[calls.TOKEN.lower()][0], login.json()["expiryTime"]
+    clock.advance(expiry - clock.now_ms() + 1000)
+    spot = calls.send(desk.schema, "getSpotRate", token, query={"symbol": "EUR/USD"})
+    assert spot.status_code == 401, (
+        f"expired_token_is_refused: a token a second past its expiryTime answered "
+        f"{spot.status_code}"
+    )
+
+
+@pytest.mark.sandbox_decision  # DELETE /v2/orders is third-party evidence
+def test_cancelling_all_orders_cancels_a_working_one(desk: Desk) -> None:
+    placed = desk.rest(desk.quote())
+    try:
+        cancel = desk.call("cancelAllOrders")
+        assert cancel.status_code == 202, cancel.text_lossy()
+        status = desk.order(placed["orderId"])["status"]
+        name = "cancel_all_cancels_every_active_order"
+        assert status == checks.CANCELLED, f"{name}: order {placed['orderId']} is {status}"
+        assert placed["orderId"] not in desk.active_ids(), f"{name}: it is still listed active"
+    except BaseException:
+        desk.cancel_quietly(placed["orderId"])  # failed, it leaves no order resting behind it
+        raise

@@ -78,20 +78,36 @@ def resent_trade_comes_back_as_resend(
 
 
 def trade_says_what_its_order_dealt(trades: Trades, order: dict[str, Any]) -> None:
-    """Each of a fill's trades names its order's coId, symbol, side and dealt currency, and
-    together they deal what the order filled (`dealtAmount` is in the dealt currency, as the
-    order's size)."""
+    """Each of a fill's trades names its order's coId, symbol, side, dealt currency, customer
+    org (the order's `org`) and, for a PQ order, its rateId; together they deal what the order
+    filled (`dealtAmount` is in the dealt currency, as the order's size)."""
     name = "trade_says_what_its_order_dealt"
+    # Published trade fields: `rateId` (PQ), `customerOrg`; the order's `org` is whom it is for.
+    named = [("coId", "coId"), ("symbol", "symbol"), ("currency", "currency")]
+    named += [("customerOrg", "org")] + ([("rateId", "rateId")] if order.get("rateId") else [])
     for trade in trades:
-        for field in ("coId", "symbol", "currency"):
-            assert trade.get(field) == order.get(field), (
+        for field, of_order in named:
+            assert trade.get(field) == order.get(of_order), (
                 f"{name}: the trade's {field} is {trade.get(field)!r}, "
-                f"the order's {order.get(field)!r}"
+                f"the order's {of_order} {order.get(of_order)!r}"
             )
         side = str(trade.get("side", "")).lower()  # bookings publish SELL, orders Sell
         assert side == str(order.get("side")).lower(), f"{name}: the trade's side is {side!r}"
     total, filled = dealt(trades), Decimal(str(order.get("cumQty")))
     assert total == filled, f"{name}: the trades dealt {total}, the order filled {filled}"
+
+
+def order_trades_are_its_downloaded_trades(
+    own: Trades, downloaded: Trades, order: dict[str, Any]
+) -> None:
+    """A filled order's own trades (GET /v2/orders/{id}/trades) are the trades the download
+    hands out for it, and deal what it filled."""
+    name = "order_trades_are_its_downloaded_trades"
+    order_id = str(order.get("orderId"))
+    total, filled = dealt(own), Decimal(str(order.get("cumQty")))
+    assert total == filled, f"{name}: order {order_id}'s trades deal {total}, it filled {filled}"
+    mine, handed = sorted(_trade_ids(own)), sorted(_trade_ids(trades_of(order_id, downloaded)))
+    assert mine == handed, f"{name}: order {order_id} has trades {mine}, the download {handed}"
 
 
 def _trade_ids(trades: Trades) -> list[str]:

@@ -1,0 +1,92 @@
+"""Our checks of values a schema cannot judge: a quote's pair, a book's order, times, echoes."""
+
+# Each is written from what Integral publishes (integral-api.md) or the spec states in words:
+# a spot rate is for the symbol asked; a FULL or RAW book is "best first"; `transactTime` and
+# a rate's `time` are epoch milliseconds; a booking's answer carries the request's own
+# `clientRequestId` (the published answer echoes it). Failures are AssertionErrors whose
+# message starts with the property's name.
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from schemathesis import Case, CheckContext, Response
+
+from integral_mock.contracts import checks
+from integral_mock.contracts.session_checks import EPOCH_MS_FLOOR
+
+SPOT_PATHS = ("/v2/rates/spot", "/v2/rates/spot/{type}", "/v2/rates/spot/{type}/{org}")
+
+
+def spot_rate_is_for_the_symbol_asked(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A 200 spot rate (top of book or book, and each of its levels) is for the symbol asked."""
+    if case.operation.path not in SPOT_PATHS or response.status_code != 200:
+        return
+    asked = (case.query or {}).get("symbol")
+    body = checks.json_of(response)
+    if not isinstance(body, dict) or not isinstance(asked, str):
+        return
+    name = "spot_rate_is_for_the_symbol_asked"
+    for rate in [body, *_levels(body)]:
+        got = rate.get("symbol")
+        assert got == asked, f"{name}: asked for {asked!r}, answered a rate for {got!r}"
+
+
+def book_is_best_first(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A book's levels are best first on each side: bids never rise, offers never fall."""
+    if case.operation.path not in SPOT_PATHS or response.status_code != 200:
+        return
+    body = checks.json_of(response)
+    levels = _levels(body) if isinstance(body, dict) else []
+    name = "book_is_best_first"
+    for before, after in zip(levels, levels[1:], strict=False):
+        for side, sign in (("bid", 1), ("offer", -1)):  # bids fall, offers rise
+            first, then = _number(before.get(side)), _number(after.get(side))
+            if first is None or then is None:
+                continue  # a wrong type: the schema check says so
+            assert sign * (first - then) >= 0, (
+                f"{name}: a {side} of {then} ({after.get('provider')}) follows one of "
+                f"{first} ({before.get('provider')})"
+            )
+
+
+def times_are_epoch_milliseconds(ctx: CheckContext, response: Response, case: Case) -> None:
+    """An order's `transactTime` and a rate's or book's `time` are epoch milliseconds."""
+    if response.status_code != 200 and response.status_code != 202:
+        return
+    body = checks.json_of(response)
+    timed: list[tuple[str, dict[str, Any]]] = []
+    if case.operation.path in SPOT_PATHS and isinstance(body, dict):
+        timed = [("time", rate) for rate in (body, *_levels(body))]
+    timed += [("transactTime", order) for order in checks.orders_in(response, case)]
+    name = "times_are_epoch_milliseconds"
+    for field, item in timed:
+        value = item.get(field)
+        if isinstance(value, int) and not isinstance(value, bool):
+            assert value >= EPOCH_MS_FLOOR, f"{name}: {field} {value} is not epoch milliseconds"
+
+
+def booking_echoes_its_client_request_id(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A booked trade's 200 answers the clientRequestId the booking was sent with."""
+    if case.method.upper() != "POST" or case.operation.path != "/v2/trades":
+        return
+    sent = case.body.get("clientRequestId") if isinstance(case.body, dict) else None
+    body = checks.json_of(response)
+    if response.status_code != 200 or sent is None or not isinstance(body, dict):
+        return
+    got = body.get("clientRequestId")
+    assert got == sent, (
+        f"booking_echoes_its_client_request_id: sent {sent!r}, the answer says {got!r}"
+    )
+
+
+def _levels(body: dict[str, Any]) -> list[dict[str, Any]]:
+    levels = body.get("levels")
+    return [lv for lv in levels if isinstance(lv, dict)] if isinstance(levels, list) else []
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return None
