@@ -9,7 +9,7 @@ from werkzeug.wrappers import Request, Response
 
 from integral_mock.integral import plumbing
 from integral_mock.sandbox.faults import Call
-from integral_mock.sandbox.journal import (
+from integral_mock.sandbox.redaction import (
     redact_answer,
     redact_body,
     redact_headers,
