@@ -5,10 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from integral_mock.contracts.target import WsgiApp
+from tests.contracts.drift_table import OPERATIONS, ORDER_RULES, Drift
 from tests.contracts.memory_drifts import (
     CancelledOrdersVanish,
     CookieTokenRefused,
@@ -45,25 +42,7 @@ from tests.contracts.rewrites import (
     unauthorized_answers_200,
     unsupported_method_answers_404,
 )
-
-# The parts of the suite a teeth run may be given: the lifecycle tests (a few seconds, every
-# answer put to every check), the order rules (a retry, a late cancel, a renewal, a cookie, a
-# body not JSON), or every operation under Schemathesis' generated cases (the coverage phase's
-# unsupported methods, missing tokens and bad input; no stateful phase).
-LIFECYCLE = ("contracts/test_lifecycle.py",)
-ORDER_RULES = ("contracts/test_order_rules.py",)
-OPERATIONS = ("contracts/test_conformance.py::test_operation_keeps_the_contract",)
-
-
-@dataclass(frozen=True)
-class Drift:
-    """A way to break the sandbox, what the suite says when it notices (any of these), and the
-    part of the suite that is enough to notice it (the honest sandbox passes the whole suite)."""
-
-    wrap: Callable[[WsgiApp], WsgiApp]
-    caught_by: tuple[str, ...]
-    parts: tuple[str, ...] = LIFECYCLE
-
+from tests.contracts.value_drifts import VALUE_DRIFTS
 
 DRIFTS: dict[str, Drift] = {
     # status codes
@@ -180,4 +159,5 @@ DRIFTS: dict[str, Drift] = {
     "final_orders_listed_active": Drift(
         FinalOrdersListedActive, ("active_orders_are_active", "Response violates schema")
     ),
+    **VALUE_DRIFTS,
 }

@@ -3,6 +3,9 @@ response validation passed it (tests/contracts/drifts.py puts them to the suite)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from werkzeug.wrappers import Request, Response
 
 from tests.contracts.middleware import body_of, is_call, with_body
@@ -147,3 +150,81 @@ def trades_deal_twice_the_fill(request: Request, response: Response) -> Response
         return None
     doubled = [{**t, "dealtAmount": t["dealtAmount"] * 2} for t in body if "dealtAmount" in t]
     return with_body(response, doubled)
+
+
+# -- values the schema cannot judge ----------------------------------------------------------
+
+
+def cookie_of_another_token(request: Request, response: Response) -> None:
+    if "Set-Cookie" in response.headers:
+        response.headers["Set-Cookie"] = "SSO_TOKEN=not-the-token-of-the-header; Path=/"
+
+
+def _trades(request: Request, response: Response) -> list[dict[str, Any]]:
+    body = body_of(response)
+    if is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list):
+        return [t for t in body if isinstance(t, dict)]
+    return []
+
+
+def trades_without_rate_id(request: Request, response: Response) -> Response | None:
+    trades = _trades(request, response)
+    return with_body(response, [{**t, "rateId": None} for t in trades]) if trades else None
+
+
+def trades_for_another_customer(request: Request, response: Response) -> Response | None:
+    trades = _trades(request, response)
+    changed = [{**t, "customerOrg": "CustOrg1"} for t in trades]
+    return with_body(response, changed) if trades else None
+
+
+def _each_order(change: Callable[[dict[str, Any]], None]) -> Callable[..., Response | None]:
+    """A rewrite that applies `change` to every order an answer of the orders API carries."""
+
+    def rewrite(request: Request, response: Response) -> Response | None:
+        body = body_of(response)
+        orders = [
+            o
+            for o in (body if isinstance(body, list) else [body])
+            if isinstance(o, dict) and "orderId" in o
+        ]
+        if not request.path.startswith("/v2/orders") or not orders:
+            return None
+        for order in orders:
+            change(order)
+        return with_body(response, body)
+
+    return rewrite
+
+
+orders_placed_by_another_user = _each_order(lambda o: o.update(userFullName="traderB@orgB"))
+transact_time_in_seconds = _each_order(
+    lambda o: o.update(transactTime=o["transactTime"] // 1000) if "transactTime" in o else None
+)
+
+
+def spot_time_in_seconds(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "GET", "/v2/rates/spot") and isinstance(body, dict) and "time" in body:
+        return with_body(response, {**body, "time": body["time"] // 1000})
+    return None
+
+
+def booking_without_client_request_id(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "POST", "/v2/trades") and isinstance(body, dict) and "tradeId" in body:
+        return with_body(response, {k: v for k, v in body.items() if k != "clientRequestId"})
+    return None
+
+
+def book_worst_first(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if isinstance(body, dict) and isinstance(body.get("levels"), list):
+        return with_body(response, {**body, "levels": body["levels"][::-1]})
+    return None
+
+
+def order_trades_always_empty(request: Request, response: Response) -> Response | None:
+    if is_call(request, "GET", "/v2/orders/") and request.path.endswith("/trades"):
+        return with_body(response, []) if response.status_code == 200 else None
+    return None

@@ -1,0 +1,115 @@
+"""Drifts in how a request is served: asked again otherwise, as the owner, or not carried out."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+from integral_mock.contracts.credentials import EXAMPLE_LOGIN
+from integral_mock.contracts.target import WsgiApp
+from tests.contracts.middleware import AsExampleUser, body_of, buffered_body, is_call, own_headers
+
+WELL_FORMED_SYMBOL = re.compile(r"^[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
+TOKEN_HEADERS = ("sso-token", "sso_token", "cookie")
+
+
+class SpotIgnoresSymbol:
+    """A spot request for any well-formed symbol is answered with EUR/USD's rate."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        symbol = request.args.get("symbol", "")
+        if request.path.startswith("/v2/rates/spot") and WELL_FORMED_SYMBOL.match(symbol):
+            environ["QUERY_STRING"] = "symbol=EUR%2FUSD"
+        return self.app(environ, start_response)
+
+
+class AnyPasswordLogsIn:
+    """A login as the docs' example user succeeds whatever the password."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sent = buffered_body(environ)
+        request = Request(environ)
+        try:
+            login = json.loads(sent) if is_call(request, "POST", "/v2/sso/login") else None
+        except ValueError:
+            login = None
+        if isinstance(login, dict) and login.get("user") == EXAMPLE_LOGIN.user:
+            right = {**login, "pass": EXAMPLE_LOGIN.password}
+            again = EnvironBuilder(
+                "/v2/sso/login", method="POST", json=right, headers=own_headers(request)
+            )
+            return Response.from_app(self.app, again.get_environ())(environ, start_response)
+        return self.app(environ, start_response)
+
+
+class TokensNeverExpire(AsExampleUser):
+    """A request with an expired token is served as if it had a fresh one."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = self.call(environ)
+        body = body_of(response)
+        if isinstance(body, dict) and body.get("errorCode") == "TOKEN_EXPIRED":
+            self.token = None  # the example user's own token has expired as well
+            response = self.as_example_user(request)
+        return response(environ, start_response)
+
+
+class CancelAllCancelsNothing:
+    """DELETE /v2/orders answers 202 and leaves every order working."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        if request.method != "DELETE" or request.path != "/v2/orders":
+            return self.app(environ, start_response)
+        # The active list, asked instead: its answer has the token's verdict and X-Request-ID.
+        response = Response.from_app(self.app, {**environ, "REQUEST_METHOD": "GET"})
+        if response.status_code == 200:
+            response.status_code = 202
+            response.set_data(b"")
+            del response.headers["Content-Type"]
+        return response(environ, start_response)
+
+
+class OtherOrgsCancelOrders(AsExampleUser):
+    """A cancel of an order the caller's org cannot see is carried out as its owner's."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = self.call(environ)
+        if is_call(request, "DELETE", "/v2/orders/") and response.status_code == 404:
+            response = self.as_example_user(request)
+        return response(environ, start_response)
+
+
+class OrderTradesConsumeTheDownload:
+    """Reading an order's trades also downloads (and so consumes) the org's waiting trades."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = Response.from_app(self.app, environ)
+        if is_call(request, "GET", "/v2/orders/") and request.path.endswith("/trades"):
+            token = {k: v for k, v in request.headers.items() if k.lower() in TOKEN_HEADERS}
+            download = EnvironBuilder(
+                "/v2/trades/stp/messages", query_string={"maxCount": 1000}, headers=token
+            )
+            Response.from_app(self.app, download.get_environ())
+        return response(environ, start_response)

@@ -1,0 +1,107 @@
+"""Drifts in values a schema cannot judge, and in who may do what: each was missed at first."""
+
+from __future__ import annotations
+
+from tests.contracts.drift_table import (
+    DOWNLOAD,
+    FILL,
+    OPERATIONS,
+    ORDER_RULES,
+    ORDER_TRADES,
+    Drift,
+    lifecycle,
+    order_rule,
+)
+from tests.contracts.middleware import rewriting
+from tests.contracts.request_drifts import (
+    AnyPasswordLogsIn,
+    CancelAllCancelsNothing,
+    OrderTradesConsumeTheDownload,
+    OtherOrgsCancelOrders,
+    SpotIgnoresSymbol,
+    TokensNeverExpire,
+)
+from tests.contracts.rewrites import (
+    book_worst_first,
+    booking_without_client_request_id,
+    cookie_of_another_token,
+    order_trades_always_empty,
+    orders_placed_by_another_user,
+    spot_time_in_seconds,
+    trades_for_another_customer,
+    trades_without_rate_id,
+    transact_time_in_seconds,
+)
+
+VALUE_DRIFTS: dict[str, Drift] = {
+    # values
+    "cookie_of_another_token": Drift(
+        rewriting(cookie_of_another_token), ("token_cookie_is_the_token",), parts=ORDER_RULES
+    ),
+    "orders_placed_by_another_user": Drift(
+        rewriting(orders_placed_by_another_user), ("placed_order_names_its_placer",), parts=FILL
+    ),
+    "transact_time_in_seconds": Drift(
+        rewriting(transact_time_in_seconds), ("times_are_epoch_milliseconds",), parts=FILL
+    ),
+    "spot_time_in_seconds": Drift(
+        rewriting(spot_time_in_seconds), ("times_are_epoch_milliseconds",), parts=FILL
+    ),
+    "spot_ignores_symbol": Drift(
+        SpotIgnoresSymbol,
+        ("spot_rate_is_for_the_symbol_asked",),
+        parts=OPERATIONS,
+        keyword="GET and rates and not type",
+    ),
+    "book_worst_first": Drift(
+        rewriting(book_worst_first),
+        ("book_is_best_first",),
+        parts=OPERATIONS,
+        keyword="GET and rates and type and not org",
+    ),
+    "booking_without_client_request_id": Drift(
+        rewriting(booking_without_client_request_id),
+        ("booking_echoes_its_client_request_id",),
+        parts=OPERATIONS,
+        keyword="POST and trades and not stp",
+    ),
+    "trades_without_rate_id": Drift(
+        rewriting(trades_without_rate_id), ("trade_says_what_its_order_dealt",), parts=DOWNLOAD
+    ),
+    "trades_for_another_customer": Drift(
+        rewriting(trades_for_another_customer),
+        ("trade_says_what_its_order_dealt",),
+        parts=DOWNLOAD,
+    ),
+    "order_trades_always_empty": Drift(
+        rewriting(order_trades_always_empty),
+        ("order_trades_are_its_downloaded_trades",),
+        parts=ORDER_TRADES,
+    ),
+    "order_trades_consume_the_download": Drift(
+        OrderTradesConsumeTheDownload,
+        ("order_trades_are_its_downloaded_trades", "trade was never downloaded"),
+        parts=ORDER_TRADES,
+    ),
+    # who may do what
+    "any_password_logs_in": Drift(
+        AnyPasswordLogsIn,
+        ("wrong_password_is_refused",),
+        parts=order_rule("a_wrong_password_does_not_log_in"),
+    ),
+    "tokens_never_expire": Drift(
+        TokensNeverExpire,
+        ("expired_token_is_refused",),
+        parts=order_rule("a_token_past_its_expiry_time_is_refused"),
+    ),
+    "other_orgs_cancel_orders": Drift(
+        OtherOrgsCancelOrders,
+        ("other_org_cannot_cancel_order",),
+        parts=lifecycle("another_org_cannot_see_the_order"),
+    ),
+    "cancel_all_cancels_nothing": Drift(
+        CancelAllCancelsNothing,
+        ("cancel_all_cancels_every_active_order",),
+        parts=order_rule("cancelling_all_orders_cancels_a_working_one"),
+    ),
+}
