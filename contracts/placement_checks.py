@@ -26,15 +26,10 @@ CORE_FIELDS = frozenset(
 def placed_order_echoes_the_request(ctx: CheckContext, response: Response, case: Case) -> None:
     """Every order field (live, every core one) an accepted order was sent comes back in its
     202, with that value."""
-    if not is_place_order(case) or not 200 <= response.status_code < 300:
+    echoed = _accepted_order(response, case)
+    if echoed is None:
         return
     sent = case.body if isinstance(case.body, dict) else {}
-    try:
-        echoed = response.json()
-    except ValueError:
-        return  # not JSON: the schema and content-type checks say so
-    if not isinstance(echoed, dict):
-        return
     name = "placed_order_echoes_the_request"
     live = case.operation.schema.app is None  # over HTTP; a WSGI app's schema has the app
     for field in compared_fields(_order_fields(case), sent, live=live):
@@ -47,13 +42,8 @@ def placed_order_echoes_the_request(ctx: CheckContext, response: Response, case:
 def placed_order_names_its_placer(ctx: CheckContext, response: Response, case: Case) -> None:
     """An accepted order's `userFullName` is the caller's `user@org`, and its `org` the
     caller's org unless the order was sent with one (on behalf of another)."""
-    if not is_place_order(case) or not 200 <= response.status_code < 300:
-        return
-    try:
-        order = response.json()
-    except ValueError:
-        return  # not JSON: the schema and content-type checks say so
-    if not isinstance(order, dict):
+    order = _accepted_order(response, case)
+    if order is None:
         return
     name = "placed_order_names_its_placer"
     # Every placement the suite makes is the caller's: its auth and its desk log in as them.
@@ -65,6 +55,18 @@ def placed_order_names_its_placer(ctx: CheckContext, response: Response, case: C
     if sent is None:
         org = order.get("org")
         assert org == caller.org, f"{name}: placed by org {caller.org!r}, the 202 says {org!r}"
+
+
+def _accepted_order(response: Response, case: Case) -> dict[str, Any] | None:
+    """The order a placement's 2xx answered, or None (another call, a refusal, or no JSON
+    object: the schema and content-type checks say so)."""
+    if not is_place_order(case) or not 200 <= response.status_code < 300:
+        return None
+    try:
+        order = response.json()
+    except ValueError:
+        return None
+    return order if isinstance(order, dict) else None
 
 
 def compared_fields(order_fields: set[str], sent: dict[str, Any], *, live: bool) -> set[str]:
