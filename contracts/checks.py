@@ -188,6 +188,11 @@ def is_place_order(case: Case) -> bool:
     return case.method.upper() == "POST" and case.operation.path == "/v2/orders"
 
 
+def over_http(case: Case) -> bool:
+    """Whether `case` goes to a live server over HTTP: a WSGI app's schema has the app."""
+    return case.operation.schema.app is None
+
+
 def _placing_org(order: dict[str, Any]) -> str:
     """The org that placed the order (`org` may name a customer it trades on behalf of)."""
     return str(order.get("userFullName", "")).rpartition("@")[2]

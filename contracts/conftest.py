@@ -106,7 +106,7 @@ def no_order_left_working(contract_target: Target) -> Iterator[None]:
     left): the generated phases leave GTC and Stop orders resting, which would fill in the
     middle of a later run and move the position it measures."""
     yield
-    if contract_target.app is None:
+    if contract_target.live:
         Desk(contract_target).cancel_leftovers()
 
 

@@ -3,9 +3,10 @@ its answer put to every check; in-process the sandbox's clock is moved on, live 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +33,7 @@ class Desk:
         self.target = target
         self.schema = target.schema
         self.token = calls.login(self.schema, credentials.caller())
-        self.live = target.app is None
+        self.live = target.live
 
     def call(self, operation_id: str, **parts: Any) -> Response:
         case = calls.request(self.schema, operation_id, self.token, **parts)
@@ -54,12 +55,20 @@ class Desk:
         """The PQ order of `pq`, placed: its 202 answer."""
         return self.submit(self.pq(quote, **changes))
 
-    def rest(self, quote: dict[str, Any]) -> dict[str, Any]:
-        """A Limit GTC order buying 1000 base well under the bid: it works until cancelled."""
+    @contextlib.contextmanager
+    def resting(self, quote: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """A Limit GTC order buying 1000 base well under the bid, placed (its 202 answer): it
+        works until cancelled. If the test fails, it is cancelled: none is left resting."""
         bid = Decimal(str(quote["bid"]))
         price = float((bid * RESTING).quantize(bid))
-        order = buying(quote, type="Limit", timeInForce="GTC", price=price)
-        return self.submit(self._fresh(order))
+        placed = self.submit(
+            self._fresh(buying(quote, type="Limit", timeInForce="GTC", price=price))
+        )
+        try:
+            yield placed
+        except BaseException:
+            self.cancel_quietly(placed["orderId"])
+            raise
 
     def _fresh(self, order: dict[str, Any]) -> dict[str, Any]:
         """`order` under a coId of this run alone, live (in-process its quote's is fresh)."""

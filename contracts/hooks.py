@@ -62,11 +62,11 @@ def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> Non
     if not isinstance(body, dict):
         return
     if case.operation.path == "/v2/trades" and case.method.upper() == "POST":
-        case.body = rules.within_booking_rules(body, live=case.operation.schema.app is None)
+        case.body = rules.within_booking_rules(body, live=checks.over_http(case))
     elif checks.is_place_order(case) and case.meta is not None:
         # Generated orders only (the suite's own are in the rules, and its retry test sends a
-        # coId again on purpose). A WSGI app's schema has the app; over HTTP it has none.
-        case.body = within_order_rules(body, live=case.operation.schema.app is None)
+        # coId again on purpose).
+        case.body = within_order_rules(body, live=checks.over_http(case))
     elif case.operation.path == "/v2/trades/stp/resend":
         case.body = with_real_times(body)
     elif case.operation.path == "/v2/sso/login" and _is_valid_stateful(case):

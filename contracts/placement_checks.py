@@ -12,7 +12,7 @@ from typing import Any
 from schemathesis import Case, CheckContext, Response
 
 from integral_mock.contracts import credentials
-from integral_mock.contracts.checks import is_place_order
+from integral_mock.contracts.checks import is_place_order, json_of, over_http
 
 ORDER_FIELDS = "OrderFields"
 # What says what is traded. Live, only these are compared: a real venue may normalise the others
@@ -31,8 +31,7 @@ def placed_order_echoes_the_request(ctx: CheckContext, response: Response, case:
         return
     sent = case.body if isinstance(case.body, dict) else {}
     name = "placed_order_echoes_the_request"
-    live = case.operation.schema.app is None  # over HTTP; a WSGI app's schema has the app
-    for field in compared_fields(_order_fields(case), sent, live=live):
+    for field in compared_fields(_order_fields(case), sent, live=over_http(case)):
         assert field in echoed, f"{name}: sent {field} {sent[field]!r}, the 202 leaves it out"
         assert _same(sent[field], echoed[field]), (
             f"{name}: sent {field} {sent[field]!r}, the 202 echoes {echoed[field]!r}"
@@ -62,10 +61,7 @@ def _accepted_order(response: Response, case: Case) -> dict[str, Any] | None:
     object: the schema and content-type checks say so)."""
     if not is_place_order(case) or not 200 <= response.status_code < 300:
         return None
-    try:
-        order = response.json()
-    except ValueError:
-        return None
+    order = json_of(response)
     return order if isinstance(order, dict) else None
 
 

@@ -11,10 +11,11 @@ from typing import Any
 
 from schemathesis import Case, CheckContext, Response
 
+from integral_mock.contracts.calls import TOKEN
+
 # 2001-09-09 in epoch milliseconds: every real clock since reads more, and epoch seconds less.
 EPOCH_MS_FLOOR = 10**12
 SESSION_PATHS = ("/v2/sso/login", "/v2/sso/token/renew", "/sso/tokens/renew")
-TOKEN = "SSO_TOKEN"
 
 
 def token_expires_after_the_answer(ctx: CheckContext, response: Response, case: Case) -> None:

@@ -62,6 +62,11 @@ class Target:
     app: Flask | None = None
     clock: ManualClock | None = None
 
+    @property
+    def live(self) -> bool:
+        """Whether the suite tests a server over HTTP rather than the app in-process."""
+        return self.app is None
+
     def generated(self) -> BaseSchema:
         """The schema the generated phases test: every operation, or all but the download's."""
         if self.settings.stp_download:

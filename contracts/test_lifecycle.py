@@ -71,8 +71,7 @@ def test_order_cancelled_while_working_ends_cancelled_and_leaves_the_active_list
     desk: Desk,
 ) -> None:
     # A resting order, not a PQ one: a live venue fills a PQ order before any cancel arrives.
-    placed = desk.rest(desk.quote())
-    try:
+    with desk.resting(desk.quote()) as placed:
         assert placed["orderId"] in desk.active_ids()
         cancel = desk.call("cancelOrder", path_parameters={"id": placed["orderId"]})
         assert cancel.status_code == 202, cancel.text_lossy()
@@ -80,9 +79,6 @@ def test_order_cancelled_while_working_ends_cancelled_and_leaves_the_active_list
         assert seen[-1]["status"] == checks.CANCELLED, statuses(seen)
         assert seen[-1]["reason"], seen[-1]
         assert placed["orderId"] not in desk.active_ids()
-    except BaseException:
-        desk.cancel_quietly(placed["orderId"])  # failed, it leaves no order resting behind it
-        raise
 
 
 @pytest.mark.sandbox_decision  # 404, not 403; and the second org is the sandbox's traderB

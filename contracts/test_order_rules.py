@@ -119,14 +119,10 @@ def test_a_token_past_its_expiry_time_is_refused(desk: Desk) -> None:
 
 @pytest.mark.sandbox_decision  # DELETE /v2/orders is third-party evidence
 def test_cancelling_all_orders_cancels_a_working_one(desk: Desk) -> None:
-    placed = desk.rest(desk.quote())
-    try:
+    with desk.resting(desk.quote()) as placed:
         cancel = desk.call("cancelAllOrders")
         assert cancel.status_code == 202, cancel.text_lossy()
         status = desk.order(placed["orderId"])["status"]
         name = "cancel_all_cancels_every_active_order"
         assert status == checks.CANCELLED, f"{name}: order {placed['orderId']} is {status}"
         assert placed["orderId"] not in desk.active_ids(), f"{name}: it is still listed active"
-    except BaseException:
-        desk.cancel_quietly(placed["orderId"])  # failed, it leaves no order resting behind it
-        raise
