@@ -12,7 +12,13 @@ from werkzeug.wrappers import Request, Response
 
 from integral_mock.contracts.credentials import EXAMPLE_LOGIN
 from integral_mock.contracts.target import WsgiApp
-from tests.contracts.middleware import AsExampleUser, body_of, buffered_body, is_call, own_headers
+from tests.contracts.middleware import (
+    ServedAsExampleUser,
+    body_of,
+    buffered_body,
+    is_call,
+    own_headers,
+)
 
 WELL_FORMED_SYMBOL = re.compile(r"^[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
 TOKEN_HEADERS = ("sso-token", "sso_token", "cookie")
@@ -54,17 +60,15 @@ class AnyPasswordLogsIn:
         return self.app(environ, start_response)
 
 
-class TokensNeverExpire(AsExampleUser):
+class TokensNeverExpire(ServedAsExampleUser):
     """A request with an expired token is served as if it had a fresh one."""
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request = Request(environ)
-        response = self.call(environ)
+    def serve_again(self, request: Request, response: Response) -> bool:
         body = body_of(response)
-        if isinstance(body, dict) and body.get("errorCode") == "TOKEN_EXPIRED":
+        expired = isinstance(body, dict) and body.get("errorCode") == "TOKEN_EXPIRED"
+        if expired:
             self.token = None  # the example user's own token has expired as well
-            response = self.as_example_user(request)
-        return response(environ, start_response)
+        return expired
 
 
 class CancelAllCancelsNothing:
@@ -86,15 +90,11 @@ class CancelAllCancelsNothing:
         return response(environ, start_response)
 
 
-class OtherOrgsCancelOrders(AsExampleUser):
+class OtherOrgsCancelOrders(ServedAsExampleUser):
     """A cancel of an order the caller's org cannot see is carried out as its owner's."""
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request = Request(environ)
-        response = self.call(environ)
-        if is_call(request, "DELETE", "/v2/orders/") and response.status_code == 404:
-            response = self.as_example_user(request)
-        return response(environ, start_response)
+    def serve_again(self, request: Request, response: Response) -> bool:
+        return is_call(request, "DELETE", "/v2/orders/") and response.status_code == 404
 
 
 class OrderTradesConsumeTheDownload:

@@ -96,11 +96,17 @@ def received_answered_as_new(request: Request, response: Response) -> Response |
     return None
 
 
-def resent_trades_come_back_as_new(request: Request, response: Response) -> Response | None:
+def _trades(request: Request, response: Response) -> list[dict[str, Any]]:
+    """The trades a download answered (none for any other answer)."""
     body = body_of(response)
-    if not (is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list)):
-        return None
-    return with_body(response, [{**t, "event": "NEW"} for t in body if isinstance(t, dict)])
+    if is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list):
+        return [t for t in body if isinstance(t, dict)]
+    return []
+
+
+def resent_trades_come_back_as_new(request: Request, response: Response) -> Response | None:
+    trades = _trades(request, response)
+    return with_body(response, [{**t, "event": "NEW"} for t in trades]) if trades else None
 
 
 def cancelling_a_final_order_answers_202(request: Request, response: Response) -> None:
@@ -145,11 +151,9 @@ def login_expires_before_it_answers(request: Request, response: Response) -> Res
 
 
 def trades_deal_twice_the_fill(request: Request, response: Response) -> Response | None:
-    body = body_of(response)
-    if not (is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list)):
-        return None
-    doubled = [{**t, "dealtAmount": t["dealtAmount"] * 2} for t in body if "dealtAmount" in t]
-    return with_body(response, doubled)
+    trades = _trades(request, response)
+    doubled = [{**t, "dealtAmount": t["dealtAmount"] * 2} for t in trades if "dealtAmount" in t]
+    return with_body(response, doubled) if trades else None
 
 
 # -- values the schema cannot judge ----------------------------------------------------------
@@ -158,13 +162,6 @@ def trades_deal_twice_the_fill(request: Request, response: Response) -> Response
 def cookie_of_another_token(request: Request, response: Response) -> None:
     if "Set-Cookie" in response.headers:
         response.headers["Set-Cookie"] = "SSO_TOKEN=not-the-token-of-the-header; Path=/"
-
-
-def _trades(request: Request, response: Response) -> list[dict[str, Any]]:
-    body = body_of(response)
-    if is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list):
-        return [t for t in body if isinstance(t, dict)]
-    return []
 
 
 def trades_without_rate_id(request: Request, response: Response) -> Response | None:
