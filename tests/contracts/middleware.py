@@ -53,6 +53,13 @@ def is_call(request: Request, method: str, path_prefix: str) -> bool:
     return request.method == method and request.path.startswith(path_prefix)
 
 
+def accepted_without_body(response: Response) -> None:
+    """`response` made a cancel's published answer: 202, no body, so no Content-Type."""
+    response.status_code = 202
+    response.set_data(b"")
+    del response.headers["Content-Type"]
+
+
 def buffered_body(environ: dict[str, Any]) -> bytes:
     """The request's body, read once and put back for the app to read."""
     sent: bytes = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))

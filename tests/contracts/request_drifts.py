@@ -14,6 +14,7 @@ from integral_mock.contracts.credentials import EXAMPLE_LOGIN
 from integral_mock.contracts.target import WsgiApp
 from tests.contracts.middleware import (
     ServedAsExampleUser,
+    accepted_without_body,
     body_of,
     buffered_body,
     is_call,
@@ -84,9 +85,7 @@ class CancelAllCancelsNothing:
         # The active list, asked instead: its answer has the token's verdict and X-Request-ID.
         response = Response.from_app(self.app, {**environ, "REQUEST_METHOD": "GET"})
         if response.status_code == 200:
-            response.status_code = 202
-            response.set_data(b"")
-            del response.headers["Content-Type"]
+            accepted_without_body(response)
         return response(environ, start_response)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from tests.contracts.middleware import body_of, is_call, with_body
+from tests.contracts.middleware import accepted_without_body, body_of, is_call, with_body
 
 # -- status codes ----------------------------------------------------------------------------
 
@@ -113,9 +113,7 @@ def cancelling_a_final_order_answers_202(request: Request, response: Response) -
     body = body_of(response)
     if request.method == "DELETE" and isinstance(body, dict):
         if body.get("errorCode") == "ORDER_FINAL":
-            response.status_code = 202
-            response.set_data(b"")
-            del response.headers["Content-Type"]
+            accepted_without_body(response)
 
 
 def body_not_json_answers_415(request: Request, response: Response) -> None:
