@@ -51,6 +51,16 @@ class Task:
             "INTEGRAL_SCENARIO": scenario,
         }
 
+    def intent(self) -> dict[str, str]:
+        """The order the client is asked for: one PQ order of this symbol, side, size, currency."""
+        return {
+            "type": "PQ",
+            "symbol": self.symbol,
+            "side": self.side,
+            "size": self.size,
+            "currency": self.currency,
+        }
+
 
 def certify(
     command: Sequence[str],
@@ -104,7 +114,8 @@ def run_scenario(
     control.clear_faults(org)  # and let go of a hang the client walked away from
     entries = traffic.in_sending_order(control.journal(org))
     results = rules.judge(entries, settings)
-    truth = rules.final_status(exit_code, control.orders(org), expect_order=True, entries=entries)
+    orders = control.orders(org)
+    truth = rules.final_status(exit_code, orders, True, entries, asked=task.intent())
     results = [RuleResult(r.rule, truth) if r.rule.id == rules.FINAL_STATUS else r for r in results]
     return ScenarioRun(
         scenario.name,

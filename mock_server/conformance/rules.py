@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from integral_mock.conformance import call_rules, order_rules, traffic
+from integral_mock.conformance.final_status import final_status
 from integral_mock.conformance.settings import Settings
-from integral_mock.conformance.verdicts import Entry, Evidence, Judgment, Rule, RuleResult
+from integral_mock.conformance.verdicts import Entry, Judgment, Rule, RuleResult
 
 FINAL_STATUS = "final-status-reported"
+__all__ = ["BY_ID", "FINAL_STATUS", "RULES", "final_status", "judge"]
 
 
 def _certification_only(entries: Sequence[Entry], settings: Settings) -> Judgment:
@@ -110,10 +111,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         FINAL_STATUS,
         "must",
-        "(certification only) sees its order to a final status, exits 0 if it FILLED, else not",
-        "Poll the order until it is final, retrying calls that failed (every scenario lets "
-        "it end), then exit 0 only when it ended FILLED and non-zero when it was rejected, "
-        "expired or cancelled, so that scripts and schedulers can trust it.",
+        "(certification only) places the order asked for, sees it to a final status, exits 0 "
+        "if it FILLED, else not",
+        "Place the one PQ order the task asks for (INTEGRAL_SYMBOL, _SIDE, _SIZE, _CURRENCY), "
+        "poll it until an answer shows it final (RECEIVED and NEW are not), retrying calls "
+        "that failed (every scenario lets it end), then exit 0 only when it ended FILLED and "
+        "non-zero when it was rejected, expired or cancelled, so that scripts and schedulers "
+        "can trust it.",
         _certification_only,
     ),
 )
@@ -124,67 +128,3 @@ def judge(entries: Sequence[Entry], settings: Settings) -> list[RuleResult]:
     """Every rule's verdict on some traffic (oldest entry first)."""
     ordered = traffic.in_sending_order(entries)
     return [RuleResult(rule, rule.judge(ordered, settings)) for rule in RULES]
-
-
-def final_status(
-    exit_code: int | None,
-    orders: Sequence[dict[str, Any]],
-    expect_order: bool,
-    entries: Sequence[Entry] = (),
-) -> Judgment:
-    """Whether the client saw its order to a final status and its exit status tells the truth
-    about it (certification only); `entries` (in sending order) name what it last met."""
-    filled = any(o.get("status") == "FILLED" for o in orders)
-    ended = ", ".join(f"{o.get('orderId')} {o.get('status')}" for o in orders) or "no order"
-    last = _last_failure(entries)
-    cause = f" (its last call, {last[1]})" if last else ""
-    cited = [last[0]] if last else []
-    if exit_code is None:
-        return Judgment.failed(f"the client did not finish in time (orders: {ended})", cited)
-    if expect_order and not orders:
-        return Judgment.failed(f"exit {exit_code}, but the client placed no order{cause}", cited)
-    live = [o for o in orders if o.get("status") not in traffic.FINAL]
-    if exit_code != 0 and live and not filled:
-        # Every scenario lets a conforming client see the end; stopping early leaves a
-        # working order its caller believes failed.
-        note = (
-            f"exit {exit_code} while order {live[0].get('orderId')} was still "
-            f"{live[0].get('status')}: the client stopped before its order was final{cause}"
-        )
-        return Judgment.failed(note, [*cited, *_order_evidence(orders)])
-    if (exit_code == 0) != filled:
-        fact = "an order FILLED" if filled else f"no order FILLED ({ended})"
-        return Judgment.failed(f"exit {exit_code} with {fact}", _order_evidence(orders))
-    return Judgment.passed(f"exit {exit_code}; orders: {ended}")
-
-
-def _last_failure(entries: Sequence[Entry]) -> tuple[Evidence, str] | None:
-    """The client's last call, when it failed: what a client that gave up most likely met."""
-    if not entries:
-        return None
-    last = entries[-1]
-    status = last["status"]
-    if status is None:
-        what = "got no answer"
-    elif not last["delivered"]:
-        what = f"got a cut-off {status} answer"
-    elif status >= 400:
-        what = f"answered {status}"
-    else:
-        return None
-    note = f"{traffic.operation(last)} {what}"
-    return Evidence.of(last, note), note
-
-
-def _order_evidence(orders: Sequence[dict[str, Any]]) -> list[Evidence]:
-    return [
-        Evidence(
-            int(o.get("transactTime") or 0),
-            "ORDER",
-            str(o.get("orderId")),
-            None,
-            None,
-            str(o.get("status")),
-        )
-        for o in orders
-    ]
