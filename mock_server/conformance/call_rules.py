@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from integral_mock.conformance import traffic
 from integral_mock.conformance.settings import Settings
 from integral_mock.conformance.verdicts import Entry, Evidence, Judgment
+from integral_mock.sandbox.redaction import SECRET_FIELDS, SECRET_WORDS
 
 
 def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
@@ -161,8 +162,12 @@ def json_requests(entries: Sequence[Entry], settings: Settings) -> Judgment:
 
 def _hygiene_problem(entry: Entry) -> str | None:
     sent = traffic.headers(entry)
-    if any(k.lower() in ("sso_token", "token") for k in traffic.query(entry)):
+    keys = [k.lower() for k in traffic.query(entry)]
+    if any(k in ("sso_token", "token") for k in keys):
         return "the token was sent in the URL"
+    if secret := next((k for k in keys if _is_secret(k)), None):
+        # A URL is logged by every proxy and server on the way: a password there is leaked.
+        return f"a secret ({secret}) was sent in the URL"
     has_body = entry["request"]["body"] is not None or int(sent.get("content_length") or 0) > 0
     mime = sent.get("content_type", "").split(";")[0].strip().lower()
     if has_body and mime != "application/json":
@@ -174,6 +179,11 @@ def _hygiene_problem(entry: Entry) -> str | None:
     if not traffic.is_login(entry) and not authed:
         return "no SSO_TOKEN header or cookie"
     return None
+
+
+def _is_secret(key: str) -> bool:
+    """A credential's name, as the journal's redaction knows them (pass, password, apiSecret…)."""
+    return key in SECRET_FIELDS or any(word in key for word in SECRET_WORDS)
 
 
 def request_id(entries: Sequence[Entry], settings: Settings) -> Judgment:

@@ -95,9 +95,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "json-requests",
         "must",
-        "sends JSON as application/json and the token as header or cookie, never in a URL",
-        "Send every body with Content-Type: application/json, and the token as the SSO_TOKEN "
-        "header (or cookie); a token in a URL ends up in logs and proxies.",
+        "sends JSON as application/json and the token as header or cookie, never a secret in a URL",
+        "Send every body with Content-Type: application/json, the token as the SSO_TOKEN "
+        "header (or cookie) and the password in the login body only; a token or password in "
+        "a URL ends up in logs and proxies.",
         call_rules.json_requests,
     ),
     Rule(

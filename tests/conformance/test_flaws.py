@@ -27,6 +27,7 @@ FLAWED = [
     ),
     ("market_not_pq", "happy-path", "final-status-reported", "has type 'Market'"),
     ("wrong_side", "happy-path", "final-status-reported", "has side 'Sell'"),
+    ("password_in_url", "happy-path", "json-requests", "a secret (pass) was sent in the URL"),
 ]
 
 

@@ -327,6 +327,17 @@ def test_a_full_book_level_is_a_quote_too() -> None:
 # -- json-requests, request-id ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize("key", ["pass", "password", "Password", "apiSecret"])
+def test_json_requests_catches_a_password_in_the_url(key: str) -> None:
+    t = Traffic()  # the body has it too: only the URL is at fault
+    t.add(0, "POST", "/v2/sso/login", query=f"user=u&{key}=%5Bredacted%5D", body={"user": "u"})
+    j = verdict("json-requests", t)
+    assert (j.verdict, j.detail) == ("fail", f"a secret ({key.lower()}) was sent in the URL")
+    harmless = Traffic()
+    harmless.add(0, "GET", "/v2/rates/spot", query="symbol=EUR%2FUSD&passive=1")
+    assert verdict("json-requests", harmless).verdict == "pass"
+
+
 def test_json_requests_catches_a_token_in_the_url_and_a_wrong_content_type() -> None:
     in_url = Traffic()
     in_url.add(0, "GET", "/v2/orders/7", query="SSO_TOKEN=abc")
