@@ -95,16 +95,48 @@ def _failure_chains(calls: list[Entry]) -> list[list[Entry]]:
 
 
 def token_reuse(entries: Sequence[Entry], settings: Settings) -> Judgment:
-    """A token is reused: not one login per call."""
+    """A token is reused: not one login per call (a login for a token near its end is due)."""
     logins = [e for e in entries if traffic.is_login(e) and e["status"] == 200]
     calls = [e for e in entries if not traffic.is_login(e)]
     if not logins or not calls:
         return Judgment.unexercised("no login followed by calls")
-    per_login = len(calls) / len(logins)
-    if len(logins) >= settings.token_reuse_min_logins and per_login < settings.min_calls_per_login:
-        note = f"{len(logins)} logins for {len(calls)} calls ({per_login:.1f} calls per login)"
-        return Judgment.failed(note, [Evidence.of(e, "login") for e in logins])
-    return Judgment.passed(f"{len(logins)} login(s) for {len(calls)} calls")
+    early = [e for e in logins[1:] if _replaced_a_fresh_token(entries, e)]
+    counted = 1 + len(early)
+    per_login = len(calls) / counted
+    if counted >= settings.token_reuse_min_logins and per_login < settings.min_calls_per_login:
+        note = f"{counted} logins for {len(calls)} calls ({per_login:.1f} calls per login)"
+        if counted < len(logins):
+            note += f", not counting {len(logins) - counted} made as a token neared its end"
+        return Judgment.failed(note, [Evidence.of(e, "login") for e in [logins[0], *early]])
+    due = len(logins) - counted
+    renewed = f", {due} of them as its token neared its end or was refused" if due else ""
+    return Judgment.passed(f"{len(logins)} login(s) for {len(calls)} calls{renewed}")
+
+
+def _replaced_a_fresh_token(entries: Sequence[Entry], login: Entry) -> bool:
+    """Whether a login came while the token before it was unrefused with half its life left.
+
+    Logging in again as a token nears its expiryTime is what the API asks (renew or log in
+    before it runs out); only a login that throws a good token away is needless.
+    """
+    before = [e for e in entries if e["id"] < login["id"]]
+    issued = next((e for e in reversed(before) if _issued_token(e)), None)
+    if issued is None:
+        return True
+    answer = traffic.answer(issued) or {}
+    expiry = answer["expiryTime"]
+    start = answer.get("serverUTCTime")
+    start = start if isinstance(start, int) else issued["time"]
+    if any(_token_refused(e) for e in before if e["id"] > issued["id"]):
+        return False
+    return bool(expiry - login["time"] > (expiry - start) / 2)
+
+
+def _issued_token(entry: Entry) -> bool:
+    """A login or renewal that answered a token and when it expires."""
+    answer = traffic.answer(entry) or {}
+    issuing = traffic.is_login(entry) or traffic.is_renew(entry)
+    return issuing and entry["status"] == 200 and isinstance(answer.get("expiryTime"), int)
 
 
 def token_renewal(entries: Sequence[Entry], settings: Settings) -> Judgment:

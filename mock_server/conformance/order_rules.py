@@ -81,7 +81,7 @@ def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
 
 
 def stop_at_final(entries: Sequence[Entry], settings: Settings) -> Judgment:
-    """Once an order was shown a final status, it is read no more."""
+    """Once an order was shown a final status, it is read (or cancelled) no more."""
     shown_final: dict[str, Entry] = {}
     for entry in entries:
         for order_id, status in traffic.statuses_shown(entry):
@@ -89,16 +89,40 @@ def stop_at_final(entries: Sequence[Entry], settings: Settings) -> Judgment:
                 shown_final[order_id] = entry
     if not shown_final:
         return Judgment.unexercised("no order was shown a final status")
-    for key, entry in traffic.order_reads(entries):
-        final = shown_final.get(key)
-        if final is None or entry["id"] <= final["id"]:
-            continue
-        later = [e for k, e in traffic.order_reads(entries) if k == key and e["id"] > final["id"]]
+    # A cancel of a final order is refused (400) and changes nothing: as needless as a read.
+    touches = [*traffic.order_reads(entries), *traffic.order_cancels(entries)]
+    for key, final in shown_final.items():
+        later = sorted((e for k, e in touches if k == key and e["id"] > final["id"]), key=_id)
         if len(later) > settings.reads_after_final:
             evidence = [Evidence.of(final, "the final status, shown")]
-            evidence += [Evidence.of(e, "read again after the final status") for e in later]
-            return Judgment.failed(f"order {key} read {len(later)} time(s) after final", evidence)
+            evidence += [Evidence.of(e, _after_final(e)) for e in later]
+            return Judgment.failed(f"order {key} {_counted(later)} after final", evidence)
     return Judgment.passed(f"{len(shown_final)} order(s) left alone once final")
+
+
+def _id(entry: Entry) -> int:
+    return int(entry["id"])
+
+
+def _after_final(entry: Entry) -> str:
+    return (
+        "cancelled after the final status"
+        if entry["method"] == "DELETE"
+        else ("read again after the final status")
+    )
+
+
+def _counted(later: list[Entry]) -> str:
+    """'read 2 time(s)', 'cancelled 5 time(s)', or 'read 1 and cancelled 5 time(s)'."""
+    cancels = sum(1 for e in later if e["method"] == "DELETE")
+    reads = len(later) - cancels
+    if not cancels:
+        return f"read {reads} time(s)"
+    return (
+        f"read {reads} and cancelled {cancels} time(s)"
+        if reads
+        else (f"cancelled {cancels} time(s)")
+    )
 
 
 def fresh_quote(entries: Sequence[Entry], settings: Settings) -> Judgment:

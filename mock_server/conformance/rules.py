@@ -47,9 +47,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "stop-at-final",
         "must",
-        "stops polling an order once shown a final status",
+        "stops polling (and cancelling) an order once shown a final status",
         "FILLED, REJECTED, EXPIRED and CANCELLED are final: once a read shows one, stop reading "
-        "that order.",
+        "that order, and do not cancel it (the cancel is refused and changes nothing).",
         order_rules.stop_at_final,
     ),
     Rule(

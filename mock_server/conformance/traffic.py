@@ -116,6 +116,13 @@ def order_reads(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry]]:
                 yield "active", entry
 
 
+def order_cancels(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry]]:
+    """(orderId, entry) for every cancel of one order (DELETE /v2/orders/{id})."""
+    for entry in entries:
+        if entry["method"] == "DELETE" and (match := _ORDER_ID.match(entry["path"])):
+            yield match.group(1), entry
+
+
 def coid_index(entries: Sequence[Entry]) -> dict[str, str]:
     """coId → orderId, from every answer that carried both."""
     found: dict[str, str] = {}

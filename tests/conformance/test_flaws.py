@@ -1,4 +1,4 @@
-"""Clients with one flaw each, certified on the command line: exit 1, the flaw named, only it."""
+"""Certify on the command line: a flawed client fails by its flaw alone, odd good ones pass."""
 
 from __future__ import annotations
 
@@ -27,8 +27,24 @@ FLAWED = [
     ),
     ("market_not_pq", "happy-path", "final-status-reported", "has type 'Market'"),
     ("wrong_side", "happy-path", "final-status-reported", "has side 'Sell'"),
+    ("cancels_after_final", "happy-path", "stop-at-final", "cancelled 5 time(s) after final"),
     ("password_in_url", "happy-path", "json-requests", "a secret (pass) was sent in the URL"),
 ]
+
+
+def certify(scenario: str, client: str, report_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "integral_mock", "certify", "--scenario", scenario]
+        + ["--report-dir", str(report_dir), *fast_flags(), "--", *python_client(client)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def verdicts(report_dir: Path) -> dict[str, str]:
+    (ran,) = json.loads((report_dir / "report.json").read_text())["scenarios"]
+    return {r["id"]: r["verdict"] for r in ran["rules"]}
 
 
 @pytest.mark.parametrize(
@@ -37,16 +53,28 @@ FLAWED = [
 def test_a_flawed_client_fails_by_its_flaw_alone(
     client: str, scenario: str, rule: str, words: str, tmp_path: Path
 ) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "integral_mock", "certify", "--scenario", scenario]
-        + ["--report-dir", str(tmp_path), *fast_flags(), "--", *python_client(client)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = certify(scenario, client, tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"FAIL {rule}" in done.stdout
     assert words in done.stdout
-    (ran,) = json.loads((tmp_path / "report.json").read_text())["scenarios"]
-    failed = {r["id"] for r in ran["rules"] if r["verdict"] == "fail"}
+    failed = {id for id, verdict in verdicts(tmp_path).items() if verdict == "fail"}
     assert failed == {rule}, done.stdout
+
+
+# (client, scenario, the rules it must pass there, not merely leave unexercised)
+UNUSUAL_BUT_GOOD = [
+    ("relogs_before_expiry", "token-expiry", {"token-reuse", "token-renewal"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("client", "scenario", "passes"), UNUSUAL_BUT_GOOD, ids=[g[0] for g in UNUSUAL_BUT_GOOD]
+)
+def test_an_unusual_good_client_passes(
+    client: str, scenario: str, passes: set[str], tmp_path: Path
+) -> None:
+    done = certify(scenario, client, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = verdicts(tmp_path)
+    assert "fail" not in found.values(), done.stdout
+    assert {found[rule] for rule in passes} == {"pass"}, done.stdout

@@ -148,6 +148,25 @@ def test_reads_by_coid_count_for_the_same_order() -> None:
     assert verdict("poll-interval", t).verdict == "fail"
 
 
+def test_cancelling_an_order_after_it_was_final_fails_stop_at_final() -> None:
+    t = Traffic().happy()
+    for at in (800, 1000):
+        t.add(at, "DELETE", "/v2/orders/7", 400, answer={"errorCode": "ORDER_FINAL"})
+    j = verdict("stop-at-final", t)
+    assert (j.verdict, j.detail) == ("fail", "order 7 cancelled 2 time(s) after final")
+    assert [e.note for e in j.evidence][1:] == ["cancelled after the final status"] * 2
+    t.poll(1200, state="FILLED")
+    assert (
+        verdict("stop-at-final", t).detail == "order 7 read 1 and cancelled 2 time(s) after final"
+    )
+    working = Traffic()  # a cancel of an order still working is the point of a cancel
+    working.login(0)
+    working.place(20)
+    working.add(100, "DELETE", "/v2/orders/7", 202)
+    working.poll(200, state="CANCELLED")
+    assert verdict("stop-at-final", working).verdict == "pass"
+
+
 def test_reading_an_order_after_it_was_final_fails_stop_at_final() -> None:
     t = Traffic().happy()
     t.poll(1000, state="FILLED")
@@ -239,6 +258,31 @@ def test_login_per_call_fails_token_reuse() -> None:
     assert j.verdict == "fail"
     assert "4 logins for 4 calls" in j.detail
     assert verdict("token-reuse", Traffic().happy()).verdict == "pass"
+
+
+def test_logging_in_again_as_the_token_nears_its_end_is_not_needless() -> None:
+    t = Traffic()  # 1 s tokens, a poll a second: a login at 0.7 s of each token's life
+    for i in range(4):
+        t.login(i * 700, expiry_in=1000)
+        t.poll(i * 700 + 50)
+    j = verdict("token-reuse", t)
+    assert (j.verdict, j.detail) == (
+        "pass",
+        "4 login(s) for 4 calls, 3 of them as its token neared its end or was refused",
+    )
+    early = Traffic()  # the same, but each login at 0.3 s of a token's life: needless
+    for i in range(4):
+        early.login(i * 300, expiry_in=1000)
+        early.poll(i * 300 + 50)
+    assert verdict("token-reuse", early).detail == "4 logins for 4 calls (1.0 calls per login)"
+
+
+def test_a_login_after_a_refused_token_is_due() -> None:
+    t = Traffic()
+    for i in range(4):
+        t.login(i * 100)
+        t.add(i * 100 + 50, "GET", "/v2/orders/7", 401, answer={"errorCode": "TOKEN_EXPIRED"})
+    assert verdict("token-reuse", t).verdict == "pass"
 
 
 def expired(then: str) -> Traffic:
