@@ -235,6 +235,11 @@ def checked_answer(validator: SpecValidator, response: Response, document: str) 
 
 def init_app(app: Flask, state: Sandbox) -> None:
     app.extensions["integral-mock"] = state
+    # Werkzeug answers `/v2//orders` with a 308 to `/v2/orders`: an HTML page no handler of
+    # ours sees, and a redirect the spec does not declare. A path with an empty segment is
+    # no path of the spec: 404, as a trailing slash is. Rules bound from here on (every
+    # route of the app) take the map's setting.
+    app.url_map.merge_slashes = False
     app.before_request(_assign_request_id)
     app.before_request(_refuse_head)
     app.after_request(_finish)

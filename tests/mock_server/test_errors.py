@@ -289,3 +289,17 @@ def test_request_id_is_generated_when_absent(client: FlaskClient) -> None:
     ids = {client.get("/v2/orders").headers["X-Request-ID"] for _ in range(3)}
     assert len(ids) == 3
     assert all(ids)
+
+
+DOUBLED_SLASHES = [
+    "/v2//orders",
+    "/v2/orders//4000000001",
+    "/v2/rates//spot?symbol=EUR%2FUSD",
+    "/__admin//journal",
+]
+
+
+@pytest.mark.parametrize("path", DOUBLED_SLASHES)
+def test_a_doubled_slash_is_a_404_error_object_not_an_html_redirect(api: Api, path: str) -> None:
+    body = assert_error(api.get(path, api.token()), 404, "NOT_FOUND")
+    assert "//" in body["errorMessage"]
