@@ -117,9 +117,9 @@ class SpecValidator:
         return [_describe(problem) for problem in problems]
 
     def _operation(self, request: Request) -> Found:
-        rule = request.url_rule
-        path = _pattern(rule.rule) if rule is not None else request.path
-        method = request.method.lower()
+        path = _pattern(request.url_rule.rule) if request.url_rule else request.path
+        # A HEAD is its GET without the body (RFC 9110); Integral's surface refuses it first.
+        method = "get" if request.method == "HEAD" else request.method.lower()
         return self.routes.find(request.root_path + path, method, lambda: request.host_url)
 
 
