@@ -193,7 +193,10 @@ def store_unavailable() -> Response:
 
 
 def _assign_request_id() -> None:
-    g.request_id = request.headers.get(REQUEST_ID) or uuid.uuid4().hex
+    # The client's id, unless a line break keeps it from going back as a header (no HTTP
+    # server delivers one, but a WSGI caller in process can): echoing it was a 500.
+    sent = request.headers.get(REQUEST_ID, "")
+    g.request_id = sent if sent and "\r" not in sent and "\n" not in sent else uuid.uuid4().hex
 
 
 def _finish(response: Response) -> Response:
@@ -235,10 +238,9 @@ def checked_answer(validator: SpecValidator, response: Response, document: str) 
 
 def init_app(app: Flask, state: Sandbox) -> None:
     app.extensions["integral-mock"] = state
-    # Werkzeug answers `/v2//orders` with a 308 to `/v2/orders`: an HTML page no handler of
-    # ours sees, and a redirect the spec does not declare. A path with an empty segment is
-    # no path of the spec: 404, as a trailing slash is. Rules bound from here on (every
-    # route of the app) take the map's setting.
+    # Werkzeug answers `/v2//orders` with a 308 (an HTML page no handler of ours sees) to a
+    # path not asked for: an empty segment is no path of the spec, a 404 as a trailing slash
+    # is. Every rule bound from here on (every route of the app) takes the map's setting.
     app.url_map.merge_slashes = False
     app.before_request(_assign_request_id)
     app.before_request(_refuse_head)

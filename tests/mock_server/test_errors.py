@@ -303,3 +303,19 @@ DOUBLED_SLASHES = [
 def test_a_doubled_slash_is_a_404_error_object_not_an_html_redirect(api: Api, path: str) -> None:
     body = assert_error(api.get(path, api.token()), 404, "NOT_FOUND")
     assert "//" in body["errorMessage"]
+
+
+@pytest.mark.parametrize("sent", ["a\r\nSet-Cookie: x=1", "line\nbreak", "cr\ronly"])
+@pytest.mark.parametrize("path", ["/v2/orders", "/__admin/journal", "/nowhere"])
+def test_a_request_id_with_a_line_break_is_not_echoed(api: Api, sent: str, path: str) -> None:
+    """No HTTP server delivers one; an in-process WSGI caller can, and echoing it was a 500.
+    The spec's operations refuse it (400 naming it); every answer gets an id of the server's."""
+    environ = {"HTTP_X_REQUEST_ID": sent, "HTTP_SSO_TOKEN": api.token()}
+    response = api.client.get(path, environ_base=environ)
+    assert response.status_code in (200, 400, 404), response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    made = response.headers["X-Request-ID"]
+    assert len(made) == 32  # a uuid4 hex: no line break survives
+    if path == "/v2/orders":
+        body = assert_error(response, 400, "INVALID_REQUEST")
+        assert body["responseTuples"][0]["field"] == "X-Request-ID"
