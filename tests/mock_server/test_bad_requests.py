@@ -118,3 +118,32 @@ def test_a_client_order_time_as_integral_writes_it_is_echoed(api: Api) -> None:
     sent = "2024-10-24 15:30:00,123 +0530"
     placed = api.placed(token, {**api.pq_order(api.spot(token)), "clientOrderTime": sent})
     assert placed["clientOrderTime"] == sent
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("9999-12-31 00:00:00,000 +0000", "9999-12-31 23:59:59,999 -1400", "endDate"),
+        ("0001-01-01 00:00:00,000 +1400", "0001-01-01 23:59:59,999 +0000", "startDate"),
+    ],
+)
+def test_a_resend_range_past_the_calendar_in_utc_is_a_400(
+    api: Api, start: str, end: str, field: str
+) -> None:
+    """Each matches the pattern and is a real local time, but no UTC instant: was a 500."""
+    token = api.token()
+    response = api.client.post(
+        "/v2/trades/stp/resend",
+        json={"startDate": start, "endDate": end},
+        headers={"SSO_TOKEN": token},
+    )
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    assert error_fields(body) == {field}
+
+
+def test_a_client_order_time_past_the_calendar_in_utc_is_a_400(api: Api) -> None:
+    token = api.token()
+    order = {**api.pq_order(api.spot(token)), "clientOrderTime": "9999-12-31 23:30:00,000 -0100"}
+    body = assert_error(api.place(token, order), 400, "INVALID_REQUEST")
+    assert error_fields(body) == {"clientOrderTime"}
+    assert api.active(token) == []

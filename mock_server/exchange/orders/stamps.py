@@ -20,7 +20,17 @@ def parse_execution_time(text: str, field: str) -> int:
     try:
         moment = dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S,%f %z")
     except ValueError:
-        message = "must be yyyy-MM-dd HH:mm:ss,SSS Z, e.g. 2024-10-24 15:30:00,000 +0000"
-        problem = {"field": field, "message": message}
-        raise BadRequest(f"{field} {message}", fields=[problem]) from None
-    return int(moment.timestamp() * 1000)
+        example = "e.g. 2024-10-24 15:30:00,000 +0000"
+        raise _bad(field, f"must be yyyy-MM-dd HH:mm:ss,SSS Z, {example}") from None
+    epoch_ms = int(moment.timestamp() * 1000)
+    # Read in UTC, as every stamp is written: 9999-12-31 23:00:00,000 -0100 and 0001-01-01
+    # 00:00:00,000 +0100 are no instant the calendar holds (a later read of them was a 500).
+    try:
+        utc(epoch_ms)
+    except (ValueError, OverflowError):
+        raise _bad(field, "must be a time from year 0001 to 9999 once read in UTC") from None
+    return epoch_ms
+
+
+def _bad(field: str, message: str) -> BadRequest:
+    return BadRequest(f"{field} {message}", fields=[{"field": field, "message": message}])
