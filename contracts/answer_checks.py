@@ -3,8 +3,9 @@
 # Each is written from what Integral publishes (integral-api.md) or the spec states in words:
 # a spot rate is for the symbol asked; a FULL or RAW book is "best first"; `transactTime` and
 # a rate's `time` are epoch milliseconds; a booking's answer carries the request's own
-# `clientRequestId` (the published answer echoes it). Failures are AssertionErrors whose
-# message starts with the property's name.
+# `clientRequestId` (the published answer echoes it); another org's book is refused (a 403);
+# a download hands out at most `maxCount` trades.
+# Failures are AssertionErrors whose message starts with the property's name.
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from typing import Any
 
 from schemathesis import Case, CheckContext, Response
 
-from integral_mock.contracts import checks
+from integral_mock.contracts import checks, credentials
 from integral_mock.contracts.session_checks import EPOCH_MS_FLOOR
 
+# Integral publishes the download's default batch size.
+DEFAULT_MAX_COUNT = 50
 SPOT_PATHS = ("/v2/rates/spot", "/v2/rates/spot/{type}", "/v2/rates/spot/{type}/{org}")
 
 
@@ -31,6 +34,18 @@ def spot_rate_is_for_the_symbol_asked(ctx: CheckContext, response: Response, cas
     for rate in [body, *_levels(body)]:
         got = rate.get("symbol")
         assert got == asked, f"{name}: asked for {asked!r}, answered a rate for {got!r}"
+
+
+def book_is_for_the_callers_org(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A rate or book asked for another org than the caller's (/v2/rates/spot/{type}/{org}) is
+    refused (the spec: a 403), never answered."""
+    if case.operation.path != SPOT_PATHS[2] or not 200 <= response.status_code < 300:
+        return
+    asked, caller = (case.path_parameters or {}).get("org"), credentials.caller().org
+    assert asked == caller, (
+        f"book_is_for_the_callers_org: {caller} asked for the rates of org {asked!r} and got "
+        f"HTTP {response.status_code}"
+    )
 
 
 def book_is_best_first(ctx: CheckContext, response: Response, case: Case) -> None:
@@ -78,6 +93,20 @@ def booking_echoes_its_client_request_id(ctx: CheckContext, response: Response, 
     got = body.get("clientRequestId")
     assert got == sent, (
         f"booking_echoes_its_client_request_id: sent {sent!r}, the answer says {got!r}"
+    )
+
+
+def download_keeps_to_max_count(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A download hands out at most `maxCount` trades (published: the batch size, 50 unless
+    the request says otherwise); the rest wait for the next download."""
+    if case.operation.path != "/v2/trades/stp/messages" or response.status_code != 200:
+        return
+    asked = (case.query or {}).get("maxCount", DEFAULT_MAX_COUNT)
+    body = checks.json_of(response)
+    if not isinstance(body, list) or not isinstance(asked, int) or isinstance(asked, bool):
+        return  # not a list: the schema check says so; a maxCount not a number is a 400
+    assert len(body) <= asked, (
+        f"download_keeps_to_max_count: maxCount {asked}, the download handed out {len(body)}"
     )
 
 

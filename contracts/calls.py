@@ -37,9 +37,11 @@ def look_up(
 
 def look_everywhere(
     schema: BaseSchema, token: str | None, order: dict[str, Any]
-) -> tuple[Response, Response, Response]:
-    """`order` asked for with `token` by orderId and by coId, and the list of active orders."""
-    return (*look_up(schema, token, order), send(schema, "queryOrders", token))
+) -> tuple[Response, Response, Response, Response]:
+    """`order` asked for with `token` by orderId and by coId, the list of active orders, and
+    the order's trades."""
+    trades = send(schema, "getOrderTrades", token, path_parameters={"id": order["orderId"]})
+    return (*look_up(schema, token, order), send(schema, "queryOrders", token), trades)
 
 
 def login(schema: BaseSchema, credentials: Credentials) -> str:

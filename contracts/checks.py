@@ -120,6 +120,16 @@ def active_orders_are_active(ctx: CheckContext, response: Response, case: Case) 
         )
 
 
+def active_orders_are_oldest_first(placed: list[str], listed: list[str]) -> None:
+    """Orders placed one after another and still working are all in the active list, in the
+    order they were placed (the spec: oldest first)."""
+    name = "active_orders_are_oldest_first"
+    missing = [order_id for order_id in placed if order_id not in listed]
+    assert not missing, f"{name}: working orders {missing} are not in the active list"
+    shown = [order_id for order_id in listed if order_id in placed]
+    assert shown == placed, f"{name}: placed as {placed}, listed as {shown}"
+
+
 # -- history -------------------------------------------------------------------------------
 
 

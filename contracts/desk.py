@@ -137,9 +137,9 @@ class Desk:
         found: list[dict[str, Any]] = response.json()
         return found
 
-    def download(self) -> list[dict[str, Any]]:
-        """One download of trades (each is then consumed)."""
-        response = self.call("getTradeMessages", query={"maxCount": DOWNLOAD_BATCH})
+    def download(self, max_count: int = DOWNLOAD_BATCH) -> list[dict[str, Any]]:
+        """One download of up to `max_count` trades (each is then consumed)."""
+        response = self.call("getTradeMessages", query={"maxCount": max_count})
         assert response.status_code == 200, response.text_lossy()
         found: list[dict[str, Any]] = response.json()
         return found

@@ -19,6 +19,7 @@ from integral_mock.contracts import (
     calls,
     checks,
     credentials,
+    fill_checks,
     placement_checks,
     position_checks,
     rules,
@@ -133,13 +134,16 @@ for _check in (
     placement_checks.placed_order_echoes_the_request,
     placement_checks.placed_order_names_its_placer,
     answer_checks.spot_rate_is_for_the_symbol_asked,
+    answer_checks.book_is_for_the_callers_org,
     answer_checks.book_is_best_first,
     answer_checks.times_are_epoch_milliseconds,
     answer_checks.booking_echoes_its_client_request_id,
+    answer_checks.download_keeps_to_max_count,
     session_checks.token_expires_after_the_answer,
     session_checks.token_cookie_is_the_token,
     checks.rejected_order_has_reason,
     checks.active_orders_are_active,
+    fill_checks.order_fill_adds_up,
     position_checks.position_children_add_up,
     position_checks.position_pnl_agrees_with_net_amounts,
 ):
@@ -194,7 +198,7 @@ class OrderHistory:
 
     def _as_other_org(
         self, schema: BaseSchema, other: credentials.Credentials, order: dict[str, Any]
-    ) -> tuple[Response, Response, Response]:
+    ) -> tuple[Response, Response, Response, Response]:
         """The other org's answers about `order`, logging in again once if its token expired."""
         for attempt in range(2):
             if self.other_token is None or attempt:

@@ -81,6 +81,15 @@ def test_order_cancelled_while_working_ends_cancelled_and_leaves_the_active_list
         assert placed["orderId"] not in desk.active_ids()
 
 
+@pytest.mark.sandbox_decision  # the active list (path, order) is not published
+def test_active_orders_are_listed_oldest_first(desk: Desk) -> None:
+    with desk.resting(desk.quote()) as first, desk.resting(desk.quote()) as second:
+        placed = [first["orderId"], second["orderId"]]
+        checks.active_orders_are_oldest_first(placed, [o["orderId"] for o in desk.working()])
+        for order_id in placed:
+            desk.cancel_quietly(order_id)
+
+
 @pytest.mark.sandbox_decision  # 404, not 403; and the second org is the sandbox's traderB
 def test_another_org_cannot_see_the_order(desk: Desk) -> None:
     other = credentials.other_org()
@@ -129,6 +138,20 @@ def test_a_fill_is_downloaded_once_and_again_as_resend_after_a_resend_of_its_day
     assert resent.status_code == 200, resent.text_lossy()
     after = desk.download_until(order_id, trade_checks.holding(trades))
     trade_checks.resent_trade_comes_back_as_resend(trades, after, exactly=exactly)
+
+
+@pytest.mark.stp_download
+def test_a_download_of_at_most_one_trade_leaves_the_next_one_waiting(desk: Desk) -> None:
+    desk.download_all()
+    for _ in range(2):
+        seen = desk.poll_to_final(desk.place(desk.quote()))
+        assert seen[-1]["status"] == checks.FILLED, statuses(seen)
+    # Two trades wait (in-process at once; live they may lag behind the fills): a download of
+    # maxCount 1 hands out one of them (download_keeps_to_max_count judges it).
+    one = desk.download(max_count=1)
+    if not desk.live:
+        assert len(one) == 1, f"download_keeps_to_max_count: maxCount 1 handed out {one!r}"
+    assert desk.live or desk.download_all(), "the second trade was not left waiting"
 
 
 @pytest.mark.sandbox_decision  # the path of the order's trades is not published

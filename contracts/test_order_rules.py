@@ -117,6 +117,41 @@ def test_a_token_past_its_expiry_time_is_refused(desk: Desk) -> None:
     )
 
 
+def test_renewing_an_expired_token_issues_a_new_one_that_works(desk: Desk) -> None:
+    # Published on the renew page: "if expired, a new token is issued".
+    clock = desk.target.clock
+    if clock is None:
+        pytest.skip("live: waiting out a token's lifetime takes too long")
+    login = calls.send(desk.schema, "login", body=credentials.caller().as_login())
+    token, expiry = login.headers[calls.TOKEN.lower()][0], login.json()["expiryTime"]
+    clock.advance(expiry - clock.now_ms() + 1000)
+    renewed = calls.send(desk.schema, "renewToken", token)
+    name = "expired_token_renews_as_a_new_one"
+    assert renewed.status_code == 200, (
+        f"{name}: renewing a token a second past its expiryTime answered {renewed.status_code}"
+    )
+    assert renewed.json().get("expired") is True, f"{name}: it says {renewed.json()!r}"
+    tokens = renewed.headers.get(calls.TOKEN.lower()) or []
+    assert tokens, f"{name}: the renewal answered no {calls.TOKEN} header"
+    assert tokens[0] != token, f"{name}: it answered the expired token again"
+    spot = calls.send(desk.schema, "getSpotRate", tokens[0], query={"symbol": "EUR/USD"})
+    assert spot.status_code == 200, f"{name}: the new token answers {spot.status_code}"
+
+
+@pytest.mark.sandbox_decision  # 404, where a venue may answer 401 as for a wrong password
+def test_a_login_to_an_unknown_org_is_a_404_error_object(desk: Desk) -> None:
+    caller = credentials.caller()
+    unknown = {**caller.as_login(), "org": f"{caller.org}-no-such-org"}
+    login = calls.request(desk.schema, "login", body=unknown)
+    response = login.call()
+    name = "unknown_org_is_a_404"
+    assert response.status_code == 404, (
+        f"{name}: a login to org {unknown['org']!r} answered {response.status_code}"
+    )
+    assert not response.headers.get(calls.TOKEN.lower()), f"{name}: it answered a token"
+    checks.error_body_is_error_object(None, response, login)  # type: ignore[arg-type]
+
+
 @pytest.mark.sandbox_decision  # DELETE /v2/orders is third-party evidence
 def test_cancelling_all_orders_cancels_a_working_one(desk: Desk) -> None:
     with desk.resting(desk.quote()) as placed:

@@ -28,13 +28,15 @@ def placed_order_is_visible_at_once(
 
 
 def other_org_cannot_see_order(
-    order: dict[str, Any], by_id: Response, by_coid: Response, active: Response
+    order: dict[str, Any], by_id: Response, by_coid: Response, active: Response, trades: Response
 ) -> None:
-    """Another org gets 404 for the order, by id and by coId, and never lists it."""
+    """Another org gets 404 for the order, by id and by coId, and for its trades, and never
+    lists it."""
     name = "other_org_cannot_see_order"
-    for how, response in (("orderId", by_id), ("coId", by_coid)):
+    asked = ((" by orderId", by_id), (" by coId", by_coid), ("'s trades", trades))
+    for how, response in asked:
         assert response.status_code == 404, (
-            f"{name}: another org asked for order {order['orderId']} by {how} "
+            f"{name}: another org asked for order {order['orderId']}{how} "
             f"and got HTTP {response.status_code}"
         )
     listed = json_of(active) if active.status_code == 200 else None
