@@ -112,3 +112,45 @@ class OrderTradesConsumeTheDownload:
             )
             Response.from_app(self.app, download.get_environ())
         return response(environ, start_response)
+
+
+class OtherOrgsReadOrderTrades(ServedAsExampleUser):
+    """An order's trades are served to whoever asks, its owner's org or not."""
+
+    def serve_again(self, request: Request, response: Response) -> bool:
+        order_trades = is_call(request, "GET", "/v2/orders/") and request.path.endswith("/trades")
+        return order_trades and response.status_code == 404
+
+
+class BooksForAnyOrg:
+    """A rate or book asked for another org (/v2/rates/spot/{type}/{org}) is served as the
+    caller's own, where the spec answers 403."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        parts = request.path.split("/")  # "", v2, rates, spot, type, org
+        response = Response.from_app(self.app, environ)
+        if request.path.startswith("/v2/rates/spot/") and len(parts) == 6:
+            if response.status_code == 403:
+                own = "/".join([*parts[:5], EXAMPLE_LOGIN.org])
+                response = Response.from_app(self.app, {**environ, "PATH_INFO": own})
+        return response(environ, start_response)
+
+
+class DownloadIgnoresMaxCount:
+    """A download hands out every waiting trade (up to 1000) whatever maxCount it was sent;
+    a maxCount the spec refuses is still refused."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        asked = request.args.get("maxCount", "50")
+        valid = asked.isdigit() and 1 <= int(asked) <= 1000 and len(request.args) <= 1
+        if request.path == "/v2/trades/stp/messages" and valid:
+            environ["QUERY_STRING"] = "maxCount=1000"
+        return self.app(environ, start_response)

@@ -223,3 +223,57 @@ def order_trades_always_empty(request: Request, response: Response) -> Response 
     if is_call(request, "GET", "/v2/orders/") and request.path.endswith("/trades"):
         return with_body(response, []) if response.status_code == 200 else None
     return None
+
+
+# -- fills, lists and sessions (values the schema cannot judge) ----------------------------
+
+
+def _fill_of(order: dict[str, Any], cum: Any) -> dict[str, Any]:
+    """The fill fields of `order` having filled `cum` of its size at its own price."""
+    return {
+        "cumQty": cum,
+        "leavesQty": order["size"] - cum,
+        "averagePrice": order.get("price") or 1.0,
+        "execId": f"FXI{order['orderId']}",
+        "executionType": "TRADE",
+        "transactTime": 1_700_000_000_000,
+    }
+
+
+rejected_orders_show_a_fill = _each_order(
+    lambda o: o.update(_fill_of(o, o["size"])) if o.get("status") == "REJECTED" else None
+)
+working_orders_show_a_full_fill = _each_order(
+    lambda o: o.update(_fill_of(o, o["size"])) if o.get("status") == "NEW" else None
+)
+filled_orders_leave_their_size = _each_order(
+    lambda o: o.update(leavesQty=o["size"]) if o.get("status") == "FILLED" else None
+)
+
+
+def active_list_newest_first(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "GET", "/v2/orders") and request.path == "/v2/orders":
+        if not request.args and isinstance(body, list):
+            return with_body(response, body[::-1])
+    return None
+
+
+def unknown_org_login_is_a_401(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "POST", "/v2/sso/login") and response.status_code == 404:
+        response.status_code = 401  # as for a wrong password, where the sandbox decides 404
+        return with_body(response, {**body, "errorCode": "INVALID_CREDENTIALS"})
+    return None
+
+
+def expired_tokens_cannot_renew(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if request.path.endswith("/renew") and isinstance(body, dict) and body.get("expired"):
+        response.status_code = 401  # where the renew page says a new token is issued
+        for header in ("SSO_TOKEN", "Set-Cookie"):
+            del response.headers[header]
+        message = "The SSO_TOKEN has expired; log in again"
+        error = {"status": "ERROR", "errorCode": "TOKEN_EXPIRED", "errorMessage": message}
+        return with_body(response, {**error, "responseTuples": None})
+    return None

@@ -15,22 +15,31 @@ from tests.contracts.drift_table import (
 from tests.contracts.middleware import rewriting
 from tests.contracts.request_drifts import (
     AnyPasswordLogsIn,
+    BooksForAnyOrg,
     CancelAllCancelsNothing,
+    DownloadIgnoresMaxCount,
     OrderTradesConsumeTheDownload,
     OtherOrgsCancelOrders,
+    OtherOrgsReadOrderTrades,
     SpotIgnoresSymbol,
     TokensNeverExpire,
 )
 from tests.contracts.rewrites import (
+    active_list_newest_first,
     book_worst_first,
     booking_without_client_request_id,
     cookie_of_another_token,
+    expired_tokens_cannot_renew,
+    filled_orders_leave_their_size,
     order_trades_always_empty,
     orders_placed_by_another_user,
+    rejected_orders_show_a_fill,
     spot_time_in_seconds,
     trades_for_another_customer,
     trades_without_rate_id,
     transact_time_in_seconds,
+    unknown_org_login_is_a_401,
+    working_orders_show_a_full_fill,
 )
 
 VALUE_DRIFTS: dict[str, Drift] = {
@@ -83,6 +92,28 @@ VALUE_DRIFTS: dict[str, Drift] = {
         ("order_trades_are_its_downloaded_trades", "trade was never downloaded"),
         parts=ORDER_TRADES,
     ),
+    # fills, lists and downloads
+    "rejected_orders_show_a_fill": Drift(
+        rewriting(rejected_orders_show_a_fill),
+        ("order_fill_adds_up",),
+        parts=lifecycle("order_off_the_quote_is_rejected_with_a_reason_at_http_200"),
+    ),
+    "working_orders_show_a_full_fill": Drift(
+        rewriting(working_orders_show_a_full_fill), ("order_fill_adds_up",), parts=FILL
+    ),
+    "filled_orders_leave_their_size": Drift(
+        rewriting(filled_orders_leave_their_size), ("order_fill_adds_up",), parts=FILL
+    ),
+    "active_list_newest_first": Drift(
+        rewriting(active_list_newest_first),
+        ("active_orders_are_oldest_first",),
+        parts=lifecycle("active_orders_are_listed_oldest_first"),
+    ),
+    "download_ignores_max_count": Drift(
+        DownloadIgnoresMaxCount,
+        ("download_keeps_to_max_count",),
+        parts=lifecycle("a_download_of_at_most_one_trade_leaves_the_next_one_waiting"),
+    ),
     # who may do what
     "any_password_logs_in": Drift(
         AnyPasswordLogsIn,
@@ -98,6 +129,27 @@ VALUE_DRIFTS: dict[str, Drift] = {
         OtherOrgsCancelOrders,
         ("other_org_cannot_cancel_order",),
         parts=lifecycle("another_org_cannot_see_the_order"),
+    ),
+    "other_orgs_read_order_trades": Drift(
+        OtherOrgsReadOrderTrades,
+        ("'s trades and got HTTP",),
+        parts=lifecycle("another_org_cannot_see_the_order"),
+    ),
+    "books_for_any_org": Drift(
+        BooksForAnyOrg,
+        ("book_is_for_the_callers_org",),
+        parts=OPERATIONS,
+        keyword="GET and rates and org",
+    ),
+    "unknown_org_login_is_a_401": Drift(
+        rewriting(unknown_org_login_is_a_401),
+        ("unknown_org_is_a_404",),
+        parts=order_rule("a_login_to_an_unknown_org_is_a_404_error_object"),
+    ),
+    "expired_tokens_cannot_renew": Drift(
+        rewriting(expired_tokens_cannot_renew),
+        ("expired_token_renews_as_a_new_one",),
+        parts=order_rule("renewing_an_expired_token_issues_a_new_one_that_works"),
     ),
     "cancel_all_cancels_nothing": Drift(
         CancelAllCancelsNothing,
