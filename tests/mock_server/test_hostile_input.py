@@ -212,3 +212,47 @@ def test_the_admin_api_refuses_a_nul_in_an_org(client: FlaskClient) -> None:
     reset = _post_raw(client, "/__admin/reset", '{"org": "a\\u0000b"}')
     assert_error(reset, 400, "INVALID_REQUEST")
     assert client.get("/__admin/journal").status_code == 200
+
+
+NDF_AT_BEST = {
+    "coId": "ndf-1",
+    "type": "AtBest",
+    "timeInForce": "FOK",
+    "side": "Buy",
+    "symbol": "USD/INR",
+    "currency": "USD",
+    "size": 1000000,
+    "priceType": "NDF",
+}
+NDF_BOOKING = {
+    "type": "NDF",
+    "channel": "1",
+    "clientRequestId": "ndf-booking-1",
+    "counterparty": "BrokerOrg",
+    "counterpartyAccount": "BrokerOrgLE",
+    "customerAccount": "CustOrg1le1",
+    "customerOrg": "CustOrg1",
+    "dealtAmount": 2000000,
+    "dealtIns": "USD",
+    "rate": 83.1,
+    "side": "BUY",
+    "symbol": "USD/INR",
+}
+
+
+@pytest.mark.parametrize("value_date", ["0001-01-01", "0001-01-02", "1899-12-31", "9001-01-01"])
+def test_a_value_date_the_venue_cannot_settle_is_a_400_that_stores_nothing(
+    api: Api, client: FlaskClient, token: str, value_date: str
+) -> None:
+    """An NDF filled for 0001-01-01 had no fixing date two weekdays back: every later read of
+    the org's trades and positions was a 500, until a reset."""
+    placed = client.post(
+        "/v2/orders", json={**NDF_AT_BEST, "valueDate": value_date}, headers={"SSO_TOKEN": token}
+    )
+    assert assert_error(placed, 400, "INVALID_REQUEST")["responseTuples"][0]["field"] == "valueDate"
+    dates = {"tradeDate": value_date, "valueDate": value_date}
+    booked = client.post("/v2/trades", json={**NDF_BOOKING, **dates}, headers={"SSO_TOKEN": token})
+    assert_error(booked, 400, "INVALID_REQUEST")
+    api.clock.advance(5000)
+    _org_reads_all_answer(api, client, token)
+    assert api.get("/v2/positions", token).status_code == 200

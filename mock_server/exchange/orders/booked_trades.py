@@ -21,7 +21,9 @@ from integral_mock.store import Database, Store
 FIRST_TRADE_ID = 30_501_001
 CHANNELS = {"0": "API/CreditEntry", "1": "API/TradeEntry"}
 
-LAST_YEAR = 9000  # far past any trade; near 9999 a spot value date overflows the calendar
+# The years a date may fall in (the spec's CalendarDate): near 9999 a spot value date a few
+# days on, and in the first days of year 1 an NDF's fixing two weekdays back, would not exist.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
 
 
 def _bad(field: str, message: str, code: str = "INVALID_REQUEST") -> BadRequest:
@@ -197,6 +199,6 @@ def _date(request: dict[str, Any], field: str, default: dt.date) -> dt.date:
         date = dt.date.fromisoformat(request[field])
     except ValueError:
         raise _bad(field, "must be a calendar date, yyyy-MM-dd") from None
-    if date.year > LAST_YEAR:  # a value date a few days on would not exist
-        raise _bad(field, f"must be a date in or before {LAST_YEAR}")
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        raise _bad(field, f"must be a date from {FIRST_YEAR} to {LAST_YEAR}")
     return date
