@@ -80,6 +80,13 @@ def create_app(
     return app
 
 
+def preload() -> None:
+    """Build what every app of this process shares, the specs' compiled validators, so that
+    worker processes forked after it inherit them instead of each building its own."""
+    shared_validator()
+    shared_validator(admin.SANDBOX_SPEC)
+
+
 def _wall_clock_of(store: Store) -> WallClock:
     """The real time: the shared database's where replicas may be on several hosts
     (clock.ReferenceClock), this host's otherwise. A manual clock (`--clock manual`) keeps

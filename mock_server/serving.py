@@ -23,7 +23,7 @@ from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.ggevent import GeventWorker
 
-from integral_mock.app import create_app
+from integral_mock.app import create_app, preload
 from integral_mock.config import Config
 from integral_mock.errors import error_body
 from integral_mock.exchange.seeding import start_seed
@@ -119,6 +119,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "when_ready": when_ready,
         }
         super().__init__()
+        preload()  # before the fork: a worker's boot was mostly parsing and compiling the spec
 
     def load_config(self) -> None:
         for key, value in self.options.items():
