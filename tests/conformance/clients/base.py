@@ -159,7 +159,8 @@ class Client:
     def run(self) -> int:
         self.login()
         placed = self.place(self.order_for(self.quote()))
-        final = self.poll(placed["orderId"])
+        # A look-up after a lost answer may already show the order final: read it no more.
+        final = placed if placed["status"] in FINAL else self.poll(placed["orderId"])
         print("order", placed["orderId"], final["status"], flush=True)
         return 0 if final["status"] == "FILLED" else 1
 
