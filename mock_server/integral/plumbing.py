@@ -21,6 +21,7 @@ from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.sessions import Principal
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral.spec import SpecValidator
+from integral_mock.integral.streamed_body import read_streamed_body
 from integral_mock.store import StoreUnavailable
 
 log = logging.getLogger("integral_mock")
@@ -193,8 +194,7 @@ def store_unavailable() -> Response:
 
 
 def _assign_request_id() -> None:
-    # The client's id, unless a line break keeps it from going back as a header (no HTTP
-    # server delivers one, but a WSGI caller in process can): echoing it was a 500.
+    # The client's id, unless it has a line break (only an in-process caller can send one).
     sent = request.headers.get(REQUEST_ID, "")
     g.request_id = sent if sent and "\r" not in sent and "\n" not in sent else uuid.uuid4().hex
 
@@ -238,11 +238,11 @@ def checked_answer(validator: SpecValidator, response: Response, document: str) 
 
 def init_app(app: Flask, state: Sandbox) -> None:
     app.extensions["integral-mock"] = state
-    # Werkzeug answers `/v2//orders` with a 308 (an HTML page no handler of ours sees) to a
-    # path not asked for: an empty segment is no path of the spec, a 404 as a trailing slash
-    # is. Every rule bound from here on (every route of the app) takes the map's setting.
+    # Werkzeug answers `/v2//orders` with a 308 and an HTML page: an empty segment is no path
+    # of the spec, a 404 as a trailing slash is. Every route, bound after this, takes it.
     app.url_map.merge_slashes = False
     app.before_request(_assign_request_id)
+    app.before_request(read_streamed_body)
     app.before_request(_refuse_head)
     app.after_request(_finish)
     app.register_error_handler(SandboxError, _handle_sandbox_error)
