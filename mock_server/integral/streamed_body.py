@@ -22,9 +22,16 @@ DRAIN_BYTES = 1 << 20
 
 def read_streamed_body() -> None:
     """Before any view: read a streamed body once (cached for every later reader), 413 if it
-    runs past the limit, 400 if its chunks are malformed."""
+    runs past the limit, 400 if its chunks are malformed. A body whose Content-Length is
+    over the limit is a 413 too, once what of it was sent is read (see _drain)."""
+    limit = request.max_content_length
+    if request.content_length is not None and limit is not None:
+        if request.content_length > limit:  # refused unread: read it away first, as below
+            _drain(request.environ["wsgi.input"])
+            raise RequestEntityTooLarge()
+        return
     if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
-        return  # a Content-Length the limit was checked against, or no stream at all
+        return  # a Content-Length within the limit, or no stream at all
     try:
         request.get_data(cache=True)
         # What Werkzeug left unread: a body exactly at the limit leaves nothing.

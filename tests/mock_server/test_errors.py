@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,8 +14,7 @@ from integral_mock.clock import ManualClock
 from integral_mock.config import Config, Org
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral.spec import load_document
-from tests.helpers import EXAMPLE_LOGIN, TRADER_B, VIEWER, Api, assert_error, pq_order
-from tests.serve_process import serve_process
+from tests.helpers import TRADER_B, VIEWER, Api, assert_error, pq_order
 
 ORDER = pq_order({"symbol": "EUR/USD", "offer": 1.1, "rateId": "r-1"}, coId="c-1", size=1000)
 
@@ -322,39 +319,3 @@ def test_a_request_id_with_a_line_break_is_not_echoed(api: Api, sent: str, path:
     if path == "/v2/orders":
         body = assert_error(response, 400, "INVALID_REQUEST")
         assert body["responseTuples"][0]["field"] == "X-Request-ID"
-
-
-def _chunked_post(base_url: str, path: str, chunks: bytes) -> tuple[int, dict[str, Any]]:
-    """POST `chunks` (already chunk-framed) to a served sandbox; (status, error body)."""
-    host, port = base_url.removeprefix("http://").split(":")
-    head = (
-        f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-    )
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(head.encode() + chunks)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    status_line, _, rest = answer.partition(b"\r\n")
-    return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
-
-
-def _chunk(data: bytes) -> bytes:
-    return b"%x\r\n" % len(data) + data + b"\r\n"
-
-
-@pytest.mark.own_engine
-def test_a_streamed_body_over_the_limit_is_413_and_a_malformed_one_400(tmp_path: Path) -> None:
-    """Chunked, with no Content-Length: one over the limit was cut short and answered 400
-    "not UTF-8 JSON"; a malformed chunk size was a 500. What only gunicorn shows."""
-    login = json.dumps({**EXAMPLE_LOGIN, "pad": "x" * 70_000}).encode()
-    with serve_process(tmp_path, "--ephemeral") as served:
-        status, body = _chunked_post(served.base_url, "/v2/sso/login", _chunk(login) + b"0\r\n\r\n")
-        assert (status, body["errorCode"]) == (413, "PAYLOAD_TOO_LARGE")
-        status, body = _chunked_post(served.base_url, "/v2/sso/login", b"zz\r\nabc\r\n0\r\n\r\n")
-        assert (status, body["errorCode"]) == (400, "INVALID_REQUEST")
-        assert body["responseTuples"][0]["field"] == "body"
-        fits = _chunk(json.dumps(EXAMPLE_LOGIN).encode()) + b"0\r\n\r\n"
-        status, body = _chunked_post(served.base_url, "/v2/sso/login", fits)
-        assert (status, body["status"]) == (200, "OK")
