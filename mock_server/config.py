@@ -147,6 +147,9 @@ class Config:
         for name in ("new_delay_ms", "fill_delay_ms", "delay_jitter_ms", "renew_grace_ms"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        for name in DURATIONS:
+            if getattr(self, name) > MAX_DURATION_MS:
+                raise ValueError(f"{name} must be at most {MAX_DURATION_MS} (a year)")
         self._check_controls()
 
     def _check_controls(self) -> None:
@@ -173,6 +176,20 @@ class Config:
         traders = [user for user in can_log_in if user.trading]
         return next(iter(traders or can_log_in), None)
 
+
+# The settings that are durations. Each is added to an epoch-milliseconds time and stored: past
+# 64 bits that fails in the store, at every login say. A year is longer than any session needs
+# (the control API's tokenLifetimeMs has the same bound).
+DURATIONS = (
+    "token_lifetime_ms",
+    "renew_grace_ms",
+    "quote_lifetime_ms",
+    "new_delay_ms",
+    "fill_delay_ms",
+    "delay_jitter_ms",
+    "hang_ms",
+)
+MAX_DURATION_MS = 365 * 24 * 60 * 60 * 1000
 
 _EXPECTED = {
     "int": "a whole number",

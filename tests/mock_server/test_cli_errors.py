@@ -42,6 +42,10 @@ MISTAKES = {
         lambda p: ["--config", _config(p, 'token_lifetime_ms = "soon"\n')],
         "token_lifetime_ms = 'soon': expected a whole number",
     ),
+    "a token lifetime past a year": (
+        lambda p: ["--config", _config(p, "token_lifetime_ms = 100000000000000000000\n")],
+        "token_lifetime_ms must be at most 31536000000 (a year)",
+    ),
     "a user without a password": (
         lambda p: [
             "--config",
