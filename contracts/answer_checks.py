@@ -4,7 +4,8 @@
 # a spot rate is for the symbol asked; a FULL or RAW book is "best first"; `transactTime` and
 # a rate's `time` are epoch milliseconds; a booking's answer carries the request's own
 # `clientRequestId` (the published answer echoes it); another org's book is refused (a 403);
-# a download hands out at most `maxCount` trades.
+# a download hands out at most `maxCount` trades; TOB answers one rate, FULL and RAW a book;
+# an order asked for by id or coId is that order.
 # Failures are AssertionErrors whose message starts with the property's name.
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from integral_mock.contracts.session_checks import EPOCH_MS_FLOOR
 
 # Integral publishes the download's default batch size.
 DEFAULT_MAX_COUNT = 50
+BOOK_TYPES = ("TOB", "FULL", "RAW")
 SPOT_PATHS = ("/v2/rates/spot", "/v2/rates/spot/{type}", "/v2/rates/spot/{type}/{org}")
 
 
@@ -34,6 +36,41 @@ def spot_rate_is_for_the_symbol_asked(ctx: CheckContext, response: Response, cas
     for rate in [body, *_levels(body)]:
         got = rate.get("symbol")
         assert got == asked, f"{name}: asked for {asked!r}, answered a rate for {got!r}"
+
+
+def order_is_the_one_asked(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A 200 to GET /v2/orders/{id} is order `id`, and one to GET /v2/orders?coId=X (an
+    object) is the order of coId X."""
+    if case.method.upper() != "GET" or response.status_code != 200:
+        return
+    body = checks.json_of(response)
+    if not isinstance(body, dict):
+        return  # the active list, or no JSON: the other checks judge those
+    if case.operation.path == "/v2/orders/{id}":
+        field, asked = "orderId", (case.path_parameters or {}).get("id")
+    elif case.operation.path == "/v2/orders":
+        field, asked = "coId", (case.query or {}).get("coId")
+    else:
+        return
+    got = body.get(field)
+    assert got == asked, f"order_is_the_one_asked: asked for {field} {asked!r}, answered {got!r}"
+
+
+def book_is_of_the_type_asked(ctx: CheckContext, response: Response, case: Case) -> None:
+    """/v2/rates/spot/{type}: TOB answers like the spot rate (one rate, no levels), FULL and
+    RAW a book of levels that says it is of that type."""
+    if case.operation.path not in SPOT_PATHS[1:] or response.status_code != 200:
+        return
+    asked, body = (case.path_parameters or {}).get("type"), checks.json_of(response)
+    if not isinstance(body, dict) or asked not in BOOK_TYPES:
+        return
+    name = "book_is_of_the_type_asked"
+    got = body.get("type")
+    if asked == "TOB":
+        assert "levels" not in body, f"{name}: asked for TOB, answered a book of {got!r}"
+    else:
+        assert "levels" in body, f"{name}: asked for a {asked} book, answered one rate"
+        assert got == asked, f"{name}: asked for a {asked} book, answered one of {got!r}"
 
 
 def book_is_for_the_callers_org(ctx: CheckContext, response: Response, case: Case) -> None:

@@ -32,6 +32,8 @@ FINAL = frozenset(s for s, moves in TRANSITIONS.items() if not moves)
 NEEDS_REASON = frozenset({REJECTED, EXPIRED, CANCELLED})
 ERROR_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 REQUEST_ID = "X-Request-ID"
+# What an order trades: no later sighting of it may say otherwise.
+TRADED_FIELDS = ("symbol", "side", "size", "currency", "type")
 # The operations whose answers are orders.
 ORDER_PATHS = frozenset({"/v2/orders", "/v2/orders/{id}"})
 
@@ -140,12 +142,14 @@ class OrderLedger:
     coid_of: dict[str, str] = field(default_factory=dict)
     id_of: dict[tuple[str, str], str] = field(default_factory=dict)
     status_of: dict[str, str] = field(default_factory=dict)
+    first_seen: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def see(self, order: dict[str, Any]) -> None:
         """Judge one sighting of `order` against the earlier ones, then remember it."""
         order_ids_are_unique(self, order)
         order_id = str(order.get("orderId"))
         status_never_moves_backwards(order_id, self.status_of.get(order_id), order.get("status"))
+        order_keeps_what_it_trades(order_id, self.first_seen.setdefault(order_id, order), order)
         self.coid_of[order_id] = str(order.get("coId"))
         self.id_of[(_placing_org(order), str(order.get("coId")))] = order_id
         self.status_of[order_id] = str(order.get("status"))
@@ -161,6 +165,16 @@ def order_ids_are_unique(ledger: OrderLedger, order: dict[str, Any]) -> None:
     assert earlier in (None, order_id), (
         f"{name}: coId {co_id!r} is order {earlier} and order {order_id}"
     )
+
+
+def order_keeps_what_it_trades(order_id: str, first: dict[str, Any], now: dict[str, Any]) -> None:
+    """Every sighting of an order says what its first did about what it trades: pair, side,
+    size, dealt currency, type (only its status and fills move)."""
+    for name in TRADED_FIELDS:
+        before, after = first.get(name), now.get(name)  # numbers by value: 1000 is 1000.0
+        assert before == after, (
+            f"order_keeps_what_it_trades: order {order_id}'s {name} was {before!r}, now {after!r}"
+        )
 
 
 def status_never_moves_backwards(order_id: str, before: str | None, after: Any) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from _pytest.mark.expression import Expression
 
-from integral_mock.contracts import command, hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
+from integral_mock.contracts import command, credentials, hooks, target  # noqa: F401 - importing hooks registers auth, hooks, checks
 from integral_mock.contracts.desk import Desk
 from integral_mock.contracts.target import Target
 
@@ -114,3 +114,12 @@ def no_order_left_working(contract_target: Target) -> Iterator[None]:
 def desk(contract_target: Target) -> Desk:
     """The tutorial's steps, logged in afresh as the caller."""
     return Desk(contract_target)
+
+
+@pytest.fixture
+def other_desk(contract_target: Target) -> Desk:
+    """The tutorial's steps as the second org (INTEGRAL_OTHER_*), its answers unchecked."""
+    other = credentials.other_org()
+    if other is None:
+        pytest.skip("INTEGRAL_OTHER_USER is empty: no second org to ask")
+    return Desk(contract_target, other)

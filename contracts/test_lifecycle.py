@@ -87,6 +87,7 @@ def test_active_orders_are_listed_oldest_first(desk: Desk) -> None:
         placed = [first["orderId"], second["orderId"]]
         checks.active_orders_are_oldest_first(placed, [o["orderId"] for o in desk.working()])
         for order_id in placed:
+            desk.order(order_id)  # the older one too: order_is_the_one_asked judges each
             desk.cancel_quietly(order_id)
 
 
@@ -152,6 +153,19 @@ def test_a_download_of_at_most_one_trade_leaves_the_next_one_waiting(desk: Desk)
     if not desk.live:
         assert len(one) == 1, f"download_keeps_to_max_count: maxCount 1 handed out {one!r}"
     assert desk.live or desk.download_all(), "the second trade was not left waiting"
+
+
+@pytest.mark.sandbox_decision  # the second org is the sandbox's traderB
+@pytest.mark.stp_download
+def test_another_orgs_fill_is_not_in_the_download(desk: Desk, other_desk: Desk) -> None:
+    desk.download_all()
+    seen = other_desk.poll_to_final(other_desk.place(other_desk.quote()))
+    assert seen[-1]["status"] == checks.FILLED, statuses(seen)
+    theirs = seen[-1]["orderId"]
+    trade_checks.download_is_the_orgs_own(theirs, desk.download_all())
+    if not desk.live:
+        # In-process the trade is waiting at once: the other org's own download has it.
+        assert trade_checks.trades_of(theirs, other_desk.download_all()), "no trade to leak"
 
 
 @pytest.mark.sandbox_decision  # the path of the order's trades is not published

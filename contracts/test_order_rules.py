@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from integral_mock.contracts import calls, checks, credentials
+from integral_mock.contracts import calls, checks, credentials, visibility_checks
 from integral_mock.contracts.desk import Desk, statuses
+
+# The sandbox's header that fails a request with the status it names (README: faults).
+SANDBOX_FAULT = "X-Sandbox-Fault"
+RETRY_AFTER_FAULTS = ("429", "503")
 
 
 @pytest.mark.sandbox_decision
@@ -161,3 +165,34 @@ def test_cancelling_all_orders_cancels_a_working_one(desk: Desk) -> None:
         name = "cancel_all_cancels_every_active_order"
         assert status == checks.CANCELLED, f"{name}: order {placed['orderId']} is {status}"
         assert placed["orderId"] not in desk.active_ids(), f"{name}: it is still listed active"
+
+
+@pytest.mark.sandbox_decision  # DELETE /v2/orders, and the second org is the sandbox's traderB
+def test_cancelling_all_orders_leaves_another_orgs_working_order_alone(
+    desk: Desk, other_desk: Desk
+) -> None:
+    with other_desk.resting(other_desk.quote()) as theirs:
+        cancel = desk.call("cancelAllOrders")
+        assert cancel.status_code == 202, cancel.text_lossy()
+        afterwards = other_desk.order(theirs["orderId"])
+        visibility_checks.cancel_all_spares_other_orgs(theirs, afterwards)
+        other_desk.cancel_quietly(theirs["orderId"])
+
+
+@pytest.mark.parametrize("fault", ["429", "500", "502", "503", "504"])
+def test_a_refused_or_failed_request_answers_the_error_object(desk: Desk, fault: str) -> None:
+    # A client retries on these: the spec sends Retry-After with a 429 and a 503, and every
+    # 4xx and 5xx is the error object as JSON. The sandbox fails a request on demand; a server
+    # that does not (Integral's own) skips.
+    case = calls.request(desk.schema, "getSpotRate", desk.token, query={"symbol": "EUR/USD"})
+    case.headers = {**(case.headers or {}), SANDBOX_FAULT: fault}
+    response = case.call()
+    if response.status_code != int(fault):
+        pytest.skip(f"the server fails no request on {SANDBOX_FAULT} (the sandbox's own header)")
+    checks.error_body_is_error_object(None, response, case)  # type: ignore[arg-type]
+    checks.request_id_is_echoed(None, response, case)  # type: ignore[arg-type]
+    if fault in RETRY_AFTER_FAULTS:
+        wait = response.headers.get("retry-after") or [""]
+        assert wait[0].isdigit(), (
+            f"retry_after_is_sent: a {fault} answered Retry-After {wait[0]!r}, not seconds"
+        )

@@ -110,5 +110,14 @@ def order_trades_are_its_downloaded_trades(
     assert mine == handed, f"{name}: order {order_id} has trades {mine}, the download {handed}"
 
 
+def download_is_the_orgs_own(order_id: str, downloaded: Trades) -> None:
+    """The org's download never hands out another org's trade (here: of order `order_id`)."""
+    theirs = trades_of(order_id, downloaded)
+    assert not theirs, (
+        f"download_is_the_orgs_own: another org's order {order_id} came in the download as "
+        f"trades {_trade_ids(theirs)}"
+    )
+
+
 def _trade_ids(trades: Trades) -> list[str]:
     return [str(t.get("tradeId")) for t in trades]

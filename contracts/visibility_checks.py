@@ -1,8 +1,9 @@
 """Our checks of who sees an order, from the answers of follow-up requests after its 202."""
 
 # Integral: an order is queried by its server orderId; the sandbox decides another org's order
-# is a 404 (no existence leak) and a cancelled order stays readable, final. Failures are
-# AssertionErrors whose message starts with the property's name.
+# is a 404 (no existence leak), a cancelled order stays readable, final, and cancelling all
+# orders cancels the caller's org's only. Failures are AssertionErrors whose message starts
+# with the property's name.
 
 from __future__ import annotations
 
@@ -68,3 +69,13 @@ def cancelled_order_stays_readable(order_id: str, by_id: Response) -> None:
     found = json_of(by_id)
     status = found.get("status") if isinstance(found, dict) else None
     assert status in FINAL, f"{name}: order {order_id} is {status!r} after its cancel"
+
+
+def cancel_all_spares_other_orgs(order: dict[str, Any], afterwards: dict[str, Any]) -> None:
+    """Cancelling all orders (DELETE /v2/orders) cancels the caller's org's: another org's
+    working order still works after it."""
+    status = afterwards.get("status")
+    assert status not in FINAL, (
+        f"cancel_all_spares_other_orgs: another org's order {order['orderId']} is {status} "
+        "after the caller cancelled all its orders"
+    )
