@@ -229,3 +229,27 @@ class StaleQuotesFill:
         if isinstance(placed, dict):
             with_body(response, {**placed, "rateId": order["rateId"], "price": order["price"]})
         return response
+
+
+class OrderLookupsAnswerTheLatest(AsExampleUser):
+    """GET /v2/orders/{id} answers the org's latest placed order, whichever id it asks for."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        super().__init__(app)
+        self.latest: str | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = self.call(environ)
+        body = body_of(response)
+        if is_call(request, "POST", "/v2/orders") and response.status_code == 202:
+            self.latest = body["orderId"]
+        elif self._answers_one_order(request, response) and self.latest is not None:
+            response = self.call({**environ, "PATH_INFO": f"/v2/orders/{self.latest}"})
+        return response(environ, start_response)
+
+    @staticmethod
+    def _answers_one_order(request: Request, response: Response) -> bool:
+        """Whether this is the 200 of GET /v2/orders/{id} (not its trades)."""
+        one_order = is_call(request, "GET", "/v2/orders/") and request.path.count("/") == 3
+        return one_order and response.status_code == 200

@@ -10,7 +10,7 @@ from typing import Any
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from integral_mock.contracts.credentials import EXAMPLE_LOGIN
+from integral_mock.contracts.credentials import EXAMPLE_LOGIN, SECOND_ORG_LOGIN
 from integral_mock.contracts.target import WsgiApp
 from tests.contracts.middleware import (
     ServedAsExampleUser,
@@ -19,6 +19,7 @@ from tests.contracts.middleware import (
     buffered_body,
     is_call,
     own_headers,
+    with_body,
 )
 
 WELL_FORMED_SYMBOL = re.compile(r"^[A-Z0-9]{2,10}/[A-Z0-9]{2,10}$")
@@ -154,3 +155,44 @@ class DownloadIgnoresMaxCount:
         if request.path == "/v2/trades/stp/messages" and valid:
             environ["QUERY_STRING"] = "maxCount=1000"
         return self.app(environ, start_response)
+
+
+def second_org_call(app: WsgiApp, path: str, method: str = "GET", **parts: Any) -> Response:
+    """`app` asked as the sandbox's second org (traderB of orgB), logged in afresh."""
+    login = EnvironBuilder("/v2/sso/login", method="POST", json=SECOND_ORG_LOGIN.as_login())
+    token = Response.from_app(app, login.get_environ()).headers["SSO_TOKEN"]
+    ask = EnvironBuilder(path, method=method, headers={"SSO_TOKEN": token}, **parts)
+    return Response.from_app(app, ask.get_environ())
+
+
+class CancelAllCancelsEveryOrgs:
+    """DELETE /v2/orders cancels the working orders of every org, not only the caller's."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = Response.from_app(self.app, environ)
+        if is_call(request, "DELETE", "/v2/orders") and request.path == "/v2/orders":
+            if response.status_code == 202:
+                second_org_call(self.app, "/v2/orders", method="DELETE")
+        return response(environ, start_response)
+
+
+class DownloadHandsOutOtherOrgsTrades:
+    """A download hands out the second org's waiting trades too, after the caller's own."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = Response.from_app(self.app, environ)
+        own = body_of(response)
+        if is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(own, list):
+            download = "/v2/trades/stp/messages"
+            theirs = body_of(second_org_call(self.app, download, query_string={"maxCount": 1000}))
+            if isinstance(theirs, list) and theirs:
+                with_body(response, own + theirs)
+        return response(environ, start_response)

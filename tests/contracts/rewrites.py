@@ -277,3 +277,45 @@ def expired_tokens_cannot_renew(request: Request, response: Response) -> Respons
         error = {"status": "ERROR", "errorCode": "TOKEN_EXPIRED", "errorMessage": message}
         return with_body(response, {**error, "responseTuples": None})
     return None
+
+
+def full_book_answered_as_top_of_book(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if isinstance(body, dict) and isinstance(body.get("levels"), list) and body["levels"]:
+        best = {k: v for k, v in body["levels"][0].items() if k != "provider"}
+        return with_body(response, best)  # the best level, as a SpotRate: the schema allows it
+    return None
+
+
+def top_of_book_answered_as_book(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if request.path.startswith("/v2/rates/spot/TOB") and isinstance(body, dict):
+        if "offer" in body:
+            level = {**body, "provider": "the top of book"}
+            book = {"symbol": body["symbol"], "type": "FULL", "time": body["time"]}
+            return with_body(response, {**book, "levels": [level]})
+    return None
+
+
+def raw_book_says_full(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if isinstance(body, dict) and body.get("type") == "RAW":
+        return with_body(response, {**body, "type": "FULL"})
+    return None
+
+
+def faults_without_retry_after(request: Request, response: Response) -> None:
+    del response.headers["Retry-After"]
+
+
+def server_errors_as_html(request: Request, response: Response) -> None:
+    if response.status_code >= 500:
+        response.set_data(b"<html><body><h1>Internal Server Error</h1></body></html>")
+        response.headers["Content-Type"] = "text/html; charset=utf-8"
+
+
+def queried_orders_flip_side(request: Request, response: Response) -> Response | None:
+    body = body_of(response)
+    if is_call(request, "GET", "/v2/orders/") and isinstance(body, dict) and "orderId" in body:
+        return with_body(response, {**body, "side": "Sell" if body["side"] == "Buy" else "Buy"})
+    return None

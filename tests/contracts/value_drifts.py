@@ -12,11 +12,14 @@ from tests.contracts.drift_table import (
     lifecycle,
     order_rule,
 )
+from tests.contracts.memory_drifts import OrderLookupsAnswerTheLatest
 from tests.contracts.middleware import rewriting
 from tests.contracts.request_drifts import (
     AnyPasswordLogsIn,
     BooksForAnyOrg,
+    CancelAllCancelsEveryOrgs,
     CancelAllCancelsNothing,
+    DownloadHandsOutOtherOrgsTrades,
     DownloadIgnoresMaxCount,
     OrderTradesConsumeTheDownload,
     OtherOrgsCancelOrders,
@@ -30,11 +33,17 @@ from tests.contracts.rewrites import (
     booking_without_client_request_id,
     cookie_of_another_token,
     expired_tokens_cannot_renew,
+    faults_without_retry_after,
     filled_orders_leave_their_size,
+    full_book_answered_as_top_of_book,
     order_trades_always_empty,
     orders_placed_by_another_user,
+    queried_orders_flip_side,
+    raw_book_says_full,
     rejected_orders_show_a_fill,
+    server_errors_as_html,
     spot_time_in_seconds,
+    top_of_book_answered_as_book,
     trades_for_another_customer,
     trades_without_rate_id,
     transact_time_in_seconds,
@@ -92,7 +101,45 @@ VALUE_DRIFTS: dict[str, Drift] = {
         ("order_trades_are_its_downloaded_trades", "trade was never downloaded"),
         parts=ORDER_TRADES,
     ),
+    # books
+    "full_book_answered_as_top_of_book": Drift(
+        rewriting(full_book_answered_as_top_of_book),
+        ("book_is_of_the_type_asked",),
+        parts=OPERATIONS,
+        keyword="GET and rates and type and not org",
+    ),
+    "top_of_book_answered_as_book": Drift(
+        rewriting(top_of_book_answered_as_book),
+        ("book_is_of_the_type_asked",),
+        parts=OPERATIONS,
+        keyword="GET and rates and type and not org",
+    ),
+    "raw_book_says_full": Drift(
+        rewriting(raw_book_says_full),
+        ("book_is_of_the_type_asked",),
+        parts=OPERATIONS,
+        keyword="GET and rates and type and not org",
+    ),
+    # refusals and failures (the sandbox's X-Sandbox-Fault makes them)
+    "faults_without_retry_after": Drift(
+        rewriting(faults_without_retry_after),
+        ("retry_after_is_sent",),
+        parts=order_rule("a_refused_or_failed_request_answers_the_error_object"),
+    ),
+    "server_errors_as_html": Drift(
+        rewriting(server_errors_as_html),
+        ("error_body_is_error_object",),
+        parts=order_rule("a_refused_or_failed_request_answers_the_error_object"),
+    ),
     # fills, lists and downloads
+    "queried_orders_flip_side": Drift(
+        rewriting(queried_orders_flip_side), ("order_keeps_what_it_trades",), parts=FILL
+    ),
+    "order_lookups_answer_the_latest": Drift(
+        OrderLookupsAnswerTheLatest,
+        ("order_is_the_one_asked",),
+        parts=lifecycle("active_orders_are_listed_oldest_first"),
+    ),
     "rejected_orders_show_a_fill": Drift(
         rewriting(rejected_orders_show_a_fill),
         ("order_fill_adds_up",),
@@ -150,6 +197,16 @@ VALUE_DRIFTS: dict[str, Drift] = {
         rewriting(expired_tokens_cannot_renew),
         ("expired_token_renews_as_a_new_one",),
         parts=order_rule("renewing_an_expired_token_issues_a_new_one_that_works"),
+    ),
+    "cancel_all_cancels_every_orgs": Drift(
+        CancelAllCancelsEveryOrgs,
+        ("cancel_all_spares_other_orgs",),
+        parts=order_rule("cancelling_all_orders_leaves_another_orgs_working_order_alone"),
+    ),
+    "download_hands_out_other_orgs_trades": Drift(
+        DownloadHandsOutOtherOrgsTrades,
+        ("download_is_the_orgs_own",),
+        parts=lifecycle("another_orgs_fill_is_not_in_the_download"),
     ),
     "cancel_all_cancels_nothing": Drift(
         CancelAllCancelsNothing,
