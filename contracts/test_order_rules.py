@@ -185,7 +185,7 @@ def test_a_refused_or_failed_request_answers_the_error_object(desk: Desk, fault:
     # 4xx and 5xx is the error object as JSON. The sandbox fails a request on demand; a server
     # that does not (Integral's own) skips.
     case = calls.request(desk.schema, "getSpotRate", desk.token, query={"symbol": "EUR/USD"})
-    case.headers = {**(case.headers or {}), SANDBOX_FAULT: fault}
+    case.headers[SANDBOX_FAULT] = fault
     response = case.call()
     if response.status_code != int(fault):
         pytest.skip(f"the server fails no request on {SANDBOX_FAULT} (the sandbox's own header)")
