@@ -19,9 +19,14 @@ from tests.serve_process import Served, serve_process
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPE = re.compile(r"^(st run openapi/integral\.yaml --url http://127\.0\.0\.1:8080)\s", re.M)
-# The one warning README.md ("Contract testing") explains: cancelling an order that is already
-# final is a 400, and by the time Schemathesis cancels single orders every order it knows of is.
-EXPLAINED_WARNINGS = {"validation_mismatch": ["DELETE /v2/orders/{id}"]}
+# The warnings README.md ("Contract testing") explains, both of cancelling single orders: by the
+# time Schemathesis does, every order it knows of is final (a 400), and the ids it makes up are
+# no order of the org's (a 404). Which of the two a run raises depends on what it generated,
+# and so on every schema in the spec: the test fails only on a warning not explained.
+EXPLAINED_WARNINGS = {
+    "validation_mismatch": {"DELETE /v2/orders/{id}"},
+    "missing_test_data": {"DELETE /v2/orders/{id}"},
+}
 
 
 def readme_recipe(base_url: str) -> list[str]:
@@ -102,8 +107,11 @@ def test_the_recipe_passes_with_only_the_explained_warning(served: Served, tmp_p
     said = run.stdout[-6000:] + run.stderr[-2000:]
     assert run.returncode == 0, said
     report = json.loads(next(tmp_path.glob("*.json")).read_text("utf-8"))
-    raised = {kind: sorted(ops) for kind, ops in report["warnings"].items() if ops}
-    assert raised == EXPLAINED_WARNINGS, said
+    unexplained = {
+        kind: sorted(set(ops) - EXPLAINED_WARNINGS.get(kind, set()))
+        for kind, ops in report["warnings"].items()
+    }
+    assert not any(unexplained.values()), said
     assert "Failed to extract data" not in run.stdout, said
 
 
