@@ -134,8 +134,12 @@ def number(value: Decimal, name: str = "value") -> int | float:
 
 
 def loads(content: bytes) -> Any:
-    """Decode a JSON body with every non-integer number as Decimal."""
-    return json.loads(content, parse_float=Decimal)
+    """Decode a JSON body with every non-integer number as Decimal; ValueError if it is none."""
+    try:
+        return json.loads(content, parse_float=Decimal)
+    except RecursionError:
+        # `[[[[…` nested past Python's stack: no answer of the spec's, so not JSON to us.
+        raise ValueError("JSON nested too deeply") from None
 
 
 def dumps(data: Mapping[str, Any]) -> bytes:
