@@ -23,7 +23,7 @@ from integral_mock.client.market import MarketDataMethods
 from integral_mock.client.models import Order, OrderRequest, SpotRate
 from integral_mock.client.positions import PositionMethods
 from integral_mock.client.trades import TradeMethods
-from integral_mock.client.transport import parse, parse_list
+from integral_mock.client.transport import parse, parse_list, same
 from integral_mock.client.wire import to_wire
 
 log = logging.getLogger("client")
@@ -44,7 +44,9 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
 
     def get_order(self, order_id: str) -> Order:
         """The order as it stands; a REJECTED order is returned, not raised."""
-        return parse(Order, self._call("GET", f"{ORDERS}/{quote(order_id, safe='')}").data)
+        order = parse(Order, self._call("GET", f"{ORDERS}/{quote(order_id, safe='')}").data)
+        same("orderId", order.order_id, order_id)
+        return order
 
     @overload
     def query_orders(self) -> list[Order]: ...
@@ -56,7 +58,9 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
         """queryOrders: the order with client order id `co_id` (NotFound if there is none),
         or without one the org's orders that are not final yet, oldest first."""
         if co_id is not None:
-            return parse(Order, self._call("GET", ORDERS, params={"coId": co_id}).data)
+            order = parse(Order, self._call("GET", ORDERS, params={"coId": co_id}).data)
+            same("coId", order.co_id, co_id)  # another's order would be placed twice, or lost
+            return order
         return parse_list(Order, self._call("GET", ORDERS).data)
 
     def get_order_by_coid(self, coid: str) -> Order:
@@ -77,7 +81,9 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
         attempt = 0
         while True:
             try:
-                return parse(Order, self._call("POST", ORDERS, body=body, idempotent=False).data)
+                placed = parse(Order, self._call("POST", ORDERS, body=body, idempotent=False).data)
+                same("coId", placed.co_id, order.co_id)  # if not, the look-up finds ours
+                return placed
             except BadRequest as exc:
                 # A retry after a look-up that came too early: the first POST did land.
                 if attempt == 0 or exc.error_code != "DUPLICATE_COID":

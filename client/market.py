@@ -12,7 +12,7 @@ from integral_mock.client.enums import BookType, MarketDataSetId
 from integral_mock.client.errors import TransportError
 from integral_mock.client.models import SpotRate
 from integral_mock.client.results import MarketDataSet, SpotBook
-from integral_mock.client.transport import parse, parse_list
+from integral_mock.client.transport import parse, parse_list, same
 
 SPOT = "/v2/rates/spot"
 
@@ -22,7 +22,10 @@ class MarketDataMethods(BaseClient):
 
     def get_spot_rate(self, symbol: str) -> SpotRate:
         """Top of book for `symbol` (`EUR/USD`), with a `rate_id` tradable by a PQ order."""
-        return parse(SpotRate, self._call("GET", SPOT, params={"symbol": symbol}).data)
+        rate = parse(SpotRate, self._call("GET", SPOT, params={"symbol": symbol}).data)
+        # trade_pq orders the rate's symbol: another pair's rate would trade the wrong pair.
+        _same_symbol(rate.symbol, symbol)
+        return rate
 
     spot_rate = get_spot_rate  # friendlier alias
 
@@ -34,10 +37,11 @@ class MarketDataMethods(BaseClient):
         With `org` (which must be the caller's own) it calls getSpotRateByTypeForOrg.
         """
         kind = BookType(book_type)
-        data = self._by_type(kind, symbol, org)
         if kind is BookType.TOB:
-            return parse(SpotRate, data)
-        return parse(SpotBook, data)
+            rate = parse(SpotRate, self._by_type(kind, symbol, org))
+            _same_symbol(rate.symbol, symbol)
+            return rate
+        return self.spot_book(symbol, kind, org=org)
 
     spot_rate_by_type = get_spot_rate_by_type  # friendlier alias
 
@@ -48,7 +52,12 @@ class MarketDataMethods(BaseClient):
         kind = BookType(book_type)
         if kind is BookType.TOB:
             raise ValueError("TOB is not a book; use get_spot_rate or get_spot_rate_by_type")
-        return parse(SpotBook, self._by_type(kind, symbol, org))
+        book = parse(SpotBook, self._by_type(kind, symbol, org))
+        _same_symbol(book.symbol, symbol)
+        same("book type", book.type, kind)
+        for level in book.levels:
+            _same_symbol(level.symbol, symbol)
+        return book
 
     def _by_type(self, kind: BookType, symbol: str, org: str | None) -> Any:
         path = f"{SPOT}/{kind.value}" + ("" if org is None else f"/{quote(org, safe='')}")
@@ -100,3 +109,8 @@ class MarketDataMethods(BaseClient):
             return sets[0].rate(symbol)
         except LookupError as exc:  # an answer without what was asked for, like the check above
             raise TransportError(str(exc)) from None
+
+
+def _same_symbol(got: str, asked: str) -> None:
+    # Case aside: a server may well answer `EUR/USD` to `eur/usd`.
+    same("symbol", got.upper(), asked.upper())

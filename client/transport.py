@@ -83,6 +83,12 @@ def parse_list(cls: type[T], data: Any) -> list[T]:
         raise TransportError(f"response is not an array of {cls.__name__}: {exc}") from None
 
 
+def same(name: str, got: object, asked: object) -> None:
+    """Refuse an answer about another thing than the one asked for: that is a wrong value."""
+    if got != asked:
+        raise TransportError(f"asked for {name} {asked!r}, the answer is about {got!r}")
+
+
 def retryable(exc: IntegralError) -> bool:
     """Whether a failure may go away on its own (5xx, 429, lost connection, broken body)."""
     if isinstance(exc, TransportError):
