@@ -10,7 +10,7 @@ from typing import TypeVar
 import requests
 from requests.auth import AuthBase
 
-from integral_mock.client.errors import TransportError, Unauthorized
+from integral_mock.client.errors import IntegralError, TransportError
 from integral_mock.client.models import LoginResult, RenewResult
 from integral_mock.client.transport import Reply, Transport, parse
 
@@ -58,7 +58,9 @@ class TokenAuth(AuthBase):
 
 def token_from(response: requests.Response) -> str:
     """The token of a login or renew answer: the header real clients read, else the cookie."""
-    value = response.headers.get(TOKEN) or response.cookies.get(TOKEN)
+    # Spaces around a header's value are not part of it (RFC 9110, 5.5), nor a cookie's.
+    header, cookie = response.headers.get(TOKEN) or "", response.cookies.get(TOKEN) or ""
+    value = header.strip() or cookie.strip()
     if not value:
         raise TransportError(f"the answer carries no {TOKEN} header or cookie")
     return value
@@ -89,6 +91,7 @@ class Authenticator:
     ) -> None:
         self._transport = transport
         self._credentials = {"user": user, "pass": password, "org": org}
+        transport.secrets["password"] = password
         self._clock = clock
         self._margin = renew_margin
         self._token: Token | None = None
@@ -115,8 +118,10 @@ class Authenticator:
         elif self._token.due(self._clock(), self._margin):
             try:
                 self.renew()
-            except Unauthorized:
-                log.info("renewal refused; logging in again")
+            except IntegralError as exc:
+                # Refused (401), not served (404, 405), answered without a token: whatever
+                # failed, a login gets a token all the same, and renewing only saves one.
+                log.info("renewal failed (%s); logging in again", exc)
                 self.login()
         assert self._token is not None
         return self._token.value
@@ -134,4 +139,5 @@ class Authenticator:
         # does not matter; counting it from when the request left errs on the early side.
         lifetime = max(result.lifetime_ms, 0) / 1000
         self._token = Token(token_from(reply.response), started, lifetime)
+        self._transport.secrets["token"] = self._token.value
         return result

@@ -136,6 +136,9 @@ class Transport:
         self.retry = retry
         self._sleep = sleep
         self._rng = rng
+        # What must never show in an error, by role: a server may echo a login's body or a
+        # request's token in its error message (Authenticator fills it in).
+        self.secrets: dict[str, str] = {}
 
     def send(
         self,
@@ -200,25 +203,31 @@ class Transport:
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            raise TransportError(f"{method} {path}: {plainly(exc)}") from exc
+            raise TransportError(self.redact(f"{method} {path}: {plainly(exc)}")) from exc
         log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 300:
-            raise _error(response)
+            raise _error(response, self.redact)
         try:
             decoded = wire.loads(response.content) if response.content else None
         except ValueError:
             raise TransportError(f"{method} {path}: the body is not JSON") from None
         return Reply(decoded, response)
 
+    def redact(self, text: str) -> str:
+        for role, secret in self.secrets.items():
+            if secret:  # "" would match between every two characters
+                text = text.replace(secret, f"<{role} hidden>")
+        return text
 
-def _error(response: requests.Response) -> IntegralError:
+
+def _error(response: requests.Response, redact: Callable[[str], str]) -> IntegralError:
     try:
         body = wire.loads(response.content)
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("errorCode"), str):
-        code, message = body["errorCode"], str(body.get("errorMessage") or "")
-        tuples = body.get("responseTuples")
+        code, message = redact(body["errorCode"]), redact(str(body.get("errorMessage") or ""))
+        tuples = _redacted(body.get("responseTuples"), redact)
     else:
         # A proxy in the way may answer HTML; keep the status, which is what callers act on.
         code, message, tuples = f"HTTP_{response.status_code}", response.reason or "", None
@@ -232,6 +241,17 @@ def _error(response: requests.Response) -> IntegralError:
         retry_after=_retry_after(response),
         request_id=response.headers.get("X-Request-ID"),
     )
+
+
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    """`value` (decoded JSON) with every string in it redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted(item, redact) for item in value]
+    if isinstance(value, dict):
+        return {redact(str(k)): _redacted(v, redact) for k, v in value.items()}
+    return value
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -7,13 +7,22 @@ from decimal import Decimal
 
 import pytest
 
-from integral_mock.client import IntegralClient, OrderRequest, SpotRate, TransportError
+from integral_mock.client import (
+    BadRequest,
+    Forbidden,
+    IntegralClient,
+    OrderRequest,
+    SpotRate,
+    TransportError,
+)
 from tests.client.fake_server import (
+    PASSWORD,
     START,
     Answer,
     FakeServer,
     SteppedTime,
     client_of,
+    error,
     login_ok,
     serving,
 )
@@ -135,3 +144,58 @@ def test_a_lost_placement_whose_lookup_answers_another_order_is_not_taken(server
 
     assert server.count("POST", ORDERS) == 1
     assert "look it up by coId" in caught.value.__notes__[0]
+
+
+RENEW = "/v2/sso/token/renew"
+
+
+def _renewed_body() -> dict[str, object]:
+    """A renewal's body, answered without the SSO_TOKEN header the spec requires."""
+    body: dict[str, object] = login_ok().body
+    return {**body, "valid": True, "apiVersion": "1.0.1", "expired": False}
+
+
+@pytest.mark.parametrize(
+    "renewal",
+    [error(404, "NOT_FOUND"), error(405, "METHOD_NOT_ALLOWED"), Answer(200, _renewed_body())],
+    ids=["404", "405", "no token"],
+)
+def test_a_renewal_that_fails_is_a_new_login_not_a_failed_call(server, odd, time_, renewal):
+    first, second = login_ok("first-token-0123456", 120_000), login_ok("second-token-0123")
+    server.script("POST", LOGIN, first, second)
+    server.script("GET", RENEW, renewal)
+    server.script("GET", SPOT, Answer(200, RATE))
+    odd.get_spot_rate("EUR/USD")
+    time_.now = 100  # within the 60 s renew margin of the 120 s token
+
+    assert odd.get_spot_rate("EUR/USD").rate_id == "r1"
+
+    assert server.count("POST", LOGIN) == 2
+    assert "second-token-0123" in server.seen[-1].headers["Cookie"]
+
+
+def test_a_token_is_sent_without_the_spaces_around_it(server, odd):
+    server.script("POST", LOGIN, login_ok("  spaced-token-0123  "))
+    server.script("GET", SPOT, Answer(200, RATE))
+
+    odd.get_spot_rate("EUR/USD")
+
+    assert server.seen[-1].headers["Cookie"] == "SSO_TOKEN=spaced-token-0123"
+
+
+def test_a_password_or_token_echoed_in_an_error_is_hidden(server, odd):
+    tuples = [{"field": "pass", "value": PASSWORD}]
+    echo = error(400, "INVALID_REQUEST", f"bad login {{'pass': {PASSWORD!r}}}")
+    echo.body["responseTuples"] = tuples
+    server.script("POST", LOGIN, echo, login_ok("the-token-012345678"))
+    server.script("GET", SPOT, error(403, "FORBIDDEN", "token the-token-012345678 may not"))
+
+    with pytest.raises(BadRequest) as login:
+        odd.login()
+    with pytest.raises(Forbidden) as call:
+        odd.get_spot_rate("EUR/USD")
+
+    shown = [str(login.value), repr(login.value.response_tuples), str(call.value)]
+    assert not [text for text in shown if PASSWORD in text or "the-token" in text]
+    assert "<password hidden>" in shown[0]
+    assert "<token hidden>" in shown[2]
