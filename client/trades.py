@@ -9,13 +9,16 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from integral_mock.client.base import BaseClient
-from integral_mock.client.errors import IntegralError
+from integral_mock.client.errors import IntegralError, TransportError
 from integral_mock.client.results import ResendResult, TradeMessage, execution_time
 from integral_mock.client.transport import parse, parse_list, retryable, unprocessed
 
 log = logging.getLogger("client")
 MESSAGES = "/v2/trades/stp/messages"
 DEFAULT_BATCH = 50  # Integral's documented default
+# A server that does not consume what it hands out answers the same batch forever; a resend
+# queued twice may repeat a batch or two, no more.
+STALLED_BATCHES = 3
 
 
 class TradeMethods(BaseClient):
@@ -49,18 +52,24 @@ class TradeMethods(BaseClient):
         """Every trade waiting: batches of `max_count` until an empty answer, as published.
 
         `on_batch` sees each batch as it arrives, so a caller that stores them keeps what it
-        got even if a later batch fails (the error's notes say how many came before).
+        got even if a later batch fails (the error's notes say how many came before). A trade
+        answered twice with the same event is kept once; three batches in a row of nothing but
+        such repeats are a TransportError, as a server that does not consume answers forever.
         """
         trades: list[TradeMessage] = []
+        unseen = _Unseen()
         while True:
             try:
-                batch = self.get_trade_messages(max_count)
+                answered = self.get_trade_messages(max_count)
+                batch = unseen.of(answered)
             except IntegralError as exc:
                 if trades:
                     exc.add_note(f"{len(trades)} trades were downloaded (and consumed) before")
                 raise
-            if not batch:
+            if not answered:
                 return trades
+            if not batch:
+                continue
             log.debug("downloaded %d trades", len(batch))
             if on_batch is not None:
                 on_batch(batch)
@@ -85,6 +94,27 @@ class TradeMethods(BaseClient):
         """
         body = {"startDate": _when(start), "endDate": _when(end)}
         return parse(ResendResult, self._call("POST", "/v2/trades/stp/resend", body=body).data)
+
+
+class _Unseen:
+    """What one download has not answered before: a trade with the same event comes once."""
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[str, str]] = set()
+        self._stalled = 0  # batches in a row of nothing but repeats
+
+    def of(self, batch: list[TradeMessage]) -> list[TradeMessage]:
+        """The trades of `batch` not seen yet, now seen; TransportError once it stalls."""
+        fresh = []
+        for trade in batch:
+            key = (trade.trade_id, trade.event.value)
+            if key not in self._seen:
+                self._seen.add(key)
+                fresh.append(trade)
+        self._stalled = self._stalled + 1 if batch and not fresh else 0
+        if self._stalled == STALLED_BATCHES:
+            raise TransportError(f"the download answered {self._stalled} batches of repeats")
+        return fresh
 
 
 def _when(moment: dt.datetime | str) -> str:

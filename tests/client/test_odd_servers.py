@@ -199,3 +199,37 @@ def test_a_password_or_token_echoed_in_an_error_is_hidden(server, odd):
     assert not [text for text in shown if PASSWORD in text or "the-token" in text]
     assert "<password hidden>" in shown[0]
     assert "<token hidden>" in shown[2]
+
+
+MESSAGES = "/v2/trades/stp/messages"
+
+
+def _trade(trade_id: str, event: str = "NEW") -> dict[str, object]:
+    return {
+        **{"orderId": "1", "tradeId": trade_id, "coId": "c1", "event": event},
+        **{"tradeType": "Spot", "tradeDate": "2024-01-02", "valueDate": "2024-01-04"},
+        **{"maker": False, "side": "Buy", "status": "Verified", "symbol": "EUR/USD"},
+        **{"currency": "EUR", "customerAccount": "a", "customerOrg": "o", "user": "u"},
+        **{"counterparty": "cp", "channel": "API/REST/ESP", "dealtAmount": 1000},
+        "executionTime": "2024-01-02 10:00:00,000 +0000",
+    }
+
+
+def test_a_download_that_never_empties_ends(server, odd):
+    # A server that does not consume what it hands out answers the same batch forever.
+    server.script("GET", MESSAGES, Answer(200, [_trade("T1"), _trade("T2")]))
+
+    with pytest.raises(TransportError, match="3 batches of repeats") as caught:
+        odd.download_trades()
+
+    assert server.count("GET", MESSAGES) == 4
+    assert "2 trades were downloaded" in caught.value.__notes__[0]
+
+
+def test_a_trade_answered_twice_is_downloaded_once(server, odd):
+    twice = [_trade("T1"), _trade("T1"), _trade("T1", "RESEND")]
+    server.script("GET", MESSAGES, Answer(200, twice), Answer(200, [_trade("T1")]), Answer(200, []))
+
+    trades = odd.download_trades()
+
+    assert [(t.trade_id, t.event.value) for t in trades] == [("T1", "NEW"), ("T1", "RESEND")]
