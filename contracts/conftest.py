@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -123,3 +124,19 @@ def other_desk(contract_target: Target) -> Desk:
     if other is None:
         pytest.skip("INTEGRAL_OTHER_USER is empty: no second org to ask")
     return Desk(contract_target, other)
+
+
+@pytest.fixture
+def viewer_desk(contract_target: Target) -> Desk:
+    """The tutorial's steps as a user without trading permission (INTEGRAL_VIEWER_*), its
+    answers unchecked (a refusal is what the test expects)."""
+    viewer = credentials.viewer()
+    if viewer is None:
+        pytest.skip("INTEGRAL_VIEWER_USER is empty: no user without trading permission to ask")
+    try:
+        return Desk(contract_target, viewer)
+    except RuntimeError as refused:
+        # A live venue need not have the sandbox's viewer: unnamed, its absence is no failure.
+        if contract_target.live and "INTEGRAL_VIEWER_USER" not in os.environ:
+            pytest.skip(f"{refused}; name a user without trading permission: INTEGRAL_VIEWER_*")
+        raise

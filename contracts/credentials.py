@@ -1,4 +1,5 @@
-"""Who the suite logs in as: INTEGRAL_* for the caller, INTEGRAL_OTHER_* for a second org."""
+"""Who the suite logs in as: INTEGRAL_* for the caller, INTEGRAL_OTHER_* for a second org,
+INTEGRAL_VIEWER_* for a user of the caller's org without trading permission."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class Credentials:
 EXAMPLE_LOGIN = Credentials("apiUserId", "This is a long password!", "apiOrganizationId")
 # The sandbox's second org, used to prove that one org never sees another's orders.
 SECOND_ORG_LOGIN = Credentials("traderB", "traderB-pass", "orgB")
+# The sandbox's user without trading permission, in the example login's org.
+VIEWER_LOGIN = Credentials("viewer", "viewer-pass", "apiOrganizationId")
 
 
 def caller() -> Credentials:
@@ -42,4 +45,10 @@ def caller() -> Credentials:
 def other_org() -> Credentials | None:
     """The second org's login; None when INTEGRAL_OTHER_USER is set empty (no second org)."""
     found = Credentials.from_env("INTEGRAL_OTHER", SECOND_ORG_LOGIN)
+    return found if found.user else None
+
+
+def viewer() -> Credentials | None:
+    """A login without trading permission; None when INTEGRAL_VIEWER_USER is set empty."""
+    found = Credentials.from_env("INTEGRAL_VIEWER", VIEWER_LOGIN)
     return found if found.user else None

@@ -102,6 +102,7 @@ class AsExampleUser:
             method=request.method,
             query_string=request.query_string.decode(),
             headers={**headers, "SSO_TOKEN": self.example_token()},
+            data=request.get_data(),
         )
         return self.call(again.get_environ())
 
@@ -112,6 +113,9 @@ class ServedAsExampleUser(AsExampleUser):
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
+        # Read once here and handed on: the app consumes the stream, and a request served
+        # again (a placement) needs its body too.
+        environ["wsgi.input"] = io.BytesIO(request.get_data(cache=True))
         response = self.call(environ)
         if self.serve_again(request, response):
             response = self.as_example_user(request)

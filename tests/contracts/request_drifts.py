@@ -97,6 +97,15 @@ class OtherOrgsCancelOrders(ServedAsExampleUser):
         return is_call(request, "DELETE", "/v2/orders/") and response.status_code == 404
 
 
+class UsersWithoutPermissionTrade(ServedAsExampleUser):
+    """A placement or cancel refused for want of trading permission is carried out anyway, as
+    if the user had it (the example user is of the same org)."""
+
+    def serve_again(self, request: Request, response: Response) -> bool:
+        orders = request.method in ("POST", "DELETE") and request.path.startswith("/v2/orders")
+        return orders and response.status_code == 403
+
+
 class OrderTradesConsumeTheDownload:
     """Reading an order's trades also downloads (and so consumes) the org's waiting trades."""
 

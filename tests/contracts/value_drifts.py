@@ -26,6 +26,7 @@ from tests.contracts.request_drifts import (
     OtherOrgsReadOrderTrades,
     SpotIgnoresSymbol,
     TokensNeverExpire,
+    UsersWithoutPermissionTrade,
 )
 from tests.contracts.rewrites import (
     active_list_newest_first,
@@ -176,6 +177,11 @@ VALUE_DRIFTS: dict[str, Drift] = {
         OtherOrgsCancelOrders,
         ("other_org_cannot_cancel_order",),
         parts=lifecycle("another_org_cannot_see_the_order"),
+    ),
+    "users_without_permission_trade": Drift(
+        UsersWithoutPermissionTrade,
+        ("trading_needs_permission: a user without trading permission",),
+        parts=("contracts/test_permissions.py",),
     ),
     "other_orgs_read_order_trades": Drift(
         OtherOrgsReadOrderTrades,
