@@ -107,13 +107,19 @@ def test_a_wrong_password_does_not_log_in(desk: Desk) -> None:
     assert not response.headers.get(calls.TOKEN.lower()), f"{name}: it answered a token"
 
 
-def test_a_token_past_its_expiry_time_is_refused(desk: Desk) -> None:
+def _expired_token(desk: Desk) -> str:
+    """A fresh login's token, once the (in-process) clock is a second past its expiryTime."""
     clock = desk.target.clock
     if clock is None:
         pytest.skip("live: waiting out a token's lifetime takes too long")
     login = calls.send(desk.schema, "login", body=credentials.caller().as_login())
     token, expiry = login.headers[calls.TOKEN.lower()][0], login.json()["expiryTime"]
     clock.advance(expiry - clock.now_ms() + 1000)
+    return str(token)
+
+
+def test_a_token_past_its_expiry_time_is_refused(desk: Desk) -> None:
+    token = _expired_token(desk)
     spot = calls.send(desk.schema, "getSpotRate", token, query={"symbol": "EUR/USD"})
     assert spot.status_code == 401, (
         f"expired_token_is_refused: a token a second past its expiryTime answered "
@@ -123,12 +129,7 @@ def test_a_token_past_its_expiry_time_is_refused(desk: Desk) -> None:
 
 def test_renewing_an_expired_token_issues_a_new_one_that_works(desk: Desk) -> None:
     # Published on the renew page: "if expired, a new token is issued".
-    clock = desk.target.clock
-    if clock is None:
-        pytest.skip("live: waiting out a token's lifetime takes too long")
-    login = calls.send(desk.schema, "login", body=credentials.caller().as_login())
-    token, expiry = login.headers[calls.TOKEN.lower()][0], login.json()["expiryTime"]
-    clock.advance(expiry - clock.now_ms() + 1000)
+    token = _expired_token(desk)
     renewed = calls.send(desk.schema, "renewToken", token)
     name = "expired_token_renews_as_a_new_one"
     assert renewed.status_code == 200, (
