@@ -14,12 +14,12 @@ from requests.auth import AuthBase
 from urllib3.exceptions import NewConnectionError
 
 from integral_mock.client import wire
+from integral_mock.client.answers import error_of, read_body
 from integral_mock.client.errors import (
     IntegralError,
     RateLimited,
     ServerError,
     TransportError,
-    error_class,
     plainly,
 )
 
@@ -201,14 +201,17 @@ class Transport:
                 # requests would carry the SSO_TOKEN header and cookie to wherever a redirect
                 # points, another host included; the API never redirects, so none is followed.
                 allow_redirects=False,
+                stream=True,
             )
+            # stream: the body is read by read_body, within a deadline of its own.
+            content = read_body(response, self.timeout)
         except requests.RequestException as exc:
             raise TransportError(self.redact(f"{method} {path}: {plainly(exc)}")) from exc
         log.debug("%s %s -> %s", method, path, response.status_code)
         if response.status_code >= 300:
-            raise _error(response, self.redact)
+            raise error_of(response, self.redact)
         try:
-            decoded = wire.loads(response.content) if response.content else None
+            decoded = wire.loads(content) if content else None
         except ValueError:
             raise TransportError(f"{method} {path}: the body is not JSON") from None
         return Reply(decoded, response)
@@ -218,44 +221,3 @@ class Transport:
             if secret:  # "" would match between every two characters
                 text = text.replace(secret, f"<{role} hidden>")
         return text
-
-
-def _error(response: requests.Response, redact: Callable[[str], str]) -> IntegralError:
-    try:
-        body = wire.loads(response.content)
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("errorCode"), str):
-        code, message = redact(body["errorCode"]), redact(str(body.get("errorMessage") or ""))
-        tuples = _redacted(body.get("responseTuples"), redact)
-    else:
-        # A proxy in the way may answer HTML; keep the status, which is what callers act on.
-        code, message, tuples = f"HTTP_{response.status_code}", response.reason or "", None
-        if response.is_redirect:
-            message += f" to {response.headers['Location']} (not followed; check base_url)"
-    return error_class(response.status_code)(
-        response.status_code,
-        code,
-        message,
-        tuples,
-        retry_after=_retry_after(response),
-        request_id=response.headers.get("X-Request-ID"),
-    )
-
-
-def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
-    """`value` (decoded JSON) with every string in it redacted."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, list):
-        return [_redacted(item, redact) for item in value]
-    if isinstance(value, dict):
-        return {redact(str(k)): _redacted(v, redact) for k, v in value.items()}
-    return value
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    # Only the delta-seconds form: the spec promises it, and an HTTP-date needs a wall clock.
-    # ASCII digits only: "²" (a Latin-1 byte in a header) is a digit to isdigit, not to float.
-    return float(value) if value.isascii() and value.isdigit() else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -12,6 +14,7 @@ from integral_mock.client import (
     Forbidden,
     IntegralClient,
     OrderRequest,
+    RetryPolicy,
     SpotRate,
     TransportError,
 )
@@ -233,3 +236,25 @@ def test_a_trade_answered_twice_is_downloaded_once(server, odd):
     trades = odd.download_trades()
 
     assert [(t.trade_id, t.event.value) for t in trades] == [("T1", "NEW"), ("T1", "RESEND")]
+
+
+def test_a_body_trickling_in_past_the_timeout_is_a_timeout(server, time_):
+    # Each byte comes well within the timeout; the body as a whole would take 3 s.
+    server.script("GET", SPOT, Answer(200, [b" "] * 15 + [b"{}"], pace=0.2))
+    started = time.monotonic()
+
+    with client_of(server, time_, timeout=0.5, retry=RetryPolicy(retries=0)) as client:
+        with pytest.raises(TransportError, match="within the timeout"):
+            client.get_spot_rate("EUR/USD")
+
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_placement_answer_cut_mid_body_is_looked_up_not_resent(server, odd):
+    cut = Answer(202, json.dumps(_order()).encode()[:40], {"Content-Length": "400"})
+    server.script("POST", ORDERS, cut)
+    server.script("GET", ORDERS, Answer(200, _order()))
+
+    assert odd.place_order(_pq()).order_id == "1"
+
+    assert server.count("POST", ORDERS) == 1

@@ -1,0 +1,86 @@
+"""Reading an answer: its body within a deadline, and the exception an error answer is."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from integral_mock.client import wire
+from integral_mock.client.errors import IntegralError, error_class
+
+CHUNK = 65536
+
+
+def read_body(response: requests.Response, within: float) -> bytes:
+    """The whole body, which must arrive within `within` seconds of the headers.
+
+    The request's timeout bounds each read of the socket, not their sum: a server trickling
+    a byte a second would hold the caller for ever. Past the deadline: requests.ReadTimeout.
+    """
+    read1 = getattr(response.raw, "read1", None)
+    # Read already (by a session that looks at every answer), or by urllib3 before 2.3,
+    # which reads `amt` bytes or to the end, so that a deadline could not be kept anyway.
+    if getattr(response, "_content_consumed", False) or read1 is None:
+        return response.content
+    deadline = time.monotonic() + within
+    chunks = []
+    try:
+        while chunk := read1(CHUNK, decode_content=True):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise requests.ReadTimeout(f"the body took over {within}s to arrive")
+    except requests.RequestException:
+        raise  # the deadline's (an OSError too, as every requests exception)
+    except (Urllib3Error, OSError) as exc:
+        # As requests reports a body broken after the headers: the request did arrive.
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # for response.content, as requests would keep it
+    return response._content
+
+
+def error_of(response: requests.Response, redact: Callable[[str], str]) -> IntegralError:
+    """The exception for an error answer: its error object's fields, with secrets redacted."""
+    try:
+        body = wire.loads(response.content)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("errorCode"), str):
+        code, message = redact(body["errorCode"]), redact(str(body.get("errorMessage") or ""))
+        tuples = _redacted(body.get("responseTuples"), redact)
+    else:
+        # A proxy in the way may answer HTML; keep the status, which is what callers act on.
+        code, message, tuples = f"HTTP_{response.status_code}", response.reason or "", None
+        if response.is_redirect:
+            message += f" to {response.headers['Location']} (not followed; check base_url)"
+    return error_class(response.status_code)(
+        response.status_code,
+        code,
+        message,
+        tuples,
+        retry_after=_retry_after(response),
+        request_id=response.headers.get("X-Request-ID"),
+    )
+
+
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
+    """`value` (decoded JSON) with every string in it redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redacted(item, redact) for item in value]
+    if isinstance(value, dict):
+        return {redact(str(k)): _redacted(v, redact) for k, v in value.items()}
+    return value
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    # Only the delta-seconds form: the spec promises it, and an HTTP-date needs a wall clock.
+    # ASCII digits only: "²" (a Latin-1 byte in a header) is a digit to isdigit, not to float.
+    return float(value) if value.isascii() and value.isdigit() else None
