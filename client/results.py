@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from integral_mock.client.enums import BookType, Side, TradeEvent
 from integral_mock.client.models import SpotRate
-from integral_mock.client.wire import boolean, decimal, field, integer, objects
+from integral_mock.client.wire import boolean, decimal, field, integer, objects, text
 
 # Integral's `yyyy-MM-dd HH:mm:ss,SSS Z` (executionTime, and the dates of a resend).
 _EXECUTION_TIME = "%Y-%m-%d %H:%M:%S,%f %z"
@@ -27,11 +28,24 @@ def parse_execution_time(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, _EXECUTION_TIME)
 
 
+def _execution_time(value: Any) -> str:
+    """An executionTime, checked when it arrives: `executed_at` must not fail later."""
+    parse_execution_time(text(value))
+    return str(value)
+
+
 @dataclass(frozen=True, kw_only=True)
 class BookLevel(SpotRate):
     """One provider's level of a book; as a SpotRate, its `rate_id` is tradable by PQ."""
 
     provider: str = field("provider")
+
+
+def _levels(value: Any) -> tuple[BookLevel, ...]:
+    levels = objects(BookLevel)(value)
+    if not levels:  # the spec's minItems 1; and `best` would have nothing to give
+        raise ValueError("a book has at least one level")
+    return levels
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +55,7 @@ class SpotBook:
     symbol: str = field("symbol")
     type: BookType = field("type", BookType)
     time: int = field("time", integer)
-    levels: tuple[BookLevel, ...] = field("levels", objects(BookLevel))
+    levels: tuple[BookLevel, ...] = field("levels", _levels)
 
     @property
     def best(self) -> BookLevel:
@@ -100,7 +114,7 @@ class TradeMessage:
     user: str = field("user")
     counterparty: str = field("counterparty")
     channel: str = field("channel")
-    execution_time: str = field("executionTime")
+    execution_time: str = field("executionTime", _execution_time)
     dealt_amount: Decimal = field("dealtAmount", decimal)
     rate_id: str | None = field("rateId", default=None)
     rate: Decimal | None = field("rate", decimal, default=None)

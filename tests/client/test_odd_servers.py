@@ -108,7 +108,8 @@ def test_a_rate_for_another_pair_is_refused(server, odd):
 
 
 def test_a_book_of_another_type_or_pair_is_refused(server, odd):
-    book = {"symbol": "EUR/USD", "type": "RAW", "time": START, "levels": []}
+    level = {**RATE, "provider": "LP-Alpha"}
+    book = {"symbol": "EUR/USD", "type": "RAW", "time": START, "levels": [level]}
     server.script("GET", f"{SPOT}/FULL", Answer(200, book))
     server.script("GET", f"{SPOT}/RAW", Answer(200, {**book, "symbol": "GBP/USD"}))
 
@@ -258,3 +259,18 @@ def test_a_placement_answer_cut_mid_body_is_looked_up_not_resent(server, odd):
     assert odd.place_order(_pq()).order_id == "1"
 
     assert server.count("POST", ORDERS) == 1
+
+
+def test_a_book_without_levels_is_refused_not_an_index_error_later(server, odd):
+    book = {"symbol": "EUR/USD", "type": "FULL", "time": START, "levels": []}
+    server.script("GET", f"{SPOT}/FULL", Answer(200, book))
+
+    with pytest.raises(TransportError, match="at least one level"):
+        assert odd.spot_book("EUR/USD").best
+
+
+def test_a_trade_whose_execution_time_is_no_time_is_refused(server, odd):
+    server.script("GET", MESSAGES, Answer(200, [{**_trade("T1"), "executionTime": "yesterday"}]))
+
+    with pytest.raises(TransportError, match="executionTime"):
+        assert odd.get_trade_messages()[0].executed_at
