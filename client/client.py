@@ -185,6 +185,7 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
         rate = self.get_spot_rate(symbol)
         notify(rate)
         request = OrderRequest.pq(rate, side, size, currency=currency, co_id=co_id)
+        _sendable(request)
         placed = self.place_order(request)
         notify(placed)
 
@@ -206,3 +207,15 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
         except IntegralError as exc:
             exc.add_note(f"order {co_id} may or may not exist; look it up by coId before retrying")
             raise
+
+
+def _sendable(request: OrderRequest) -> None:
+    """An order built from a server's quote must travel as quoted, or it is no quote to us.
+
+    A price with more digits than a JSON number carries exactly (a string of 21 digits, 1E+999)
+    would be a ValueError from place_order: the caller's mistake there, the server's here.
+    """
+    try:
+        to_wire(request)
+    except ValueError as exc:
+        raise TransportError(f"rate {request.rate_id} cannot be traded: {exc}") from None

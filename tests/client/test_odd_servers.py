@@ -274,3 +274,13 @@ def test_a_trade_whose_execution_time_is_no_time_is_refused(server, odd):
 
     with pytest.raises(TransportError, match="executionTime"):
         assert odd.get_trade_messages()[0].executed_at
+
+
+@pytest.mark.parametrize("offer", ["1.123456789012345678901", "1E+99999"])
+def test_a_quote_that_cannot_be_sent_back_exactly_is_not_traded(server, odd, offer):
+    server.script("GET", SPOT, Answer(200, {**RATE, "offer": offer}))
+
+    with pytest.raises(TransportError, match="cannot be traded"):
+        odd.trade_pq("EUR/USD", "Buy", 1000)
+
+    assert server.count("POST", ORDERS) == 0
