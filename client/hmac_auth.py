@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import Callable, Mapping
 
@@ -14,6 +15,7 @@ from requests.auth import AuthBase
 ALGORITHM = "hmac-sha256"
 # What the signature covers: without all three it could be replayed on another path or body.
 SIGNED = ("date", "digest", "request-line")
+_QUOTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]+")  # printable ASCII but `"` and `\`
 
 
 def body_digest(body: bytes) -> str:
@@ -71,6 +73,10 @@ class HmacAuth(AuthBase):
     """
 
     def __init__(self, user: str, secret: str, *, clock: Callable[[], float] = time.time) -> None:
+        if not _QUOTABLE.fullmatch(user):
+            # It goes in `username="…"`: a quote would end it early, and a header is Latin-1
+            # at best, so a non-ASCII name failed in http.client on the first call.
+            raise ValueError(f'HMAC user {user!r} must be printable ASCII without " or \\')
         self.user = user
         self._secret = secret
         self._clock = clock

@@ -160,3 +160,10 @@ def test_the_hmac_scheme_is_the_one_the_client_signs_with(spec):
     assert "`type: hmac`" in text
     assert "`METHOD path?query HTTP/1.1`" in text
     assert "no name prefix" in text  # the published rule the client follows
+
+
+@pytest.mark.parametrize("user", ["用户", 'api"User', "api\\User", "", "api\nUser"])
+def test_a_user_that_cannot_be_quoted_in_the_header_is_refused_up_front(user):
+    # Sent, a non-ASCII one was a bare UnicodeEncodeError from http.client on the first call.
+    with pytest.raises(ValueError, match="printable ASCII"):
+        HmacAuth(user, SECRET)
