@@ -16,6 +16,7 @@ from integral_mock.client import HmacAuth, IntegralClient, RetryPolicy
 from integral_mock.config import Config
 from integral_mock.testing import LiveSandbox, running_sandbox
 from tests.client.admin import Admin
+from tests.client.fake_server import LOGIN, FakeServer, SteppedTime, client_of, login_ok, serving
 from tests.client.network import FaultyAdapter
 from tests.client.support import (
     SECRET,
@@ -121,3 +122,22 @@ def admin(sandbox: LiveSandbox) -> Iterator[Admin]:
     admin = Admin(sandbox.base_url)
     yield admin
     admin.session.close()
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    """A scripted server (fake_server.py) that answers any login; tests script the rest."""
+    with serving(FakeServer()) as fake:
+        fake.script("POST", LOGIN, login_ok())
+        yield fake
+
+
+@pytest.fixture
+def time_() -> SteppedTime:
+    return SteppedTime()
+
+
+@pytest.fixture
+def odd(server: FakeServer, time_: SteppedTime) -> Iterator[IntegralClient]:
+    with client_of(server, time_) as client:
+        yield client

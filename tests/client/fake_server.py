@@ -22,6 +22,16 @@ from integral_mock.client import IntegralClient
 
 Headers = dict[str, str]
 START = 1_700_000_000_000  # the fake server's clock, epoch ms
+LOGIN, SPOT, ORDERS = "/v2/sso/login", "/v2/rates/spot", "/v2/orders"
+RATE = {
+    "symbol": "EUR/USD",
+    "bid": 1.1,
+    "offer": 1.2,
+    "bidLimit": 1e6,
+    "offerLimit": 1e6,
+    "time": START,
+    "rateId": "r1",
+}
 
 
 @dataclass

@@ -2,62 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Iterator
-from decimal import Decimal
 
 import pytest
 
 from integral_mock.client import (
     BadRequest,
     Forbidden,
-    IntegralClient,
-    OrderRequest,
     RetryPolicy,
-    SpotRate,
     TransportError,
 )
 from tests.client.fake_server import (
+    LOGIN,
     PASSWORD,
+    RATE,
+    SPOT,
     START,
     Answer,
-    FakeServer,
-    SteppedTime,
     client_of,
     error,
     login_ok,
-    serving,
 )
-
-LOGIN, SPOT, ORDERS = "/v2/sso/login", "/v2/rates/spot", "/v2/orders"
-RATE = {
-    "symbol": "EUR/USD",
-    "bid": 1.1,
-    "offer": 1.2,
-    "bidLimit": 1e6,
-    "offerLimit": 1e6,
-    "time": START,
-    "rateId": "r1",
-}
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with serving(FakeServer()) as fake:
-        fake.script("POST", LOGIN, login_ok())
-        yield fake
-
-
-@pytest.fixture
-def time_() -> SteppedTime:
-    return SteppedTime()
-
-
-@pytest.fixture
-def odd(server: FakeServer, time_: SteppedTime) -> Iterator[IntegralClient]:
-    with client_of(server, time_) as client:
-        yield client
 
 
 def test_json_nested_past_the_stack_is_a_transport_error(server, odd):
@@ -65,38 +30,6 @@ def test_json_nested_past_the_stack_is_a_transport_error(server, odd):
 
     with pytest.raises(TransportError, match="not JSON"):
         odd.get_spot_rate("EUR/USD")
-
-
-def _order(co_id: str = "c1", order_id: str = "1", status: str = "RECEIVED") -> dict[str, object]:
-    return {
-        "coId": co_id,
-        "orderId": order_id,
-        "org": "o",
-        "userFullName": "u@o",
-        "action": "place",
-        "status": status,
-        "type": "PQ",
-        "side": "Buy",
-        "symbol": "EUR/USD",
-        "currency": "EUR",
-        "size": 1000,
-        "price": 1.2,
-        "timeInForce": "FOK",
-        "rateId": "r1",
-    }
-
-
-def _pq(co_id: str = "c1") -> OrderRequest:
-    rate = SpotRate(
-        symbol="EUR/USD",
-        bid=Decimal("1.1"),
-        offer=Decimal("1.2"),
-        bid_limit=Decimal(1e6),
-        offer_limit=Decimal(1e6),
-        time=START,
-        rate_id="r1",
-    )
-    return OrderRequest.pq(rate, "Buy", 1000, co_id=co_id)
 
 
 def test_a_rate_for_another_pair_is_refused(server, odd):
@@ -117,37 +50,6 @@ def test_a_book_of_another_type_or_pair_is_refused(server, odd):
         odd.spot_book("EUR/USD")
     with pytest.raises(TransportError, match="symbol"):
         odd.get_spot_rate_by_type("RAW", "EUR/USD")
-
-
-def test_a_read_answering_another_order_is_refused(server, odd):
-    server.script("GET", ORDERS + "/1", Answer(200, _order(order_id="2", status="FILLED")))
-    server.script("GET", ORDERS, Answer(200, _order(co_id="someone-else")))
-
-    with pytest.raises(TransportError, match="orderId '1'"):
-        odd.wait_for_final("1")
-    with pytest.raises(TransportError, match="coId 'c1'"):
-        odd.query_orders("c1")
-
-
-def test_a_placement_echoing_another_coid_is_looked_up_by_ours(server, odd):
-    server.script("POST", ORDERS, Answer(202, _order(co_id="someone-else")))
-    server.script("GET", ORDERS, Answer(200, _order()))
-
-    order = odd.place_order(_pq())
-
-    assert (order.co_id, server.count("POST", ORDERS)) == ("c1", 1)
-    assert "coId=c1" in server.seen[-1].query
-
-
-def test_a_lost_placement_whose_lookup_answers_another_order_is_not_taken(server, odd):
-    server.script("POST", ORDERS, Answer(202, b""))
-    server.script("GET", ORDERS, Answer(200, _order(co_id="someone-else")))
-
-    with pytest.raises(TransportError, match="coId 'c1'") as caught:
-        odd.place_order(_pq())
-
-    assert server.count("POST", ORDERS) == 1
-    assert "look it up by coId" in caught.value.__notes__[0]
 
 
 RENEW = "/v2/sso/token/renew"
@@ -205,40 +107,6 @@ def test_a_password_or_token_echoed_in_an_error_is_hidden(server, odd):
     assert "<token hidden>" in shown[2]
 
 
-MESSAGES = "/v2/trades/stp/messages"
-
-
-def _trade(trade_id: str, event: str = "NEW") -> dict[str, object]:
-    return {
-        **{"orderId": "1", "tradeId": trade_id, "coId": "c1", "event": event},
-        **{"tradeType": "Spot", "tradeDate": "2024-01-02", "valueDate": "2024-01-04"},
-        **{"maker": False, "side": "Buy", "status": "Verified", "symbol": "EUR/USD"},
-        **{"currency": "EUR", "customerAccount": "a", "customerOrg": "o", "user": "u"},
-        **{"counterparty": "cp", "channel": "API/REST/ESP", "dealtAmount": 1000},
-        "executionTime": "2024-01-02 10:00:00,000 +0000",
-    }
-
-
-def test_a_download_that_never_empties_ends(server, odd):
-    # A server that does not consume what it hands out answers the same batch forever.
-    server.script("GET", MESSAGES, Answer(200, [_trade("T1"), _trade("T2")]))
-
-    with pytest.raises(TransportError, match="3 batches of repeats") as caught:
-        odd.download_trades()
-
-    assert server.count("GET", MESSAGES) == 4
-    assert "2 trades were downloaded" in caught.value.__notes__[0]
-
-
-def test_a_trade_answered_twice_is_downloaded_once(server, odd):
-    twice = [_trade("T1"), _trade("T1"), _trade("T1", "RESEND")]
-    server.script("GET", MESSAGES, Answer(200, twice), Answer(200, [_trade("T1")]), Answer(200, []))
-
-    trades = odd.download_trades()
-
-    assert [(t.trade_id, t.event.value) for t in trades] == [("T1", "NEW"), ("T1", "RESEND")]
-
-
 def test_a_body_trickling_in_past_the_timeout_is_a_timeout(server, time_):
     # Each byte comes well within the timeout; the body as a whole would take 3 s.
     server.script("GET", SPOT, Answer(200, [b" "] * 15 + [b"{}"], pace=0.2))
@@ -251,36 +119,9 @@ def test_a_body_trickling_in_past_the_timeout_is_a_timeout(server, time_):
     assert time.monotonic() - started < 1.5
 
 
-def test_a_placement_answer_cut_mid_body_is_looked_up_not_resent(server, odd):
-    cut = Answer(202, json.dumps(_order()).encode()[:40], {"Content-Length": "400"})
-    server.script("POST", ORDERS, cut)
-    server.script("GET", ORDERS, Answer(200, _order()))
-
-    assert odd.place_order(_pq()).order_id == "1"
-
-    assert server.count("POST", ORDERS) == 1
-
-
 def test_a_book_without_levels_is_refused_not_an_index_error_later(server, odd):
     book = {"symbol": "EUR/USD", "type": "FULL", "time": START, "levels": []}
     server.script("GET", f"{SPOT}/FULL", Answer(200, book))
 
     with pytest.raises(TransportError, match="at least one level"):
         assert odd.spot_book("EUR/USD").best
-
-
-def test_a_trade_whose_execution_time_is_no_time_is_refused(server, odd):
-    server.script("GET", MESSAGES, Answer(200, [{**_trade("T1"), "executionTime": "yesterday"}]))
-
-    with pytest.raises(TransportError, match="executionTime"):
-        assert odd.get_trade_messages()[0].executed_at
-
-
-@pytest.mark.parametrize("offer", ["1.123456789012345678901", "1E+99999"])
-def test_a_quote_that_cannot_be_sent_back_exactly_is_not_traded(server, odd, offer):
-    server.script("GET", SPOT, Answer(200, {**RATE, "offer": offer}))
-
-    with pytest.raises(TransportError, match="cannot be traded"):
-        odd.trade_pq("EUR/USD", "Buy", 1000)
-
-    assert server.count("POST", ORDERS) == 0
