@@ -10,6 +10,7 @@ from typing import TypeVar
 import requests
 from requests.auth import AuthBase
 
+from integral_mock.client.answers import error_of
 from integral_mock.client.errors import IntegralError, TransportError
 from integral_mock.client.models import LoginResult, RenewResult
 from integral_mock.client.transport import Reply, Transport, parse
@@ -134,6 +135,10 @@ class Authenticator:
 
     def _keep(self, cls: type[R], reply: Reply, started: float) -> R:
         forget_cookie(self._transport.session.cookies)  # first, even if the body is refused
+        if isinstance(reply.data, dict) and reply.data.get("status") == "ERROR":
+            # The login envelope has a status and an errorCode of its own: a venue refusing in
+            # the body of a 200 says why there, which a "missing fields" error would lose.
+            raise error_of(reply.response, self._transport.redact)
         result = parse(cls, reply.data)
         # The lifetime comes from two readings of the server's clock, so a skewed client clock
         # does not matter; counting it from when the request left errs on the early side.

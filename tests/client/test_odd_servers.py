@@ -7,6 +7,7 @@ import time
 import pytest
 
 from integral_mock.client import (
+    ApiError,
     BadRequest,
     Forbidden,
     RetryPolicy,
@@ -105,6 +106,19 @@ def test_a_password_or_token_echoed_in_an_error_is_hidden(server, odd):
     assert not [text for text in shown if PASSWORD in text or "the-token" in text]
     assert "<password hidden>" in shown[0]
     assert "<token hidden>" in shown[2]
+
+
+def test_a_login_refused_in_the_body_of_a_200_is_an_api_error_with_its_code(server, odd):
+    # Integral's login envelope has a status and errorCode of its own; its refusals' codes are
+    # unpublished, and a venue may well send them with HTTP 200.
+    refused = error(200, "INVALID_CREDENTIALS", f"no such login: {PASSWORD}")
+    server.script("POST", LOGIN, refused)
+
+    with pytest.raises(ApiError) as login:
+        odd.login()
+
+    assert (login.value.status, login.value.error_code) == (200, "INVALID_CREDENTIALS")
+    assert PASSWORD not in str(login.value)
 
 
 def test_a_body_trickling_in_past_the_timeout_is_a_timeout(server, time_):
