@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,8 +54,8 @@ class Schema:
             if self._fast.is_valid(instance):
                 return []
         except Exception:  # a value jsonschema-rs cannot take (a lone surrogate): jsonschema judges
-            return list(self._slow.iter_errors(instance))
-        found = list(self._slow.iter_errors(instance))
+            return _worded_once(self._slow.iter_errors(instance))
+        found = _worded_once(self._slow.iter_errors(instance))
         if found:
             return found
         # Refused by jsonschema-rs alone: a pattern's `$` before a final newline, which Python's
@@ -64,6 +64,14 @@ class Schema:
             ValidationError(e.message, path=list(e.instance_path), validator="pattern")
             for e in self._fast.iter_errors(instance)
         ]
+
+
+def _worded_once(errors: Iterable[ValidationError]) -> list[ValidationError]:
+    """A value that fails its `format` is said to be no such thing, once: a `pattern` it fails
+    as well in the same place (a date's range of years) adds nothing a client can act on."""
+    found = list(errors)
+    formats = {tuple(e.path) for e in found if e.validator == "format"}
+    return [e for e in found if e.validator != "pattern" or tuple(e.path) not in formats]
 
 
 @dataclass(frozen=True)

@@ -309,13 +309,15 @@ def test_a_doubled_slash_is_a_404_error_object_not_an_html_redirect(api: Api, pa
 @pytest.mark.parametrize("path", ["/v2/orders", "/__admin/journal", "/nowhere"])
 def test_a_request_id_with_a_line_break_is_not_echoed(api: Api, sent: str, path: str) -> None:
     """No HTTP server delivers one; an in-process WSGI caller can, and echoing it was a 500.
-    The spec's operations refuse it (400 naming it); every answer gets an id of the server's."""
+    The request is served as one without an id: the answer gets an id of the server's.
+
+    (A spec pattern refusing a line break was tried: no header can carry the values it
+    refuses, so Schemathesis' negative phase found none to send and failed its health check.)
+    """
     environ = {"HTTP_X_REQUEST_ID": sent, "HTTP_SSO_TOKEN": api.token()}
     response = api.client.get(path, environ_base=environ)
-    assert response.status_code in (200, 400, 404), response.get_data(as_text=True)
+    expected = {"/v2/orders": 200, "/__admin/journal": 200, "/nowhere": 404}[path]
+    assert response.status_code == expected, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
     made = response.headers["X-Request-ID"]
     assert len(made) == 32  # a uuid4 hex: no line break survives
-    if path == "/v2/orders":
-        body = assert_error(response, 400, "INVALID_REQUEST")
-        assert body["responseTuples"][0]["field"] == "X-Request-ID"
