@@ -23,7 +23,7 @@ from integral_mock.client.market import MarketDataMethods
 from integral_mock.client.models import Order, OrderRequest, SpotRate
 from integral_mock.client.positions import PositionMethods
 from integral_mock.client.trades import TradeMethods
-from integral_mock.client.transport import parse, parse_list, same
+from integral_mock.client.transport import Reply, parse, parse_list, same
 from integral_mock.client.wire import to_wire
 
 log = logging.getLogger("client")
@@ -81,9 +81,7 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
         attempt = 0
         while True:
             try:
-                placed = parse(Order, self._call("POST", ORDERS, body=body, idempotent=False).data)
-                same("coId", placed.co_id, order.co_id)  # if not, the look-up finds ours
-                return placed
+                reply = self._call("POST", ORDERS, body=body, idempotent=False)
             except BadRequest as exc:
                 # A retry after a look-up that came too early: the first POST did land.
                 if attempt == 0 or exc.error_code != "DUPLICATE_COID":
@@ -97,7 +95,23 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
                     return found
                 if not may_resend:
                     raise
-            attempt += 1
+                attempt += 1
+                continue
+            return self._as_placed(reply, order.co_id)
+
+    def _as_placed(self, reply: Reply, co_id: str) -> Order:
+        """A placement's 2xx answer as the order placed. The POST landed: an answer that is not
+        our order (unreadable, or of another coId) is looked up by coId, never sent again."""
+        try:
+            placed = parse(Order, reply.data)
+            same("coId", placed.co_id, co_id)
+            return placed
+        except TransportError as exc:
+            found = self._find(co_id, exc)
+            if found is None:
+                exc.add_note(f"the server accepted {co_id} but finds no order under it: not resent")
+                raise
+            return found
 
     def cancel_order(self, order_id: str) -> None:
         """Cancel an active order (202); it becomes CANCELLED, keeping any fills it had.

@@ -18,6 +18,7 @@ from tests.client.fake_server import (
     SPOT,
     START,
     Answer,
+    error,
 )
 
 
@@ -71,6 +72,19 @@ def test_a_placement_echoing_another_coid_is_looked_up_by_ours(server, odd):
 
     assert (order.co_id, server.count("POST", ORDERS)) == ("c1", 1)
     assert "coId=c1" in server.seen[-1].query
+
+
+@pytest.mark.parametrize("answer", [_order(co_id="someone-else"), {"status": "RECEIVED"}])
+def test_an_accepted_placement_not_found_under_its_coid_is_never_resent(server, odd, answer):
+    # A 2xx says the POST landed: whatever its body, sending it again could trade twice.
+    server.script("POST", ORDERS, Answer(202, answer))
+    server.script("GET", ORDERS, error(404, "NOT_FOUND"))
+
+    with pytest.raises(TransportError) as caught:
+        odd.place_order(_pq())
+
+    assert server.count("POST", ORDERS) == 1
+    assert "not resent" in caught.value.__notes__[-1]
 
 
 def test_a_lost_placement_whose_lookup_answers_another_order_is_not_taken(server, odd):
