@@ -27,7 +27,7 @@ def read_streamed_body() -> None:
     limit = request.max_content_length
     if request.content_length is not None and limit is not None:
         if request.content_length > limit:  # refused unread: read it away first, as below
-            _drain(request.environ["wsgi.input"])
+            _drain(request.environ["wsgi.input"], request.content_length)
             raise RequestEntityTooLarge()
         return
     if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
@@ -40,14 +40,17 @@ def read_streamed_body() -> None:
         problem = {"field": "body", "message": f"its chunked framing is malformed ({exc})"}
         raise BadRequest(f"body: {problem['message']}", fields=[problem]) from None
     if beyond_the_limit:
-        _drain(request.environ["wsgi.input"])
+        _drain(request.environ["wsgi.input"], DRAIN_BYTES)  # a chunked stream ends by itself
         raise RequestEntityTooLarge()
 
 
-def _drain(stream: Any) -> None:
-    """Read what is left of a body refused as too large, up to a bound: a server that closes
-    the connection with it unread resets it, and the client sees no 413, only the reset."""
-    budget = DRAIN_BYTES
+def _drain(stream: Any, length: int) -> None:
+    """Read what is left of a body refused as too large, at most its `length` and a bound: a
+    server that closes the connection with it unread resets it, and the client sees no 413,
+    only the reset. Never past `length`: where `wsgi.input` is the socket itself (Werkzeug's
+    own server, which running_sandbox uses), a read beyond the body waits for the client,
+    which waits for the answer."""
+    budget = min(length, DRAIN_BYTES)
     try:
         while budget > 0 and (chunk := stream.read(min(budget, 65536))):
             budget -= len(chunk)

@@ -1,5 +1,6 @@
-"""Bodies only a served gunicorn shows: streamed (chunked) ones, and one over the limit sent
-whole; each gets its error object, not a 500 or a reset connection."""
+"""Bodies only a served sandbox shows (gunicorn, Werkzeug's threaded server): streamed (chunked)
+ones, and one over the limit sent whole; each gets its error object, not a 500, a reset
+connection or a wait."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
+from integral_mock.testing import running_sandbox
 from tests.helpers import EXAMPLE_LOGIN
 from tests.serve_process import serve_process
 
@@ -71,3 +74,19 @@ def test_a_body_over_the_limit_sent_whole_with_connection_close_gets_its_413(
                 answer += chunk
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert json.loads(answer.partition(b"\r\n\r\n")[2])["errorCode"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_a_body_over_the_limit_is_413_at_once_from_the_threaded_server_too() -> None:
+    """Werkzeug's own server (running_sandbox: the client's tests, the pytest plugin, certify)
+    hands the app the socket itself: draining past the body's length waited for the client,
+    which waited for the answer, until its timeout."""
+    body = json.dumps({**EXAMPLE_LOGIN, "pad": "x" * 100_000})
+    with running_sandbox() as sandbox:
+        response = requests.post(
+            f"{sandbox.base_url}/v2/sso/login",
+            data=body,
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
+    assert response.status_code == 413
+    assert response.json()["errorCode"] == "PAYLOAD_TOO_LARGE"
