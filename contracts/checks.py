@@ -145,14 +145,14 @@ class OrderLedger:
     coid_of: dict[str, str] = field(default_factory=dict)
     id_of: dict[tuple[str, str], str] = field(default_factory=dict)
     status_of: dict[str, str] = field(default_factory=dict)
-    first_seen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    traded: dict[str, dict[str, Any]] = field(default_factory=dict)  # what each order trades
 
     def see(self, order: dict[str, Any]) -> None:
         """Judge one sighting of `order` against the earlier ones, then remember it."""
         order_ids_are_unique(self, order)
         order_id = str(order.get("orderId"))
         status_never_moves_backwards(order_id, self.status_of.get(order_id), order.get("status"))
-        order_keeps_what_it_trades(order_id, self.first_seen.setdefault(order_id, order), order)
+        order_keeps_what_it_trades(order_id, self.traded.setdefault(order_id, {}), order)
         self.coid_of[order_id] = str(order.get("coId"))
         self.id_of[(_placing_org(order), str(order.get("coId")))] = order_id
         self.status_of[order_id] = str(order.get("status"))
@@ -170,12 +170,14 @@ def order_ids_are_unique(ledger: OrderLedger, order: dict[str, Any]) -> None:
     )
 
 
-def order_keeps_what_it_trades(order_id: str, first: dict[str, Any], now: dict[str, Any]) -> None:
-    """Every sighting of an order says what its first did about what it trades: pair, side,
-    size, dealt currency, type (only its status and fills move)."""
+def order_keeps_what_it_trades(order_id: str, known: dict[str, Any], now: dict[str, Any]) -> None:
+    """Each sighting says what earlier ones (`known`, added to) said of what the order trades:
+    pair, side, size, currency, type. One leaving a field out (none is required) says nothing."""
     for name in TRADED_FIELDS:
-        before, after = first.get(name), now.get(name)  # numbers by value: 1000 is 1000.0
-        assert before == after, (
+        before, after = known.get(name), now.get(name)  # numbers by value: 1000 is 1000.0
+        if before is None:
+            known[name] = after
+        assert before is None or after is None or before == after, (
             f"order_keeps_what_it_trades: order {order_id}'s {name} was {before!r}, now {after!r}"
         )
 
@@ -192,8 +194,6 @@ def status_never_moves_backwards(order_id: str, before: str | None, after: Any) 
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
 def orders_in(response: Response, case: Case) -> list[dict[str, Any]]:
     """The orders an answer of an order operation carries, at any HTTP status."""
     # A REJECTED order answered 400 is still an order: rejected_order_has_reason must see it.
