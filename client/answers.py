@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,8 @@ from integral_mock.client import wire
 from integral_mock.client.errors import IntegralError, error_class
 
 CHUNK = 65536
+# An errorCode as the spec's pattern has it (UPPER_SNAKE_CASE).
+_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 def read_body(response: requests.Response, within: float) -> bytes:
@@ -51,7 +54,12 @@ def error_of(response: requests.Response, redact: Callable[[str], str]) -> Integ
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("errorCode"), str):
-        code, message = redact(body["errorCode"]), redact(str(body.get("errorMessage") or ""))
+        # A code as the spec writes them stays as sent: a short password inside one (COID in
+        # DUPLICATE_COID) would otherwise turn it into a code no caller knows.
+        code = (
+            body["errorCode"] if _CODE.fullmatch(body["errorCode"]) else redact(body["errorCode"])
+        )
+        message = redact(str(body.get("errorMessage") or ""))
         tuples = _redacted(body.get("responseTuples"), redact)
     else:
         # A proxy in the way may answer HTML; keep the status, which is what callers act on.

@@ -108,6 +108,19 @@ def test_a_password_or_token_echoed_in_an_error_is_hidden(server, odd):
     assert "<token hidden>" in shown[2]
 
 
+def test_an_error_code_stays_as_sent_with_a_short_password_inside_it(server, time_):
+    # place_order's retry logic reads DUPLICATE_COID; redacted, it would read DUPLICATE_<…>.
+    server.script("POST", LOGIN, login_ok())
+    server.script("GET", SPOT, error(400, "DUPLICATE_COID", "COID used"))
+
+    with client_of(server, time_, password="COID") as client:
+        with pytest.raises(BadRequest) as refused:
+            client.get_spot_rate("EUR/USD")
+
+    assert refused.value.error_code == "DUPLICATE_COID"
+    assert refused.value.error_message == "<password hidden> used"
+
+
 def test_a_login_refused_in_the_body_of_a_200_is_an_api_error_with_its_code(server, odd):
     # Integral's login envelope has a status and errorCode of its own; its refusals' codes are
     # unpublished, and a venue may well send them with HTTP 200.
