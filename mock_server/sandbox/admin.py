@@ -36,10 +36,9 @@ def _finish(response: Response) -> Response:
         return response
     if response.status_code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="integral-mock admin"'
-    # A HEAD (a load balancer's probe of /health) is its GET without the body; sandbox.yaml
-    # declares no HEAD operation to check that answer against, so it is not checked.
-    checked = request.url_rule is not None and request.method != "HEAD"
-    checked = checked and response.mimetype == "application/json"
+    # A HEAD (a load balancer's probe of /health): no operation of sandbox.yaml to check.
+    json_answer = request.url_rule is not None and response.mimetype == "application/json"
+    checked = json_answer and request.method != "HEAD"
     if sandbox().config.validate_responses and checked:
         return checked_answer(_spec(), response, SANDBOX_SPEC)
     return response
