@@ -11,7 +11,9 @@ class StopsAtNew(Client):
         while True:
             order: dict[str, Any] = self.call("GET", f"/v2/orders/{order_id}")
             if order["status"] in FINAL | {"NEW"}:
-                time.sleep(1.5)  # its other work, while the order fills: only the guess is wrong
+                # Its other work, while the order fills (test_flaws gives the fill 3 s): only
+                # the guess is wrong.
+                time.sleep(3.5)
                 return {**order, "status": "FILLED"}
             time.sleep(self.poll_s)
 
