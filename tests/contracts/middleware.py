@@ -37,6 +37,23 @@ def rewriting(rewrite: Rewrite) -> Callable[[WsgiApp], WsgiApp]:
     return lambda app: Rewriting(app, rewrite)
 
 
+class Afterwards:
+    """Middleware that runs the app, then lets `after` ask the app more (as another org, say)
+    and change or replace the answer (None keeps it): a Rewriting that can call the app."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = Response.from_app(self.app, environ)
+        response = self.after(request, response) or response
+        return response(environ, start_response)
+
+    def after(self, request: Request, response: Response) -> Response | None:
+        raise NotImplementedError
+
+
 def body_of(response: Response) -> Any:
     try:
         return json.loads(response.get_data())
@@ -95,14 +112,14 @@ class AsExampleUser:
             self.token = self.call(login.get_environ()).headers["SSO_TOKEN"]
         return self.token
 
-    def as_example_user(self, request: Request) -> Response:
+    def as_example_user(self, request: Request, body: bytes) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in TOKEN_NAMES}
         again = EnvironBuilder(
             request.path,
             method=request.method,
             query_string=request.query_string.decode(),
             headers={**headers, "SSO_TOKEN": self.example_token()},
-            data=request.get_data(),
+            data=body,
         )
         return self.call(again.get_environ())
 
@@ -112,13 +129,11 @@ class ServedAsExampleUser(AsExampleUser):
     is one `serve_again` picks: the drift is in which answers those are."""
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sent = buffered_body(environ)  # a request served again (a placement) needs it too
         request = Request(environ)
-        # Read once here and handed on: the app consumes the stream, and a request served
-        # again (a placement) needs its body too.
-        environ["wsgi.input"] = io.BytesIO(request.get_data(cache=True))
         response = self.call(environ)
         if self.serve_again(request, response):
-            response = self.as_example_user(request)
+            response = self.as_example_user(request, sent)
         return response(environ, start_response)
 
     def serve_again(self, request: Request, response: Response) -> bool:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 from integral_mock.contracts.credentials import EXAMPLE_LOGIN, SECOND_ORG_LOGIN
 from integral_mock.contracts.target import WsgiApp
 from tests.contracts.middleware import (
+    Afterwards,
     ServedAsExampleUser,
     accepted_without_body,
     body_of,
@@ -106,22 +107,16 @@ class UsersWithoutPermissionTrade(ServedAsExampleUser):
         return orders and response.status_code == 403
 
 
-class OrderTradesConsumeTheDownload:
+class OrderTradesConsumeTheDownload(Afterwards):
     """Reading an order's trades also downloads (and so consumes) the org's waiting trades."""
 
-    def __init__(self, app: WsgiApp) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request = Request(environ)
-        response = Response.from_app(self.app, environ)
+    def after(self, request: Request, response: Response) -> None:
         if is_call(request, "GET", "/v2/orders/") and request.path.endswith("/trades"):
             token = {k: v for k, v in request.headers.items() if k.lower() in TOKEN_HEADERS}
             download = EnvironBuilder(
                 "/v2/trades/stp/messages", query_string={"maxCount": 1000}, headers=token
             )
             Response.from_app(self.app, download.get_environ())
-        return response(environ, start_response)
 
 
 class OtherOrgsReadOrderTrades(ServedAsExampleUser):
@@ -132,22 +127,17 @@ class OtherOrgsReadOrderTrades(ServedAsExampleUser):
         return order_trades and response.status_code == 404
 
 
-class BooksForAnyOrg:
+class BooksForAnyOrg(Afterwards):
     """A rate or book asked for another org (/v2/rates/spot/{type}/{org}) is served as the
     caller's own, where the spec answers 403."""
 
-    def __init__(self, app: WsgiApp) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request = Request(environ)
+    def after(self, request: Request, response: Response) -> Response | None:
         parts = request.path.split("/")  # "", v2, rates, spot, type, org
-        response = Response.from_app(self.app, environ)
         if request.path.startswith("/v2/rates/spot/") and len(parts) == 6:
             if response.status_code == 403:
                 own = "/".join([*parts[:5], EXAMPLE_LOGIN.org])
-                response = Response.from_app(self.app, {**environ, "PATH_INFO": own})
-        return response(environ, start_response)
+                return Response.from_app(self.app, {**request.environ, "PATH_INFO": own})
+        return None
 
 
 class DownloadIgnoresMaxCount:
@@ -174,34 +164,22 @@ def second_org_call(app: WsgiApp, path: str, method: str = "GET", **parts: Any) 
     return Response.from_app(app, ask.get_environ())
 
 
-class CancelAllCancelsEveryOrgs:
+class CancelAllCancelsEveryOrgs(Afterwards):
     """DELETE /v2/orders cancels the working orders of every org, not only the caller's."""
 
-    def __init__(self, app: WsgiApp) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request = Request(environ)
-        response = Response.from_app(self.app, environ)
+    def after(self, request: Request, response: Response) -> None:
         if is_call(request, "DELETE", "/v2/orders") and request.path == "/v2/orders":
             if response.status_code == 202:
                 second_org_call(self.app, "/v2/orders", method="DELETE")
-        return response(environ, start_response)
 
 
-class DownloadHandsOutOtherOrgsTrades:
+class DownloadHandsOutOtherOrgsTrades(Afterwards):
     """A download hands out the second org's waiting trades too, after the caller's own."""
 
-    def __init__(self, app: WsgiApp) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        request = Request(environ)
-        response = Response.from_app(self.app, environ)
+    def after(self, request: Request, response: Response) -> None:
         own = body_of(response)
         if is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(own, list):
             download = "/v2/trades/stp/messages"
             theirs = body_of(second_org_call(self.app, download, query_string={"maxCount": 1000}))
             if isinstance(theirs, list) and theirs:
                 with_body(response, own + theirs)
-        return response(environ, start_response)
