@@ -29,6 +29,7 @@ from integral_mock.client.errors import (
     ServerError,
     TransportError,
     Unauthorized,
+    UnreadableAnswer,
 )
 from integral_mock.client.hmac_auth import HmacAuth
 from integral_mock.client.models import (
@@ -92,5 +93,6 @@ __all__ = [
     "TradeType",
     "TransportError",
     "Unauthorized",
+    "UnreadableAnswer",
     "new_co_id",
 ]

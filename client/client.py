@@ -17,6 +17,7 @@ from integral_mock.client.errors import (
     RateLimited,
     ServerError,
     TransportError,
+    UnreadableAnswer,
     unfilled,
 )
 from integral_mock.client.market import MarketDataMethods
@@ -75,7 +76,8 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
         """Place `order` exactly once and return it as received (normally status RECEIVED).
 
         A POST is never repeated blindly: after a 5xx, a 429, a timeout or a dropped connection
-        the order is looked up by its coId, and only sent again if the server has none.
+        the order is looked up by its coId, and only sent again if the server has none. A 2xx
+        is never sent again, even when its body cannot be read (UnreadableAnswer).
         """
         body = to_wire(order)
         attempt = 0
@@ -87,6 +89,8 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
                 if attempt == 0 or exc.error_code != "DUPLICATE_COID":
                     raise
                 return self.query_orders(order.co_id)
+            except UnreadableAnswer as exc:
+                return self._accepted(order.co_id, exc)
             except (ServerError, RateLimited, TransportError) as exc:
                 # Wait first (Retry-After, backoff): the look-up should not meet the same outage.
                 may_resend = self._transport.pause_before_retry(exc, attempt)
@@ -107,11 +111,15 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
             same("coId", placed.co_id, co_id)
             return placed
         except TransportError as exc:
-            found = self._find(co_id, exc)
-            if found is None:
-                exc.add_note(f"the server accepted {co_id} but finds no order under it: not resent")
-                raise
-            return found
+            return self._accepted(co_id, exc)
+
+    def _accepted(self, co_id: str, exc: TransportError) -> Order:
+        """The order a 2xx accepted without saying which, by its coId; raises `exc` if none."""
+        found = self._find(co_id, exc)
+        if found is None:
+            exc.add_note(f"the server accepted {co_id} but finds no order under it: not resent")
+            raise exc
+        return found
 
     def cancel_order(self, order_id: str) -> None:
         """Cancel an active order (202); it becomes CANCELLED, keeping any fills it had.
@@ -127,6 +135,8 @@ class IntegralClient(MarketDataMethods, TradeMethods, PositionMethods):
             try:
                 self._call("DELETE", path, idempotent=False)
                 return
+            except UnreadableAnswer:
+                return  # a 2xx: the cancel was accepted; its body says nothing we need
             except BadRequest as exc:
                 if attempt == 0 or exc.error_code != "ORDER_FINAL":
                     raise

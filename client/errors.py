@@ -86,6 +86,14 @@ class TransportError(IntegralError):
     """No usable HTTP answer; for a POST the order may or may not exist."""
 
 
+class UnreadableAnswer(TransportError):
+    """A 2xx whose body could not be read (not JSON, or cut off): the request did land."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class OrderError(IntegralError):
     """An order reached a state other than FILLED, or did not reach a final state in time."""
 
@@ -140,7 +148,9 @@ def unfilled(order: Order) -> OrderError:
 def plainly(exc: requests.RequestException) -> str:
     """What went wrong on the wire, in a line: not urllib3's chain of wrapped exceptions."""
     if isinstance(exc, requests.Timeout):
-        return "no answer within the timeout"
+        # read_body's own deadline says what it is; urllib3's read timeouts say much less.
+        own = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else ""
+        return own if own.startswith("the body took") else "no answer within the timeout"
     if isinstance(exc, requests.ConnectionError):
         cause: BaseException | None = exc
         while cause is not None:  # the root cause: refused, reset, no such host

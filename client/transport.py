@@ -20,6 +20,7 @@ from integral_mock.client.errors import (
     RateLimited,
     ServerError,
     TransportError,
+    UnreadableAnswer,
     plainly,
 )
 
@@ -203,17 +204,27 @@ class Transport:
                 allow_redirects=False,
                 stream=True,
             )
+        except requests.RequestException as exc:
+            raise TransportError(self.redact(f"{method} {path}: {plainly(exc)}")) from exc
+        status = response.status_code
+        log.debug("%s %s -> %s", method, path, status)
+        try:
             # stream: the body is read by read_body, within a deadline of its own.
             content = read_body(response, self.timeout)
         except requests.RequestException as exc:
-            raise TransportError(self.redact(f"{method} {path}: {plainly(exc)}")) from exc
-        log.debug("%s %s -> %s", method, path, response.status_code)
-        if response.status_code >= 300:
+            what = self.redact(f"{method} {path}: {status}, then {plainly(exc)}")
+            # After a 2xx status line the request was accepted, whatever became of its body.
+            raise (
+                UnreadableAnswer(what, status) if status < 300 else TransportError(what)
+            ) from exc
+        if status >= 300:
             raise error_of(response, self.redact)
         try:
             decoded = wire.loads(content) if content else None
         except ValueError:
-            raise TransportError(f"{method} {path}: the body is not JSON") from None
+            raise UnreadableAnswer(
+                f"{method} {path}: {status}, the body is not JSON", status
+            ) from None
         return Reply(decoded, response)
 
     def redact(self, text: str) -> str:

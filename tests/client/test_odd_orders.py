@@ -157,3 +157,32 @@ def test_a_trade_whose_execution_time_is_no_time_is_refused(server, odd):
 
     with pytest.raises(TransportError, match="executionTime"):
         assert odd.get_trade_messages()[0].executed_at
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Answer(202, b"<html>accepted</html>"),
+        Answer(202, json.dumps(_order()).encode()[:40], {"Content-Length": "400"}),
+    ],
+    ids=["not JSON", "cut mid-body"],
+)
+def test_an_accepted_placement_with_an_unreadable_body_is_never_resent(server, odd, answer):
+    # The status line said 202: the order is in, whatever follows it; a second POST could
+    # trade twice even when the look-up (too early, or a lagging replica) finds nothing yet.
+    server.script("POST", ORDERS, answer)
+    server.script("GET", ORDERS, error(404, "NOT_FOUND"))
+
+    with pytest.raises(TransportError) as caught:
+        odd.place_order(_pq())
+
+    assert server.count("POST", ORDERS) == 1
+    assert "not resent" in caught.value.__notes__[-1]
+
+
+def test_an_accepted_cancel_with_an_unreadable_body_is_sent_once(server, odd):
+    server.script("DELETE", ORDERS + "/1", Answer(202, b"<html>accepted</html>"))
+
+    odd.cancel_order("1")
+
+    assert server.count("DELETE", ORDERS + "/1") == 1
