@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from email.utils import parsedate_to_datetime
 
 from integral_mock.config import Config, User
@@ -98,13 +98,14 @@ def _check_date(date: str, now_ms: int) -> None:
 def verify(
     config: Config,
     headers: Mapping[str, str],
-    request_line: str,
+    request_lines: Sequence[str],
     body: bytes,
     now_ms: int,
 ) -> User:
     """The user who signed this request, or 401 HMAC_INVALID saying what is wrong.
 
-    `headers` are keyed in lowercase.
+    `headers` are keyed in lowercase; `request_lines` are the request lines the client may
+    have signed (its HTTP version, or the 1.1 a proxy may have turned into 1.0).
     """
     params = _parse_authorization(headers.get("authorization", ""))
     if params["algorithm"].lower() != ALGORITHM:
@@ -117,10 +118,12 @@ def verify(
     if not hmac.compare_digest(headers.get("digest", "").encode(), body_digest(body).encode()):
         raise _fail("Digest does not match the body")
     user = _find_user(config, params["username"])
-    expected = sign(user.secret, signing_string(names, headers, request_line))
-    if not hmac.compare_digest(expected.encode(), params["signature"].encode()):
-        raise _fail("Signature does not match")
-    return user
+    given = params["signature"].encode()
+    for line in request_lines:
+        expected = sign(user.secret, signing_string(names, headers, line))
+        if hmac.compare_digest(expected.encode(), given):
+            return user
+    raise _fail("Signature does not match")
 
 
 def signature_of(headers: Mapping[str, str]) -> str:

@@ -38,7 +38,6 @@ _HTTP_CODES = {
     415: "UNSUPPORTED_MEDIA_TYPE",
 }
 
-
 # Where a request's caller, once resolved, is kept: in its WSGI environ, which every layer shares.
 CALLER = "integral-mock.caller"
 
@@ -101,7 +100,7 @@ def _caller(state: Sandbox, req: Request, body: bytes | None) -> Principal:
     headers = hmac_auth.lowercase(req.headers.items())
     if hmac_auth.is_hmac_request(headers):
         signed = req.get_data(cache=True) if body is None else body
-        user = hmac_auth.verify(state.config, headers, _request_line(req), signed, now)
+        user = hmac_auth.verify(state.config, headers, _request_lines(req), signed, now)
         return Principal(user.user, user.org, user.trading)
     return state.venue.sessions.authenticate(presented_token(req), now)
 
@@ -124,17 +123,18 @@ def authenticate() -> Principal:
     return found
 
 
-def _request_line(req: Request) -> str:
-    """`METHOD path?query HTTP/1.1`, with path and query as sent (still URL-encoded)."""
+def _request_lines(req: Request) -> tuple[str, ...]:
+    """`METHOD path?query VERSION` as sent (still URL-encoded), in the client's version and
+    in HTTP/1.1, which a proxy (nginx speaks 1.0 upstream) may have changed."""
     sent = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
     if not sent:  # a WSGI server that keeps neither: rebuild the encoded form
         query = req.query_string.decode("latin-1")
         sent = quote(req.path, safe="/") + (f"?{query}" if query else "")
-    return f"{req.method} {sent} HTTP/1.1"
+    versions = dict.fromkeys((req.environ.get("SERVER_PROTOCOL", "HTTP/1.1"), "HTTP/1.1"))
+    return tuple(f"{req.method} {sent} {version}" for version in versions)
 
 
-def validated() -> tuple[dict[str, Any], Any]:
-    """(query parameters, body) of the current request, checked against the spec."""
+def validated() -> tuple[dict[str, Any], Any]:  # (query, body), checked against the spec
     return sandbox().validator.validate_request(request)
 
 
