@@ -135,8 +135,13 @@ def coid_index(entries: Sequence[Entry]) -> dict[str, str]:
 
 
 def statuses_shown(entry: Entry) -> list[tuple[str, str]]:
-    """(orderId, status) of each order a delivered answer showed."""
-    body = entry["response"]["body"] if entry["delivered"] else None
+    """(orderId, status) of each order a delivered answer about orders showed.
+
+    Only answers of the order endpoints: a trade message carries an orderId and a status
+    too (`Verified`), which says nothing of the order's own status.
+    """
+    about_orders = entry["path"] == ORDERS or _ORDER_ID.match(entry["path"])
+    body = entry["response"]["body"] if entry["delivered"] and about_orders else None
     items = body if isinstance(body, list) else [body]
     return [
         (str(i["orderId"]), str(i["status"]))

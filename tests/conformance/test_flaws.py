@@ -70,6 +70,8 @@ def test_a_flawed_client_fails_by_its_flaw_alone(
 # (client, scenario, the rules it must pass there, not merely leave unexercised)
 UNUSUAL_BUT_GOOD = [
     ("relogs_before_expiry", "token-expiry", {"token-reuse", "token-renewal"}),
+    # A trade message carries the orderId and status Verified: not the order's status.
+    ("downloads_trades", "happy-path", {"final-status-reported", "stop-at-final"}),
 ]
 
 
