@@ -14,6 +14,8 @@ RENEW_PATHS = ("/v2/sso/token/renew", "/v2/sso/tokens/renew")
 ORDERS = "/v2/orders"
 FINAL = frozenset({"FILLED", "REJECTED", "EXPIRED", "CANCELLED"})
 TOKEN_ERRORS = frozenset({"TOKEN_EXPIRED", "TOKEN_INVALID"})
+# A HEAD is a read without the body: polling an order with it is polling it (even refused).
+READS = frozenset({"GET", "HEAD"})
 _ORDER_ID = re.compile(r"^/v2/orders/([^/]+)$")
 
 
@@ -97,14 +99,15 @@ def retry_after_ms(entry: Entry) -> int | None:
 
 
 def order_reads(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry]]:
-    """(order key, entry) for every read of one order, and ("active", e) for the active list.
+    """(order key, entry) for every read (GET, HEAD) of one order, and ("active", e) for the
+    active list.
 
     The key is the server orderId; a read by coId is mapped to it through any answer that
     named both, else keyed `coId:<coId>`.
     """
     by_coid = coid_index(entries)
     for entry in entries:
-        if entry["method"] != "GET":
+        if entry["method"] not in READS:
             continue
         if match := _ORDER_ID.match(entry["path"]):
             yield match.group(1), entry
