@@ -65,10 +65,11 @@ def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
     if not polled:
         return Judgment.unexercised("no order was read twice")
     limit = settings.max_reads_per_second
+    window_ms = max(1000 - settings.poll_slack_ms, 1)
     for key, seen in polled.items():
-        start = 0  # a sliding one-second window over the reads, oldest first
+        start = 0  # a sliding one-second window (less the slack) over the reads, oldest first
         for end, last in enumerate(seen):
-            while traffic.wall_ms(last) - traffic.wall_ms(seen[start]) >= 1000:
+            while traffic.wall_ms(last) - traffic.wall_ms(seen[start]) >= window_ms:
                 start += 1
             window = seen[start : end + 1]
             if len(window) > limit:

@@ -14,6 +14,9 @@ class Settings:
 
     # poll-interval: reads of one order (or of the active list) in any one-second window.
     max_reads_per_second: float = 10.0
+    # poll-interval: slack for timer and clock jitter: a poller on a fixed 10 Hz timer sends
+    # its 11th read 999 ms after its 1st now and then, which is still 10 reads a second.
+    poll_slack_ms: int = 50
     # stop-at-final: reads of an order allowed after it was shown a final status.
     reads_after_final: int = 0
     # fresh-quote: how long a rateId stays tradable (the sandbox's quote_lifetime_ms).
