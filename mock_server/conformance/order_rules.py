@@ -40,6 +40,47 @@ def no_double_placement(entries: Sequence[Entry], settings: Settings) -> Judgmen
     return Judgment.passed(f"{len(unsure)} ambiguous placement(s), never a second order")
 
 
+def one_order_per_intent(entries: Sequence[Entry], settings: Settings) -> Judgment:
+    """no-double-placement in certification: the task is one order, so a second one accepted
+    for its intent is a double placement, ambiguous answer or not, unless an answer had shown
+    the first one ended unfilled (a new quote after a rejection is a new attempt).
+
+    Not in the live verdict: an org's own test suite may place the same order many times.
+    """
+    judged = no_double_placement(entries, settings)
+    if judged.verdict == "fail":
+        return judged
+    accepted = [e for e in entries if traffic.is_placement(e) and e["status"] == 202]
+    order_ids = traffic.coid_index(entries)
+    for n, later in enumerate(accepted):
+        for first in accepted[:n]:
+            if _intent(first) != _intent(later):
+                continue
+            if _ended_unfilled(entries, first, later, order_ids):
+                continue
+            evidence = [
+                Evidence.of(first, "an order, accepted"),
+                Evidence.of(later, "a second order for the same intent, accepted"),
+            ]
+            note = "2 orders accepted for one intent: the task asks for one"
+            return Judgment.failed(note, evidence)
+    return judged
+
+
+def _ended_unfilled(
+    entries: Sequence[Entry], placed: Entry, before: Entry, order_ids: dict[str, str]
+) -> bool:
+    """Whether an answer showed the order `placed` made rejected, expired or cancelled before
+    the request `before` was sent."""
+    order_id = order_ids.get(str((traffic.sent(placed) or {}).get("coId")))
+    return any(
+        (order_id, status) in traffic.statuses_shown(e) and status != "FILLED"
+        for e in entries
+        if e["id"] < before["id"]
+        for status in traffic.FINAL
+    )
+
+
 def lookup_before_replace(entries: Sequence[Entry], settings: Settings) -> Judgment:
     """After an ambiguous placement, the next call about orders is a lookup, not a POST."""
     unsure = [e for e in entries if traffic.is_placement(e) and traffic.ambiguous(e)]

@@ -10,7 +10,8 @@ from integral_mock.conformance.settings import Settings
 from integral_mock.conformance.verdicts import Entry, Judgment, Rule, RuleResult
 
 FINAL_STATUS = "final-status-reported"
-__all__ = ["BY_ID", "FINAL_STATUS", "RULES", "final_status", "judge"]
+NO_DOUBLE = "no-double-placement"
+__all__ = ["BY_ID", "FINAL_STATUS", "NO_DOUBLE", "RULES", "final_status", "judge"]
 
 
 def _certification_only(entries: Sequence[Entry], settings: Settings) -> Judgment:
@@ -19,9 +20,10 @@ def _certification_only(entries: Sequence[Entry], settings: Settings) -> Judgmen
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "no-double-placement",
+        NO_DOUBLE,
         "must",
-        "never gets two orders accepted for one intent after an ambiguous placement",
+        "never gets two orders accepted for one intent after an ambiguous placement "
+        "(certification: at all, the task being one order)",
         "When POST /v2/orders ends without a usable answer (connection lost, timeout, 5xx), "
         "the order may exist. Look it up by its coId (GET /v2/orders?coId=…) or in the active "
         "list, and place again only if it is not there, with the same coId, so the server "

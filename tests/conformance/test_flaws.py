@@ -31,6 +31,8 @@ FLAWED = [
     ("password_in_url", "happy-path", "json-requests", "a secret (pass) was sent in the URL"),
     # HEAD is a read without the body: 27 refused HEADs a second are polling all the same.
     ("polls_with_head", "slow-fill", "poll-interval", "reads of order 4000000001 within one"),
+    # No ambiguous answer here, but the task is one order: a second is a double placement.
+    ("places_twice", "happy-path", "no-double-placement", "2 orders accepted for one intent"),
 ]
 
 
@@ -80,6 +82,8 @@ UNUSUAL_BUT_GOOD = [
     ("downloads_trades", "happy-path", {"final-status-reported", "stop-at-final"}),
     # Ten reads a second is the limit, not over it, though the 11th read may come 999 ms on.
     ("polls_at_ten_hz", "slow-fill", {"poll-interval"}),
+    # A second order once the first was shown REJECTED is a new attempt, not a double.
+    ("requotes_after_reject", "rejected", {"final-status-reported"}),
 ]
 
 
