@@ -131,4 +131,7 @@ def select(only: list[str], skip: list[str]) -> list[Scenario]:
         known = ", ".join(BY_NAME)
         raise ValueError(f"unknown scenario {unknown[0]!r}; known: {known}")
     chosen = [s for s in SCENARIOS if not only or s.name in only]
-    return [s for s in chosen if s.name not in skip]
+    left = [s for s in chosen if s.name not in skip]
+    if not left:  # a run of nothing would say PASSED, and a CI would take it for one
+        raise ValueError("no scenario left to run: --skip leaves out every one chosen")
+    return left

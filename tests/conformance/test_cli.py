@@ -116,6 +116,8 @@ def test_bad_input_in_a_real_process_is_one_line_and_exit_2() -> None:
         (["--set", "fill_ms=soon", "--", "true"], "is not a number"),
         ([], "no client command"),
         (["--scenario", "happy-path", "--", "/no/such/client"], "cannot run /no/such/client"),
+        # Nothing run is nothing certified: not a PASSED a CI would take for one.
+        (["--scenario", "rejected", "--skip", "rejected", "--", "true"], "no scenario left"),
     ],
 )
 def test_a_run_that_cannot_be_made_is_one_line_and_exit_2(
