@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify
 
+from integral_mock.errors import BadRequest
 from integral_mock.exchange.orders.trades import parse_execution_time
 from integral_mock.exchange.sessions import Token
 from integral_mock.integral.plumbing import (
@@ -110,7 +111,16 @@ def cancel_order(id: str) -> Response:  # noqa: A002 - the spec names the path p
 @bp.delete("/v2/orders")
 def cancel_all_orders() -> Response:
     principal = authenticate()
-    validated()
+    query, _ = validated()
+    if query:
+        # Ignored like any unknown parameter, `?coId=X` (the lookup's form) would cancel every
+        # active order of the org where the client meant one: refused, nothing cancelled.
+        names = sorted(query)
+        raise BadRequest(
+            f"cancel-all takes no query parameters ({', '.join(names)}); cancel one order with "
+            "DELETE /v2/orders/{orderId}",
+            fields=[{"field": n, "message": "is not a parameter of cancel-all"} for n in names],
+        )
     sandbox().venue.cancel_all_orders(principal)
     return _accepted_without_body()
 
