@@ -18,9 +18,9 @@ def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
         return Judgment.unexercised("no answer carried Retry-After")
     waited = 0
     for refused, wait_ms in asked:
-        op = traffic.operation(refused)
+        op = traffic.limited_as(refused)
         nxt = next(
-            (e for e in entries if e["id"] > refused["id"] and traffic.operation(e) == op), None
+            (e for e in entries if e["id"] > refused["id"] and traffic.limited_as(e) == op), None
         )
         if nxt is None:
             continue

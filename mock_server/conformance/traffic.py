@@ -45,6 +45,13 @@ def operation(entry: Entry) -> str:
     return f"{entry['method']} {_ORDER_ID.sub('/v2/orders/{id}', entry['path'])}"
 
 
+def limited_as(entry: Entry) -> str:
+    """What a Retry-After on this call holds back: its operation, every way of reading
+    orders (by orderId, by coId, the active list) being one, as they read the same orders."""
+    reads_orders = entry["path"] == ORDERS or _ORDER_ID.match(entry["path"])
+    return "reads of orders" if entry["method"] in READS and reads_orders else operation(entry)
+
+
 def is_login(entry: Entry) -> bool:
     return bool(entry["method"] == "POST" and entry["path"] == LOGIN)
 

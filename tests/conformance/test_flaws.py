@@ -33,6 +33,8 @@ FLAWED = [
     ("polls_with_head", "slow-fill", "poll-interval", "reads of order 4000000001 within one"),
     # No ambiguous answer here, but the task is one order: a second is a double placement.
     ("places_twice", "happy-path", "no-double-placement", "2 orders accepted for one intent"),
+    # Reads by orderId and by coId read the same order: a Retry-After holds both back.
+    ("switches_poll_on_429", "poll-429", "retry-after", "called again before its Retry-After"),
 ]
 
 
