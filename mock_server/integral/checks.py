@@ -68,10 +68,17 @@ class Schema:
 
 def _worded_once(errors: Iterable[ValidationError]) -> list[ValidationError]:
     """A value that fails its `format` is said to be no such thing, once: a `pattern` it fails
-    as well in the same place (a date's range of years) adds nothing a client can act on."""
+    as well in the same place (a date's range of years) adds nothing a client can act on.
+
+    Nor does `unevaluatedProperties` beside another error: a subschema that fails evaluates
+    none of its properties, so every field it declares showed as unexpected too (`probability`
+    over 1 also said "'fault', 'path', 'probability' were unexpected").
+    """
     found = list(errors)
     formats = {tuple(e.path) for e in found if e.validator == "format"}
-    return [e for e in found if e.validator != "pattern" or tuple(e.path) not in formats]
+    found = [e for e in found if e.validator != "pattern" or tuple(e.path) not in formats]
+    others = [e for e in found if e.validator != "unevaluatedProperties"]
+    return others or found
 
 
 @dataclass(frozen=True)

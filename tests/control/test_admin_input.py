@@ -1,4 +1,4 @@
-"""The control API's odd input: HEAD, and integers past what the store holds."""
+"""The control API's odd input: HEAD, integers past what the store holds, a bad rule value."""
 
 from __future__ import annotations
 
@@ -52,3 +52,27 @@ def test_a_token_lifetime_past_a_year_is_refused_and_logins_still_work(
     body = {"tokenLifetimeMs": lifetime}
     assert_error(admin.call("PUT", "/orgs/apiOrganizationId", body), 400, "INVALID_REQUEST")
     assert api.login().status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/faults", {"path": "/v2/rates/*", "fault": "503", "probability": 1.5}, "probability"),
+        ("/faults", {"path": "/v2/rates/*", "fault": "503", "times": 0}, "times"),
+        ("/outcomes", {"outcome": "FILLED", "times": 0}, "times"),
+    ],
+)
+def test_a_bad_rule_value_is_named_alone_not_its_valid_fields_as_unexpected(
+    admin: Admin, path: str, body: dict[str, Any], field: str
+) -> None:
+    """A failing subschema evaluates none of its properties: the 400 also said "'fault',
+    'path', 'probability' were unexpected" of fields the rule may have."""
+    error = assert_error(admin.call("POST", path, body), 400, "INVALID_REQUEST")
+    assert [p["field"] for p in error["responseTuples"]] == [field]
+    assert "unexpected" not in error["errorMessage"]
+
+
+def test_an_unknown_rule_field_is_still_named(admin: Admin) -> None:
+    body = {"path": "/v2/rates/*", "fault": "503", "bogus": 1}
+    error = assert_error(admin.call("POST", "/faults", body), 400, "INVALID_REQUEST")
+    assert "'bogus' was unexpected" in error["errorMessage"]
