@@ -96,10 +96,14 @@ class Sessions:
         if not token:
             raise Unauthorized("No SSO_TOKEN header or cookie; log in first", code="TOKEN_MISSING")
         rows = self.store.query(
-            'SELECT "user", org, expires_ms FROM tokens WHERE token_hash = ? AND revoked = 0'
-            + lock,
+            'SELECT "user", org, expires_ms, revoked FROM tokens WHERE token_hash = ?' + lock,
             (_digest(token),),
         )
+        if rows and rows[0]["revoked"]:  # it was issued: "not one this server issued" misled
+            raise Unauthorized(
+                "The SSO_TOKEN was replaced when it was renewed; use the renewed token or log in",
+                code="TOKEN_INVALID",
+            )
         account = self.config.find_user(rows[0]["user"], rows[0]["org"]) if rows else None
         if account is None:
             raise Unauthorized("The SSO_TOKEN is not one this server issued", code="TOKEN_INVALID")

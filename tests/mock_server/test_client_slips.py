@@ -3,6 +3,7 @@ and changes nothing."""
 
 from __future__ import annotations
 
+from integral_mock.config import Config
 from tests.helpers import Api, assert_error
 
 
@@ -36,3 +37,17 @@ def test_cancel_all_with_a_coid_query_cancels_nothing_and_says_why(api: Api) -> 
     # Without a query it still cancels them all.
     assert api.client.delete("/v2/orders", headers={"SSO_TOKEN": token}).status_code == 202
     assert api.active(token) == []
+
+
+def test_a_token_replaced_by_its_renewal_says_so(api: Api, config: Config) -> None:
+    """A second thread of the client still holding the expired token it renewed was told
+    "The SSO_TOKEN is not one this server issued", which sends one looking for a bug in how
+    the token is sent rather than for the renewed one."""
+    token = api.token()
+    api.clock.advance(config.token_lifetime_ms)
+    renewed = api.get("/v2/sso/token/renew", token)
+    assert (renewed.status_code, renewed.json["expired"]) == (200, True)
+    body = assert_error(api.get("/v2/rates/spot?symbol=EUR%2FUSD", token), 401, "TOKEN_INVALID")
+    assert "replaced when it was renewed" in body["errorMessage"]
+    never = assert_error(api.get("/v2/rates/spot?symbol=EUR%2FUSD", "x" * 43), 401, "TOKEN_INVALID")
+    assert "not one this server issued" in never["errorMessage"]
