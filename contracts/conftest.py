@@ -13,7 +13,13 @@ from integral_mock.contracts.desk import Desk
 from integral_mock.contracts.target import Target
 
 # The suite's own end-to-end tests, which run before Schemathesis' generated cases.
-END_TO_END = ("test_lifecycle.py", "test_order_rules.py")
+END_TO_END = (
+    "test_lifecycle.py",
+    "test_order_rules.py",
+    "test_quote_rules.py",
+    "test_sessions.py",
+    "test_bookings.py",
+)
 # Registered here, not in an ini file: the installed suite runs with an empty one (command.py).
 MARKERS = (
     "stp_download: downloads or resends STP trades (the org's queue is consumed and three days "

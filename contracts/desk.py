@@ -73,6 +73,15 @@ class Desk:
             self.cancel_quietly(placed["orderId"])
             raise
 
+    def limit(
+        self, quote: dict[str, Any], time_in_force: str, price: Decimal, tag: str
+    ) -> dict[str, Any]:
+        """A Limit order buying 1000 base at `price` (to the quote's precision), placed: its
+        202 answer. `tag` tells its coId from the other orders on the same quote."""
+        price = price.quantize(Decimal(str(quote["bid"])))
+        order = buying(quote, type="Limit", timeInForce=time_in_force, price=float(price))
+        return self.submit(self._fresh({**order, "coId": f"{order['coId']}-{tag}"}))
+
     def _fresh(self, order: dict[str, Any]) -> dict[str, Any]:
         """`order` under a coId of this run alone, live (in-process its quote's is fresh)."""
         if self.live:

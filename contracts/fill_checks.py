@@ -4,7 +4,8 @@
 # the order filled so far and `leavesQty` what is left of its `size`, both in the dealt
 # currency; FILLED is a full fill, and the transitions table lets no order with a fill end
 # REJECTED. integral-api.md decides that a query answer carries the fill fields once the order
-# has a fill, and a PQ order trades at its quoted `price`. A cancelled or expired order is not
+# has a fill, and a PQ order trades at its quoted `price`; a Limit order fills "when the market
+# crosses the limit", so never at a price worse than its own. A cancelled or expired order is not
 # judged on `leavesQty` (FIX sets it to 0 there, the sandbox leaves what was unfilled).
 # Failures are AssertionErrors whose message starts with the property's name.
 
@@ -26,7 +27,8 @@ LEAVES_ADD_UP = frozenset({checks.RECEIVED, checks.NEW, checks.PARTIALLY_FILLED,
 def order_fill_adds_up(ctx: CheckContext, response: Response, case: Case) -> None:
     """Every order answered: 0 <= cumQty <= size; FILLED has cumQty == size, PARTIALLY_FILLED
     less but some, NEW less, RECEIVED and REJECTED none; a working or filled order's cumQty
-    plus leavesQty is its size; a filled PQ order's averagePrice is its quoted price."""
+    plus leavesQty is its size; a filled PQ order's averagePrice is its quoted price, a Limit
+    order's no worse than its price."""
     for order in checks.orders_in(response, case):
         fill_agrees_with_order(order)
 
@@ -51,6 +53,7 @@ def fill_agrees_with_order(order: dict[str, Any]) -> None:
     if status in LEAVES_ADD_UP and leaves is not None:
         assert cum + leaves == size, f"{where} has cumQty {cum} and leavesQty {leaves}"
     _pq_fills_at_its_price(order, where)
+    _limit_fills_at_its_price_or_better(order, where)
 
 
 def _pq_fills_at_its_price(order: dict[str, Any], where: str) -> None:
@@ -60,6 +63,21 @@ def _pq_fills_at_its_price(order: dict[str, Any], where: str) -> None:
         return
     if price is not None and average is not None:
         assert average == price, f"{where}, a PQ at {price}, filled at {average}"
+
+
+def _limit_fills_at_its_price_or_better(order: dict[str, Any], where: str) -> None:
+    """A Limit order that bought the base paid at most its price; one that sold it got at
+    least its price (buying the term currency sells the base)."""
+    price, average = _number(order.get("price")), _number(order.get("averagePrice"))
+    if order.get("type") != "Limit" or price is None or average is None:
+        return
+    symbol = order.get("symbol")
+    if _number(order.get("cumQty")) in (None, 0) or not isinstance(symbol, str):
+        return
+    buys_base = (order.get("side") == "Buy") == (order.get("currency") == symbol.split("/")[0])
+    worse = average > price if buys_base else average < price
+    side = "buy" if buys_base else "sell"
+    assert not worse, f"{where}, a Limit {side} of the base at {price}, filled at {average}"
 
 
 def _number(value: Any) -> Decimal | None:

@@ -142,6 +142,22 @@ def test_a_fill_is_downloaded_once_and_again_as_resend_after_a_resend_of_its_day
 
 
 @pytest.mark.stp_download
+def test_a_resend_before_the_first_download_leaves_the_trade_to_come_once_as_new(
+    desk: Desk,
+) -> None:
+    desk.download_all()
+    seen = desk.poll_to_final(desk.place(desk.quote()))
+    assert seen[-1]["status"] == checks.FILLED, statuses(seen)
+    filled = seen[-1]
+    # Published: a resend marks previously downloaded trades; this one was never downloaded.
+    # 404 (NO_TRADES) when the day holds no downloaded trade at all.
+    resent = desk.resend([filled])
+    assert resent.status_code in (200, 404), resent.text_lossy()
+    downloaded = desk.download_until(filled["orderId"], trade_checks.dealing_at_least(0))
+    trade_checks.resend_leaves_trades_never_downloaded_alone(filled["orderId"], downloaded)
+
+
+@pytest.mark.stp_download
 def test_a_download_of_at_most_one_trade_leaves_the_next_one_waiting(desk: Desk) -> None:
     desk.download_all()
     for _ in range(2):

@@ -29,6 +29,8 @@ def test_a_coid_used_again_is_a_400_and_the_first_order_stands(desk: Desk) -> No
         f"{name}: coId {order['coId']!r} placed again answered HTTP {again.status_code}: "
         f"{again.text_lossy()[:300]}"
     )
+    code = (checks.json_of(again) or {}).get("errorCode")  # the spec names it: clients read it
+    assert code == "DUPLICATE_COID", f"{name}: errorCode {code!r}, not 'DUPLICATE_COID'"
     found = desk.call("queryOrders", query={"coId": order["coId"]})
     assert found.status_code == 200, found.text_lossy()
     assert found.json()["orderId"] == first["orderId"], (

@@ -77,6 +77,17 @@ def resent_trade_comes_back_as_resend(
     assert back == sent, f"{name}: it came back as trades {back!r}, not {sent!r}"
 
 
+def resend_leaves_trades_never_downloaded_alone(order_id: str, downloaded: Trades) -> None:
+    """A trade a resend found not yet downloaded still comes once, as NEW: the resend marks
+    previously downloaded trades only."""
+    ours = trades_of(order_id, downloaded)
+    events = [(t.get("tradeId"), t.get("event")) for t in ours]
+    ids = _trade_ids(ours)
+    where = f"resend_leaves_trades_never_downloaded_alone: order {order_id}, resent before its"
+    assert all(event == NEW for _, event in events), f"{where} first download, came as {events}"
+    assert len(set(ids)) == len(ids), f"{where} first download, came as {events}"
+
+
 def trade_says_what_its_order_dealt(trades: Trades, order: dict[str, Any]) -> None:
     """Each of a fill's trades names its order's coId, symbol, side, dealt currency, customer
     org (the order's `org`) and, for a PQ order, its rateId; together they deal what the order

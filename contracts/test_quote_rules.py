@@ -1,0 +1,83 @@
+"""What a quote allows (its side for the currency dealt, its size), a Limit IOC, a symbol."""
+
+# integral-api.md's order rules: a PQ order's price "must equal the quoted side (Buy base at
+# offer, Sell base at bid; dealing the term currency flips the side)", its size "must not
+# exceed that side's limit"; a Limit IOC is "now or never → FILLED or EXPIRED" and fills
+# "when the market crosses the limit"; a spot symbol is a 400 when malformed and a 404 when
+# well formed but not provisioned. Each is a sandbox decision but the Limit's price, which is
+# what a limit is. Failures are AssertionErrors whose message starts with the property's name.
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from integral_mock.contracts import calls, checks
+from integral_mock.contracts.desk import Desk, statuses
+
+# A Limit buy this far over the offer crosses it: no market moves 2% while a test runs.
+CROSSING = Decimal("1.02")
+RESTING = Decimal("0.98")
+
+
+def _term_of(symbol: str) -> str:
+    return symbol.partition("/")[2]
+
+
+@pytest.mark.sandbox_decision  # the PQ rules are integral-api.md's decisions
+@pytest.mark.parametrize(
+    ("side", "dealt", "quoted"),
+    [("Sell", "base", "bid"), ("Buy", "term", "bid"), ("Sell", "term", "offer")],
+)
+def test_a_pq_order_trades_the_side_its_side_and_currency_say(
+    desk: Desk, side: str, dealt: str, quoted: str
+) -> None:
+    quote = desk.quote()
+    currency = quote["symbol"][:3] if dealt == "base" else _term_of(quote["symbol"])
+    placed = desk.place(quote, side=side, currency=currency, price=quote[quoted])
+    seen = desk.poll_to_final(placed)
+    name = "pq_trades_the_quoted_side"
+    where = f"{name}: a PQ {side} of {currency} at the quoted {quoted} {quote[quoted]}"
+    assert seen[-1]["status"] == checks.FILLED, f"{where} went {statuses(seen)}: {seen[-1]}"
+    average = Decimal(str(seen[-1]["averagePrice"]))
+    assert average == Decimal(str(quote[quoted])), f"{where} filled at {average}"
+
+
+@pytest.mark.sandbox_decision  # accepted, then REJECTED: a venue may refuse it at once
+def test_a_pq_order_over_the_quoted_size_is_rejected(desk: Desk) -> None:
+    quote = desk.quote()
+    limit = Decimal(str(quote["offerLimit"]))
+    size = float(limit * 2) if limit > 0 else 1000.0
+    seen = desk.poll_to_final(desk.place(quote, size=size))
+    assert seen[-1]["status"] == checks.REJECTED, (
+        f"pq_over_the_quoted_size_is_rejected: a PQ buy of {size} where the quote's offerLimit "
+        f"is {limit} went {statuses(seen)}"
+    )
+
+
+@pytest.mark.sandbox_decision  # IOC "now or never": the sandbox's order rules
+def test_a_limit_ioc_fills_no_worse_than_its_price_or_expires(desk: Desk) -> None:
+    quote = desk.quote()
+    bid, offer = Decimal(str(quote["bid"])), Decimal(str(quote["offer"]))
+    name = "limit_ioc_is_now_or_never"
+    for price, ends in ((offer * CROSSING, checks.FILLED), (bid * RESTING, checks.EXPIRED)):
+        placed = desk.limit(quote, "IOC", price, tag=ends)
+        seen = desk.poll_to_final(placed, hint=f"({name}: an IOC order rests)")
+        assert seen[-1]["status"] == ends, (
+            f"{name}: a Limit IOC buy at {placed['price']} (bid {bid}, offer {offer}) went "
+            f"{statuses(seen)}"
+        )
+    # fill_checks.limit_fills_at_its_price or better judged the fill as it was answered.
+
+
+@pytest.mark.sandbox_decision  # 400 for a malformed symbol, 404 for one not provisioned
+def test_a_malformed_symbol_is_a_400_and_an_unknown_one_a_404(desk: Desk) -> None:
+    name = "symbol_answers_as_decided"
+    for symbol, expected in (("EURUSD", 400), ("QQ/ZZ", 404)):
+        asked = calls.request(desk.schema, "getSpotRate", desk.token, query={"symbol": symbol})
+        response = asked.call()
+        assert response.status_code == expected, (
+            f"{name}: symbol {symbol!r} answered {response.status_code}, not {expected}"
+        )
+        checks.error_body_is_error_object(None, response, asked)  # type: ignore[arg-type]
