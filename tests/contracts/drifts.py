@@ -42,6 +42,7 @@ from tests.contracts.rewrites import (
     unauthorized_answers_200,
     unsupported_method_answers_404,
 )
+from tests.contracts.rule_drift_table import RULE_DRIFTS
 from tests.contracts.value_drifts import VALUE_DRIFTS
 
 DRIFTS: dict[str, Drift] = {
@@ -160,4 +161,5 @@ DRIFTS: dict[str, Drift] = {
         FinalOrdersListedActive, ("active_orders_are_active", "Response violates schema")
     ),
     **VALUE_DRIFTS,
+    **RULE_DRIFTS,
 }

@@ -1,0 +1,94 @@
+"""Drifts from the rules the suite missed at first: a token's life, a resend, quotes, bookings."""
+
+from __future__ import annotations
+
+from tests.contracts.drift_table import Drift, lifecycle, order_rule
+from tests.contracts.middleware import rewriting
+from tests.contracts.rule_drifts import (
+    BookingsReuseClientRequestIds,
+    BookingsRoundFineRates,
+    IocLimitsRest,
+    RenewalExtendsNothing,
+    ResendsTradesNeverDownloaded,
+    TermCurrencyDealsTheBaseSide,
+)
+from tests.contracts.rule_rewrites import (
+    duplicate_coid_is_an_invalid_request,
+    limit_buys_fill_over_their_price,
+    login_promises_a_longer_life,
+    malformed_login_is_a_401,
+    malformed_symbol_is_a_404,
+    quotes_understate_their_limits,
+)
+
+
+def _test(module: str, test: str) -> tuple[str, ...]:
+    return (f"contracts/{module}.py::test_{test}",)
+
+
+TOKEN_LIFE = _test(
+    "test_sessions", "a_token_works_until_its_expiry_time_and_a_renewal_moves_that_on"
+)
+LIMIT_IOC = _test("test_quote_rules", "a_limit_ioc_fills_no_worse_than_its_price_or_expires")
+
+RULE_DRIFTS: dict[str, Drift] = {
+    # a token's life: what its login and renewals say
+    "login_promises_a_longer_life": Drift(
+        rewriting(login_promises_a_longer_life),
+        ("token_lives_until_its_expiry_time",),
+        parts=TOKEN_LIFE,
+    ),
+    "renewal_extends_nothing": Drift(
+        RenewalExtendsNothing, ("renewal_moves_the_expiry_on",), parts=TOKEN_LIFE
+    ),
+    # status codes and error codes the spec names
+    "malformed_login_is_a_401": Drift(
+        rewriting(malformed_login_is_a_401),
+        ("malformed_login_is_a_400",),
+        parts=_test("test_sessions", "a_login_without_a_password_is_a_400_error_object"),
+    ),
+    "malformed_symbol_is_a_404": Drift(
+        rewriting(malformed_symbol_is_a_404),
+        ("symbol_answers_as_decided",),
+        parts=_test("test_quote_rules", "a_malformed_symbol_is_a_400_and_an_unknown_one_a_404"),
+    ),
+    "duplicate_coid_is_an_invalid_request": Drift(
+        rewriting(duplicate_coid_is_an_invalid_request),
+        ("coid_used_again_is_refused",),
+        parts=order_rule("a_coid_used_again_is_a_400_and_the_first_order_stands"),
+    ),
+    # the trade download
+    "resends_trades_never_downloaded": Drift(
+        ResendsTradesNeverDownloaded,
+        ("resend_leaves_trades_never_downloaded_alone",),
+        parts=lifecycle("a_resend_before_the_first_download_leaves_the_trade_to_come_once_as_new"),
+    ),
+    # what a quote allows, and a Limit IOC
+    "term_currency_deals_the_base_side": Drift(
+        TermCurrencyDealsTheBaseSide,
+        ("pq_trades_the_quoted_side",),
+        parts=_test("test_quote_rules", "a_pq_order_trades_the_side_its_side_and_currency_say"),
+    ),
+    "quotes_understate_their_limits": Drift(
+        rewriting(quotes_understate_their_limits),
+        ("pq_over_the_quoted_size_is_rejected",),
+        parts=_test("test_quote_rules", "a_pq_order_over_the_quoted_size_is_rejected"),
+    ),
+    "ioc_limits_rest": Drift(IocLimitsRest, ("limit_ioc_is_now_or_never",), parts=LIMIT_IOC),
+    "limit_buys_fill_over_their_price": Drift(
+        rewriting(limit_buys_fill_over_their_price), ("order_fill_adds_up",), parts=LIMIT_IOC
+    ),
+    # bookings
+    "bookings_reuse_client_request_ids": Drift(
+        BookingsReuseClientRequestIds,
+        ("client_request_id_used_again_is_refused",),
+        parts=_test("test_bookings", "a_client_request_id_used_again_is_a_400"),
+    ),
+    "bookings_round_fine_rates": Drift(
+        BookingsRoundFineRates,
+        ("rate_precision_is_refused",),
+        parts=_test(
+            "test_bookings", "a_booking_at_a_rate_finer_than_the_pairs_convention_is_refused"
+        ),
+    ),
+}
