@@ -29,7 +29,8 @@ def http_date(epoch_seconds: float) -> str:
 
 
 def request_line(request: requests.PreparedRequest) -> str:
-    """`METHOD path?query HTTP/1.1`, with the path and query exactly as they go on the wire."""
+    """`METHOD path?query HTTP/1.1`, with the path and query exactly as they go on the wire
+    and the version requests speaks (it speaks no other)."""
     return f"{request.method} {request.path_url} HTTP/1.1"
 
 

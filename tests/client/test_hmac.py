@@ -158,7 +158,9 @@ def test_the_hmac_scheme_is_the_one_the_client_signs_with(spec):
     assert f'headers="{" ".join(SIGNED)}"' in text
     assert f'algorithm="{ALGORITHM}"' in text
     assert "`type: hmac`" in text
-    assert "`METHOD path?query HTTP/1.1`" in text
+    # requests speaks HTTP/1.1 only, so the version the client signs is always the one it spoke.
+    assert "`METHOD path?query VERSION`" in text
+    assert "the version the client spoke" in text
     assert "no name prefix" in text  # the published rule the client follows
 
 
