@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -78,7 +79,16 @@ def _worded_once(errors: Iterable[ValidationError]) -> list[ValidationError]:
     formats = {tuple(e.path) for e in found if e.validator == "format"}
     found = [e for e in found if e.validator != "pattern" or tuple(e.path) not in formats]
     others = [e for e in found if e.validator != "unevaluatedProperties"]
-    return others or found
+    return [_in_json(e) for e in others or found]
+
+
+def _in_json(error: ValidationError) -> ValidationError:
+    """jsonschema quotes a value as Python writes it; a client sent `null`, `true`, `false`,
+    not the `None`, `True`, `False` it was told of."""
+    value = error.instance
+    if (value is None or isinstance(value, bool)) and error.message.startswith(repr(value)):
+        error.message = json.dumps(value) + error.message.removeprefix(repr(value))
+    return error
 
 
 @dataclass(frozen=True)

@@ -30,16 +30,16 @@ def parameter_problem(
             )
         return None  # absent and optional, or absent with a default (valid: checked at start-up)
     # An empty query value, or one its type cannot be cast to, was openapi-core's deserialising
-    # error: the problem names the parameter only.
-    malformed = Problem(f"{param.location.title()} parameter error: {param.name}", name=param.name)
+    # error, in its words; what is wrong with the value follows, or the client has to guess.
+    said = f"{param.location.title()} parameter error: {param.name}"
     if param.location == "query" and raw == "":
-        return malformed
+        return Problem(f"{said}: is empty", name=param.name)
     if isinstance(raw, str) and (reason := text_problem(raw)) is not None:
         return Problem(f"{param.location.title()} parameter error: {reason}", name=param.name)
     try:
         value = param.cast(raw)
-    except (ValueError, TypeError, AttributeError):
-        return malformed
+    except (ValueError, TypeError, AttributeError) as exc:
+        return Problem(f"{said}: {exc}" if isinstance(exc, ValueError) else said, name=param.name)
     if errors := param.schema.errors(value):
         return Problem("InvalidParameter", name=param.name, schema_errors=errors)
     return None

@@ -3,6 +3,10 @@ and changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from integral_mock.config import Config
 from tests.helpers import Api, assert_error
 
@@ -51,3 +55,34 @@ def test_a_token_replaced_by_its_renewal_says_so(api: Api, config: Config) -> No
     assert "replaced when it was renewed" in body["errorMessage"]
     never = assert_error(api.get("/v2/rates/spot?symbol=EUR%2FUSD", "x" * 43), 401, "TOKEN_INVALID")
     assert "not one this server issued" in never["errorMessage"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"size": True}, "size", "true is not of type 'number'"),
+        ({"side": None}, "side", "null is not one of ['Buy', 'Sell']"),
+        ({"price": False}, "price", "false is not of type 'number'"),
+    ],
+)
+def test_a_wrong_json_literal_is_quoted_as_json(
+    api: Api, changes: dict[str, Any], field: str, message: str
+) -> None:
+    """The 400 said `True is not of type 'number'`: Python's words for what the client
+    wrote as `true`."""
+    token = api.token()
+    order = api.pq_order(api.spot(token), **changes)
+    body = assert_error(api.place(token, order), 400, "INVALID_REQUEST")
+    assert {"field": field, "message": message} in body["responseTuples"]
+    assert api.active(token) == []
+
+
+def test_a_null_body_is_quoted_as_json(api: Api) -> None:
+    response = api.client.post(
+        "/v2/orders",
+        data="null",
+        content_type="application/json",
+        headers={"SSO_TOKEN": api.token()},
+    )
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    assert body["errorMessage"] == "body: null is not of type 'object'"
