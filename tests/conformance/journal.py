@@ -1,9 +1,15 @@
-"""Synthetic journal entries, shaped as /__admin/journal answers them, for exact rule tests."""
+"""Synthetic journal entries, shaped as /__admin/journal answers them, and judging them."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
+
+from integral_mock.conformance import rules
+from integral_mock.conformance.settings import Settings
+from integral_mock.conformance.verdicts import Judgment
+
+DEFAULT = Settings()
 
 
 class Traffic:
@@ -117,3 +123,8 @@ class Traffic:
         self.poll(300)
         self.poll(700, state="FILLED")
         return self
+
+
+def verdict(rule_id: str, traffic: Traffic, settings: Settings = DEFAULT) -> Judgment:
+    """One rule's verdict on some synthetic traffic."""
+    return rules.BY_ID[rule_id].judge(traffic.entries, settings)
