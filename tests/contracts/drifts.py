@@ -8,16 +8,11 @@ from __future__ import annotations
 from tests.contracts.drift_table import OPERATIONS, ORDER_RULES, Drift
 from tests.contracts.memory_drifts import (
     CancelledOrdersVanish,
-    CookieTokenRefused,
     FilledThenNew,
     FinalOrdersListedActive,
-    LeaksOtherOrgsOrders,
     NewOrderNotFoundAtOnce,
     ReusedOrderIds,
-    StaleQuotesFill,
-    TokenNotRequired,
     TradesNotConsumed,
-    UsedCoIdsTradeAgain,
 )
 from tests.contracts.middleware import Rewriting, rewriting
 from tests.contracts.rewrites import (
@@ -43,6 +38,13 @@ from tests.contracts.rewrites import (
     unsupported_method_answers_404,
 )
 from tests.contracts.rule_drift_table import RULE_DRIFTS
+from tests.contracts.served_drifts import (
+    CookieTokenRefused,
+    LeaksOtherOrgsOrders,
+    StaleQuotesFill,
+    TokenNotRequired,
+    UsedCoIdsTradeAgain,
+)
 from tests.contracts.value_drifts import VALUE_DRIFTS
 
 DRIFTS: dict[str, Drift] = {

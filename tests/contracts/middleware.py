@@ -70,6 +70,33 @@ def is_call(request: Request, method: str, path_prefix: str) -> bool:
     return request.method == method and request.path.startswith(path_prefix)
 
 
+def trades_of(request: Request, response: Response) -> list[dict[str, Any]]:
+    """The trades a download answered (none for any other answer)."""
+    body = body_of(response)
+    if is_call(request, "GET", "/v2/trades/stp/messages") and isinstance(body, list):
+        return [t for t in body if isinstance(t, dict)]
+    return []
+
+
+def each_order(change: Callable[[dict[str, Any]], None]) -> Callable[..., Response | None]:
+    """A rewrite that applies `change` to every order an answer of the orders API carries."""
+
+    def rewrite(request: Request, response: Response) -> Response | None:
+        body = body_of(response)
+        orders = [
+            o
+            for o in (body if isinstance(body, list) else [body])
+            if isinstance(o, dict) and "orderId" in o
+        ]
+        if not request.path.startswith("/v2/orders") or not orders:
+            return None
+        for order in orders:
+            change(order)
+        return with_body(response, body)
+
+    return rewrite
+
+
 def accepted_without_body(response: Response) -> None:
     """`response` made a cancel's published answer: 202, no body, so no Content-Type."""
     response.status_code = 202

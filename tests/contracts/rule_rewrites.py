@@ -6,8 +6,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from tests.contracts.middleware import body_of, is_call, with_body
-from tests.contracts.rewrites import _each_order
+from tests.contracts.middleware import body_of, each_order, is_call, with_body
 
 SESSION_PATHS = ("/v2/sso/login", "/v2/sso/token/renew", "/sso/tokens/renew")
 # How much longer than the token really lives the drifted login says it does.
@@ -78,4 +77,4 @@ def _worse_fill(order: dict[str, Any]) -> None:
         order.update(averagePrice=worse, lastPrice=worse)
 
 
-limit_buys_fill_over_their_price = _each_order(_worse_fill)
+limit_buys_fill_over_their_price = each_order(_worse_fill)

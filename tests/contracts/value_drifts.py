@@ -28,7 +28,7 @@ from tests.contracts.request_drifts import (
     TokensNeverExpire,
     UsersWithoutPermissionTrade,
 )
-from tests.contracts.rewrites import (
+from tests.contracts.value_rewrites import (
     active_list_newest_first,
     book_worst_first,
     booking_without_client_request_id,

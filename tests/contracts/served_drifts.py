@@ -1,0 +1,114 @@
+"""Drifts that serve a request otherwise: without its token, as the example user, under a coId
+or a quote of their own."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+from integral_mock.contracts.target import WsgiApp
+from tests.contracts.middleware import (
+    ServedAsExampleUser,
+    body_of,
+    buffered_body,
+    is_call,
+    own_headers,
+    place,
+    with_body,
+)
+
+
+class CookieTokenRefused:
+    """A token sent only as a cookie is not read: the request is served as if it had none."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if "HTTP_SSO_TOKEN" not in environ:
+            environ.pop("HTTP_COOKIE", None)
+        return self.app(environ, start_response)
+
+
+class TokenNotRequired(ServedAsExampleUser):
+    """A request without a token is served as if the example user had sent it."""
+
+    def serve_again(self, request: Request, response: Response) -> bool:
+        return response.status_code == 401 and request.method == "GET"
+
+
+class LeaksOtherOrgsOrders(ServedAsExampleUser):
+    """An order another org asks for is looked up in apiOrganizationId's book too."""
+
+    def serve_again(self, request: Request, response: Response) -> bool:
+        return is_call(request, "GET", "/v2/orders") and response.status_code == 404
+
+
+class UsedCoIdsTradeAgain:
+    """A placement with a coId the org used already is placed anyway, as a second order."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sent = buffered_body(environ)
+        request = Request(environ)
+        response = Response.from_app(self.app, environ)
+        body = body_of(response)
+        if is_call(request, "POST", "/v2/orders") and isinstance(body, dict):
+            if body.get("errorCode") == "DUPLICATE_COID":
+                response = self._again(request, json.loads(sent))
+        return response(environ, start_response)
+
+    def _again(self, request: Request, order: dict[str, Any]) -> Response:
+        """`order` placed under a coId of its own, answered as if under the one it was sent."""
+        again = {**order, "coId": f"{order['coId']}-again"}
+        response = place(self.app, request, again)
+        placed = body_of(response)
+        if response.status_code == 202 and isinstance(placed, dict):
+            with_body(response, {**placed, "coId": order["coId"]})
+        return response
+
+
+class StaleQuotesFill:
+    """A PQ order on a quote over a minute old is dealt on a fresh quote instead, and answered
+    as if on the one it cited."""
+
+    STALE_MS = 60_000
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.issued: dict[str, int] = {}  # rateId -> the quote's time
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sent = buffered_body(environ)
+        request = Request(environ)
+        order = json.loads(sent) if is_call(request, "POST", "/v2/orders") and sent else None
+        if isinstance(order, dict) and order.get("rateId") in self.issued:
+            fresh = self._spot(request, order.get("symbol"))  # an error without a token
+            if fresh.get("time", 0) - self.issued[order["rateId"]] > self.STALE_MS:
+                return self._on(fresh, request, order)(environ, start_response)
+        response = Response.from_app(self.app, environ)
+        body = body_of(response)
+        if is_call(request, "GET", "/v2/rates/spot") and isinstance(body, dict):
+            self.issued[body.get("rateId", "")] = int(body.get("time", 0))
+        return response(environ, start_response)
+
+    def _spot(self, request: Request, symbol: Any) -> dict[str, Any]:
+        builder = EnvironBuilder("/v2/rates/spot", query_string={"symbol": symbol},
+                                 headers=own_headers(request))  # fmt: skip
+        found = body_of(Response.from_app(self.app, builder.get_environ()))
+        return found if isinstance(found, dict) else {}
+
+    def _on(self, fresh: dict[str, Any], request: Request, order: dict[str, Any]) -> Response:
+        price = fresh["offer"] if order.get("side") == "Buy" else fresh["bid"]
+        dealt = {**order, "rateId": fresh["rateId"], "price": price}
+        response = place(self.app, request, dealt)
+        placed = body_of(response)
+        if isinstance(placed, dict):
+            with_body(response, {**placed, "rateId": order["rateId"], "price": order["price"]})
+        return response
