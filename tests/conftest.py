@@ -14,7 +14,8 @@ from integral_mock.app import create_app
 from integral_mock.clock import ManualClock
 from integral_mock.config import Config
 from tests.helpers import Api, close_app
-from tests.pg_cluster import postgres_cluster, require_binaries
+from tests.pg_cluster import postgres_cluster
+from tests.pg_tools import require_binaries
 
 # `INTEGRAL_TEST_ENGINE=postgresql` (tox -e postgres) runs the same tests with every in-memory
 # store a private schema of a throwaway PostgreSQL server's; stores of a named file stay SQLite.

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import os
-import pwd
-import re
 import shutil
 import signal
-import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
+from tests.pg_tools import hand_over, require_binaries, run_tool, server_binaries
 from tests.serve_process import free_port
 
 STARTUP_TIMEOUT_S = 60
 PORT_ATTEMPTS = 3  # a free port can be taken by someone else between probe and bind
-SERVER_USER = "postgres"  # the Debian package's user: as root, the cluster runs as it
 LOG_TAIL_LINES = 40
 SETTINGS = {
     "listen_addresses": "127.0.0.1",
@@ -66,9 +61,9 @@ class Cluster:
         binaries = server_binaries()
         assert binaries is not None
         # -l: the restarted server must not write to (and hold open) pg_ctl's captured output.
-        restarted = _run(binaries, "pg_ctl", "restart", "-D", str(self.data), "-m", "fast",
-                         "-w", "-t", str(STARTUP_TIMEOUT_S), "-l", str(self.log),
-                         check=False)  # fmt: skip
+        restarted = run_tool(binaries, "pg_ctl", "restart", "-D", str(self.data), "-m", "fast",
+                             "-w", "-t", str(STARTUP_TIMEOUT_S), "-l", str(self.log),
+                             check=False)  # fmt: skip
         if restarted.returncode != 0 or not _accepts_connections(self):
             raise RuntimeError(
                 f"PostgreSQL did not restart (pg_ctl exit {restarted.returncode}):\n"
@@ -82,13 +77,13 @@ class Cluster:
         and settings; the block's end returns once a client connects."""
         binaries = server_binaries()
         assert binaries is not None
-        _run(binaries, "pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w")
+        run_tool(binaries, "pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w")
         try:
             yield
         finally:
-            started = _run(binaries, "pg_ctl", "start", "-w", "-t", str(STARTUP_TIMEOUT_S),
-                           "-D", str(self.data), "-l", str(self.log), "-o", _options(self),
-                           check=False)  # fmt: skip
+            started = run_tool(binaries, "pg_ctl", "start", "-w", "-t", str(STARTUP_TIMEOUT_S),
+                               "-D", str(self.data), "-l", str(self.log), "-o", _options(self),
+                               check=False)  # fmt: skip
             if started.returncode != 0 or not _accepts_connections(self):
                 raise RuntimeError(f"PostgreSQL did not start again:\n{_tail(self.log)}")
 
@@ -101,62 +96,21 @@ class Cluster:
         return self.directory / "data"
 
 
-def server_binaries() -> Path | None:
-    """The folder of the newest /usr/lib/postgresql/*/bin with initdb and pg_ctl, else that of
-    the initdb on PATH (if pg_ctl sits beside it), else None."""
-
-    def usable(folder: Path) -> bool:
-        return all(os.access(folder / tool, os.X_OK) for tool in ("initdb", "pg_ctl"))
-
-    def version(folder: Path) -> tuple[int, ...]:
-        return tuple(int(part) for part in re.findall(r"\d+", folder.parent.name))
-
-    installed = [f for f in Path("/usr/lib/postgresql").glob("*/bin") if usable(f)]
-    if installed:
-        return max(installed, key=version)
-    on_path = shutil.which("initdb")
-    if on_path is not None:
-        folder = Path(on_path).resolve().parent
-        if usable(folder):
-            return folder
-    return None
-
-
-def require_binaries() -> Path:
-    """The server binaries' folder; without them (or without psycopg, or without the `postgres`
-    user when running as root) skip, but fail under CI: CI must have them."""
-    problem = _missing()
-    if problem is None:
-        binaries = server_binaries()
-        assert binaries is not None
-        return binaries
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {problem}")
-    pytest.skip(f"{problem} (CI would fail here)")
-
-
-def _missing() -> str | None:
-    if server_binaries() is None:
-        return "no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or PATH"
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        return "psycopg 3 is not installed"
-    if os.geteuid() == 0:
-        try:
-            pwd.getpwnam(SERVER_USER)
-        except KeyError:
-            return f"running as root and there is no {SERVER_USER!r} user to run the server as"
-    return None
-
-
 @contextmanager
 def throwaway_database(name: str) -> Iterator[str]:
     """The URL of a fresh database `name` on a cluster of its own (skipped without the
     server's binaries off CI), for a test module's fixture."""
+    with running_cluster() as cluster:
+        yield cluster.create_database(name)
+
+
+@contextmanager
+def running_cluster() -> Iterator[Cluster]:
+    """A fresh cluster (skipped without the server's binaries off CI), for a test module's
+    fixture."""
     require_binaries()
     with postgres_cluster() as cluster:
-        yield cluster.create_database(name)
+        yield cluster
 
 
 @contextmanager
@@ -172,9 +126,9 @@ def postgres_cluster() -> Iterator[Cluster]:
     try:
         socket_dir = directory / "socket"
         socket_dir.mkdir()
-        _hand_over(directory, socket_dir)
-        _run(binaries, "initdb", "-D", str(directory / "data"), "-A", "trust", "-U", "postgres",
-             "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+        hand_over(directory, socket_dir)
+        run_tool(binaries, "initdb", "-D", str(directory / "data"), "-A", "trust",
+                 "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
         cluster = _start(binaries, directory, socket_dir)
         try:
             yield cluster
@@ -190,9 +144,9 @@ def _start(binaries: Path, directory: Path, socket_dir: Path) -> Cluster:
     for attempt in range(1, PORT_ATTEMPTS + 1):
         cluster = Cluster(directory, free_port(), socket_dir)
         options = _options(cluster)
-        started = _run(binaries, "pg_ctl", "start", "-w", "-t", str(STARTUP_TIMEOUT_S),
-                       "-D", str(cluster.data), "-l", str(cluster.log), "-o", options,
-                       check=False)  # fmt: skip
+        started = run_tool(binaries, "pg_ctl", "start", "-w", "-t", str(STARTUP_TIMEOUT_S),
+                           "-D", str(cluster.data), "-l", str(cluster.log), "-o", options,
+                           check=False)  # fmt: skip
         if started.returncode == 0 and _accepts_connections(cluster):
             return cluster
         _stop(binaries, cluster)
@@ -231,8 +185,8 @@ def _accepts_connections(cluster: Cluster) -> bool:
 def _stop(binaries: Path, cluster: Cluster) -> None:
     """pg_ctl stop -m immediate; if the postmaster outlives that, SIGKILL it."""
     pid = _postmaster_pid(cluster.data)
-    _run(binaries, "pg_ctl", "stop", "-D", str(cluster.data), "-m", "immediate", "-w",
-         "-t", "30", check=False)  # fmt: skip
+    run_tool(binaries, "pg_ctl", "stop", "-D", str(cluster.data), "-m", "immediate", "-w",
+             "-t", "30", check=False)  # fmt: skip
     if pid is not None and _alive(pid):
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -252,29 +206,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _hand_over(*paths: Path) -> None:
-    """As root, give the folders to the server's user (initdb and postgres refuse root)."""
-    if os.geteuid() != 0:
-        return
-    user = pwd.getpwnam(SERVER_USER)
-    for path in paths:
-        os.chown(path, user.pw_uid, user.pw_gid)
-
-
-def _run(
-    binaries: Path, tool: str, *args: str, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    command: Sequence[str] = [str(binaries / tool), *args]
-    if os.geteuid() == 0:
-        command = ["runuser", "-u", SERVER_USER, "--", *command]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd="/")
-    if check and done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
-        )
-    return done
 
 
 def _tail(log: Path) -> str:

@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from tests.live_sandbox import login, place
-from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
+from tests.pg_cluster import Cluster, postgres_cluster
+from tests.pg_tools import require_binaries
 from tests.serve_process import free_port, serve_banner, serve_process
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.

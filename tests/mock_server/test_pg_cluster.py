@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests import pg_cluster
-from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
+from tests.pg_cluster import Cluster, postgres_cluster
+from tests.pg_tools import require_binaries
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
 pytestmark = pytest.mark.own_engine

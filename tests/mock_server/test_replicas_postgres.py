@@ -26,7 +26,8 @@ from tests.live_sandbox import (
     spot_status,
     wait_until,
 )
-from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
+from tests.pg_cluster import Cluster, postgres_cluster
+from tests.pg_tools import require_binaries
 from tests.serve_process import Served, _wait_until_healthy, free_port
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.

@@ -22,7 +22,8 @@ from integral_mock.config import Config
 from integral_mock.store import Store, StoreError
 from tests.helpers import EXAMPLE_LOGIN, Api, assert_error, close_app, pq_order
 from tests.live_sandbox import wait_until
-from tests.pg_cluster import Cluster, postgres_cluster, require_binaries
+from tests.pg_cluster import Cluster, postgres_cluster
+from tests.pg_tools import require_binaries
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
 pytestmark = pytest.mark.own_engine
