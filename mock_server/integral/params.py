@@ -21,6 +21,8 @@ def parameter_problem(
     has none (a rule without variables matched a template).
     """
     where = _location(param.location, request, variables)
+    if param.location == "query" and (problem := _query_slip(param.name, request)):
+        return problem
     try:
         raw = where[param.name]
     except KeyError:
@@ -42,6 +44,23 @@ def parameter_problem(
         return Problem(f"{said}: {exc}" if isinstance(exc, ValueError) else said, name=param.name)
     if errors := param.schema.errors(value):
         return Problem("InvalidParameter", name=param.name, schema_errors=errors)
+    return None
+
+
+def _query_slip(name: str, request: Request) -> Problem | None:
+    """A query parameter given twice, or only under another case of its name: a client's slip
+    that reading the first value, or none, would hide. No parameter of the spec is an array,
+    so a second value is never meant (`?symbol=EUR/USD&symbol=GBP/USD` quoted EUR/USD only)."""
+    said = f"Query parameter error: {name}"
+    if (count := len(request.args.getlist(name))) > 1:
+        return Problem(f"{said}: is given {count} times; it takes one value", name=name)
+    if name not in request.args:
+        misspelt = sorted(key for key in request.args if key.lower() == name.lower())
+        if misspelt:
+            sent = ", ".join(misspelt)
+            return Problem(
+                f"{said}: is not given, but {sent} is (names are case-sensitive)", name=name
+            )
     return None
 
 
