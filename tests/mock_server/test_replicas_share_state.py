@@ -1,102 +1,28 @@
-"""Two `serve --database postgresql://…` replicas on one database are one venue."""
+"""Two `serve --database postgresql://…` replicas on one database are one venue: orders, coIds,
+the clock, outcome and fault rules, the journal and trade downloads are the same on both."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, suppress
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from tests.live_sandbox import (
-    journal,
-    login,
-    place,
-    placed_at_once,
-    placing,
-    spot,
-    spot_status,
-    wait_until,
+from tests.live_sandbox import journal, login, place, placed_at_once, spot, spot_status
+from tests.mock_server.replica_support import (  # noqa: F401 - with the fixtures
+    replica_pair,
+    replicas_database,
+    reset_bases,
+    worker_pids,
 )
-from tests.pg_cluster import Cluster, postgres_cluster
-from tests.pg_tools import require_binaries
-from tests.serve_process import Served, _wait_until_healthy, free_port
+from tests.mock_server.store_support import module_cluster  # noqa: F401 - the `cluster` fixture
+from tests.serve_process import Served
 
 # Picks its stores itself (served processes, files, explicit URLs): tox -e postgres skips it.
 pytestmark = pytest.mark.own_engine
 
-FLAGS = ("--workers", "2", "--clock", "manual", "--no-access-log")
 THREADS = 8
-WAIT_TIMEOUT_S = 30
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    require_binaries()
-    with postgres_cluster() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="module")
-def database(cluster: Cluster) -> str:
-    """The URL of a fresh database on a cluster of this module's own."""
-    return cluster.create_database("replicas")
-
-
-@contextmanager
-def replica(workdir: Path, database: str) -> Iterator[Served]:
-    """`serve --database URL` in a session of its own, so that its master and workers are
-    one process group (to kill at once); the whole group is stopped on exit."""
-    workdir.mkdir()
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log = workdir / "serve.log"
-    command = [sys.executable, "-m", "integral_mock", "serve", "--port", str(port)]
-    command += ["--database", database, *FLAGS]
-    with (
-        log.open("wb") as out,
-        subprocess.Popen(
-            command, cwd=workdir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        ) as process,
-    ):
-        try:
-            _wait_until_healthy(base_url, process, log)
-            yield Served(base_url, process, log)
-        finally:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            finally:
-                with suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)  # workers a killed master left
-
-
-@pytest.fixture(scope="module")
-def pair(
-    database: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Served, Served]]:
-    workdir = tmp_path_factory.mktemp("replicas")
-    with ExitStack() as stack:
-        yield (
-            stack.enter_context(replica(workdir / "a", database)),
-            stack.enter_context(replica(workdir / "b", database)),
-        )
-
-
-@pytest.fixture
-def bases(pair: tuple[Served, Served]) -> tuple[str, str]:
-    a, b = (served.base_url for served in pair)
-    requests.post(f"{a}/__admin/reset", json={}, timeout=10).raise_for_status()
-    return a, b
 
 
 def test_orders_placed_on_both_at_once_have_unique_ids_and_read_alike_on_both(
@@ -220,7 +146,7 @@ def test_the_journal_read_from_either_lists_the_requests_both_answered(
 
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(quote, range(4 * THREADS)))
-    workers_of = {served.base_url: _workers_of(served) for served in pair}
+    workers_of = {served.base_url: worker_pids(served) for served in pair}
     for base in bases:
         entries = {
             e["requestId"]: e
@@ -231,81 +157,6 @@ def test_the_journal_read_from_either_lists_the_requests_both_answered(
         for request_id, entry in entries.items():
             assert entry["status"] == 200
             assert entry["worker"] in workers_of[sent[request_id]], (request_id, entry)
-
-
-def test_killing_a_replica_under_load_loses_no_acknowledged_order(
-    database: str, bases: tuple[str, str], tmp_path: Path
-) -> None:
-    survivor = bases[0]
-    auth = login(survivor)
-    killed = threading.Event()
-    with replica(tmp_path / "victim", database) as victim:
-
-        def base_of(thread: int) -> str:
-            return victim.base_url if thread % 2 and not killed.is_set() else survivor
-
-        with placing(base_of, auth, "kill") as acknowledged:
-            wait_until(
-                lambda: (
-                    acknowledged.count(victim.base_url) >= 20 and acknowledged.count(survivor) >= 20
-                )
-            )
-            os.killpg(victim.process.pid, signal.SIGKILL)  # master and workers, mid-load
-            victim.process.wait(timeout=WAIT_TIMEOUT_S)
-            wait_until(lambda: _group_gone(victim.process.pid))
-            killed.set()
-            after = acknowledged.count(survivor)
-            wait_until(lambda: acknowledged.count(survivor) >= after + 20)
-    assert acknowledged.count(victim.base_url) >= 20
-    for co_id, (order_id, _) in acknowledged.orders.items():
-        found = requests.get(f"{survivor}/v2/orders/{order_id}", headers=auth, timeout=10)
-        assert found.status_code == 200, (co_id, found.text)
-        assert (found.json()["orderId"], found.json()["coId"]) == (order_id, co_id)
-
-
-def test_a_replica_answers_again_once_its_postgresql_is_back(tmp_path: Path) -> None:
-    with postgres_cluster() as own, replica(tmp_path / "alone", own.create_database("back")) as r:
-        base = r.base_url
-        auth = login(base)
-        before = place(base, auth, "before-restart")
-        assert before.status_code == 202
-        own.restart()  # every worker's connection is cut; the data stays
-        wait_until(
-            lambda: requests.get(f"{base}/__admin/health", timeout=10).status_code == 200,
-            timeout_s=10,
-        )
-        with ThreadPoolExecutor(THREADS) as pool:  # on both workers, each its own connection
-            quotes = list(pool.map(lambda _: spot(base, auth), range(2 * THREADS)))
-        assert len(quotes) == 2 * THREADS
-        assert place(base, auth, "after-restart").status_code == 202
-        found = requests.get(
-            f"{base}/v2/orders/{before.json()['orderId']}", headers=auth, timeout=10
-        )
-        assert found.json()["coId"] == "before-restart"
-
-
-def test_a_worker_restarted_while_its_postgresql_is_down_waits_for_it(tmp_path: Path) -> None:
-    """gunicorn stops the whole replica when a worker fails to boot: one restarted while the
-    database is out of reach waits for it instead, and the replica answers once it is back."""
-    with postgres_cluster() as own, replica(tmp_path / "alone", own.create_database("down")) as r:
-        base = r.base_url
-        auth = login(base)
-        with own.stopped():
-            killed = _workers_of(r)
-            for pid in killed:
-                os.kill(pid, signal.SIGKILL)
-            # The master starts new workers, which find no database and wait for it.
-            wait_until(lambda: len(_children_of(r) - killed) == 2)
-            assert r.process.poll() is None
-        wait_until(lambda: _healthy(base), timeout_s=30)
-        assert place(base, auth, "after-the-outage").status_code == 202
-        assert r.process.poll() is None
-
-
-def _healthy(base: str) -> bool:
-    with suppress(requests.RequestException):
-        return requests.get(f"{base}/__admin/health", timeout=5).status_code == 200
-    return False
 
 
 def test_downloading_trades_on_both_at_once_delivers_each_trade_once(
@@ -364,29 +215,3 @@ def test_downloading_trades_on_both_at_once_delivers_each_trade_once(
     again = downloaded_at_once()
     assert sorted(trade["orderId"] for trade in again) == sorted(filled)
     assert {trade["event"] for trade in again} == {"RESEND"}
-
-
-def _workers_of(served: Served) -> set[int]:
-    """The process ids of a replica's two gunicorn workers: its master's children."""
-    children = _children_of(served)
-    assert len(children) == 2, (served.base_url, children)
-    return children
-
-
-def _children_of(served: Served) -> set[int]:
-    children = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError):
-            # pid (comm) state ppid …: comm may hold spaces, so split after its ')'.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == served.process.pid:
-                children.add(int(stat.parent.name))
-    return children
-
-
-def _group_gone(group: int) -> bool:
-    try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
-        return True
-    return False
