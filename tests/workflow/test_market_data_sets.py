@@ -1,103 +1,22 @@
-"""Books by type (TOB, FULL, RAW) and market data sets, each rate tried by a PQ order."""
+"""Market data sets (real time, fixed period, end of day): their rates, filters and windows,
+each rate tried by a PQ order."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.helpers import TRADER_B, Api, assert_error, error_fields
+from tests.helpers import Api, assert_error, error_fields
+from tests.workflow.rate_trials import json_of, pq_fate
 from tests.workflow.support import SETTLE_MS, START_MS
 
-SPOT_KEYS = {"symbol", "bid", "offer", "bidLimit", "offerLimit", "time", "rateId"}
 SET_TIMES = ("createdTime", "activationTime", "validUntil", "nextCreationTime", "expirationTime")
 WINDOW_START_MS = START_MS - 2 * 3_600_000  # 08:00 UTC: the clock's 10:00 is in 0800-1200
 WINDOW_END_MS = WINDOW_START_MS + 4 * 3_600_000
 PUBLISHED_RATE_ID = "4HProduct|2022-11-14|0800-1200|EURUSD|SPOT"
 
 
-def _json(api: Api, token: str, path: str) -> Any:
-    response = api.get(path, token)
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def _pq_fate(api: Api, token: str, rate: dict[str, Any], side: str = "Buy", **extra: Any) -> Any:
-    """Place a PQ order on `rate` at its `side` price and size; the order once worked."""
-    touch, limit = ("offer", "offerLimit") if side == "Buy" else ("bid", "bidLimit")
-    changes = {"side": side, "price": rate[touch], "size": rate[limit], **extra}
-    coid = f"pq-{side}-{rate['rateId']}-{api.clock.now_ms()}"
-    placed = api.placed(token, api.pq_order(rate, coId=coid, **changes))
-    api.clock.advance(SETTLE_MS)
-    return api.order(token, placed["orderId"])
-
-
-@pytest.mark.parametrize("org", ["", "/apiOrganizationId"])
-@pytest.mark.parametrize("book_type", ["FULL", "RAW"])
-def test_a_book_lists_provider_levels_best_first_from_the_top_of_book(
-    api: Api, token: str, book_type: str, org: str
-) -> None:
-    top = api.spot(token)
-    book = _json(api, token, f"/v2/rates/spot/{book_type}{org}?symbol=EUR%2FUSD")
-    assert (book["symbol"], book["type"], book["time"]) == ("EUR/USD", book_type, top["time"])
-    levels = book["levels"]
-    assert len(levels) > 1
-    assert all(set(level) == SPOT_KEYS | {"provider"} for level in levels)
-    bids, offers = [lv["bid"] for lv in levels], [lv["offer"] for lv in levels]
-    assert bids == sorted(set(bids), reverse=True)  # strictly worse at each level
-    assert offers == sorted(set(offers))
-    assert (bids[0], offers[0]) == (top["bid"], top["offer"])
-    assert (
-        len({lv["rateId"] for lv in levels})
-        == len({lv["provider"] for lv in levels})
-        == len(levels)
-    )
-
-
-@pytest.mark.parametrize("side", ["Buy", "Sell"])
-def test_every_level_is_tradable_at_its_own_price_and_size(api: Api, token: str, side: str) -> None:
-    levels = _json(api, token, "/v2/rates/spot/FULL?symbol=EUR%2FUSD")["levels"]
-    price = "offer" if side == "Buy" else "bid"
-    for level in levels:
-        order = _pq_fate(api, token, level, side)
-        assert order["status"] == "FILLED", order.get("reason")
-        assert order["averagePrice"] == level[price]
-        assert order["cumQty"] == level[f"{price}Limit"]
-    # The deeper levels quote more than the top: their size would be refused on the top's rate.
-    assert levels[-1][f"{price}Limit"] > levels[0][f"{price}Limit"]
-
-
-def test_a_level_rate_id_holds_only_that_levels_price_and_size(api: Api, token: str) -> None:
-    top, second = _json(api, token, "/v2/rates/spot/FULL?symbol=EUR%2FUSD")["levels"][:2]
-    at_top_price = _pq_fate(api, token, second, price=top["offer"], size=top["offerLimit"])
-    assert at_top_price["reason"].startswith("PRICE_MISMATCH: ")
-    oversized = _pq_fate(api, token, top, size=second["offerLimit"])
-    assert oversized["reason"].startswith("SIZE_OVER_LIMIT: ")
-    assert at_top_price["status"] == oversized["status"] == "REJECTED"
-
-
-@pytest.mark.parametrize("org", ["", "/apiOrganizationId"])
-def test_tob_answers_a_tradable_spot_rate(api: Api, token: str, org: str) -> None:
-    rate = _json(api, token, f"/v2/rates/spot/TOB{org}?symbol=EUR%2FUSD")
-    assert set(rate) == SPOT_KEYS
-    assert _pq_fate(api, token, rate)["status"] == "FILLED"
-
-
-@pytest.mark.parametrize("book_type", ["TOB", "FULL", "RAW"])
-def test_another_orgs_book_is_forbidden(api: Api, token: str, book_type: str) -> None:
-    response = api.get(f"/v2/rates/spot/{book_type}/orgB?symbol=EUR%2FUSD", token)
-    assert_error(response, 403, "FORBIDDEN")
-    token_b = api.token(TRADER_B)
-    assert _json(api, token_b, f"/v2/rates/spot/{book_type}/orgB?symbol=EUR%2FUSD")
-
-
-def test_a_book_of_an_unknown_type_or_pair_is_refused(api: Api, token: str) -> None:
-    assert_error(api.get("/v2/rates/spot/DEEP?symbol=EUR%2FUSD", token), 400, "INVALID_REQUEST")
-    assert_error(api.get("/v2/rates/spot/FULL?symbol=XAU%2FXAG", token), 404, "UNKNOWN_SYMBOL")
-
-
 def test_market_data_sets_hold_real_time_and_fixed_period_rates(api: Api, token: str) -> None:
-    real_time, fixed = _json(api, token, "/marketdataset")
+    real_time, fixed = json_of(api, token, "/marketdataset")
     assert (real_time["id"], fixed["id"]) == ("RealTimeMDS", "4HProduct")
     assert all(real_time[key] is None for key in ("date", "timeWindow", *SET_TIMES))
     assert len(real_time["rates"]) == len(fixed["rates"]) == 17  # 15 currency pairs, gold, a coin
@@ -124,14 +43,14 @@ def test_market_data_sets_hold_real_time_and_fixed_period_rates(api: Api, token:
 def test_market_data_sets_are_filtered_by_id_and_symbols(
     api: Api, token: str, query: str, ids: list[str], symbols: list[str]
 ) -> None:
-    sets = _json(api, token, f"/marketdataset?{query}")
+    sets = json_of(api, token, f"/marketdataset?{query}")
     assert [s["id"] for s in sets] == ids
     assert all([r["symbol"] for r in s["rates"]] == symbols for s in sets)
 
 
 def test_a_named_window_answers_that_windows_fixed_rates(api: Api, token: str) -> None:
     path = "/marketdataset?id=4HProduct&symbol=EUR%2FUSD&date=2026-01-01&timeWindow=2000-2400"
-    [fixed] = _json(api, token, path)
+    [fixed] = json_of(api, token, path)
     assert (fixed["timeWindow"], fixed["activationTime"]) == ("2000-2400", START_MS + 36_000_000)
     assert fixed["rates"][0]["rateId"] == "4HProduct|2026-01-01|2000-2400|EURUSD|SPOT"
 
@@ -147,15 +66,15 @@ def test_a_time_window_that_is_not_a_span_of_the_day_is_a_bad_request(
 
 
 def test_real_time_set_rates_are_tradable(api: Api, token: str) -> None:
-    [real_time] = _json(api, token, "/marketdataset?id=RealTimeMDS&symbol=EUR%2FUSD")
-    assert _pq_fate(api, token, real_time["rates"][0])["status"] == "FILLED"
+    [real_time] = json_of(api, token, "/marketdataset?id=RealTimeMDS&symbol=EUR%2FUSD")
+    assert pq_fate(api, token, real_time["rates"][0])["status"] == "FILLED"
 
 
 def test_a_fixed_period_rate_trades_at_its_price_inside_its_window(api: Api, token: str) -> None:
-    [fixed] = _json(api, token, "/marketdataset?id=4HProduct&symbol=EUR%2FUSD")
+    [fixed] = json_of(api, token, "/marketdataset?id=4HProduct&symbol=EUR%2FUSD")
     rate = fixed["rates"][0]
     for side, price in (("Buy", "offer"), ("Sell", "bid")):
-        order = _pq_fate(api, token, rate, side)
+        order = pq_fate(api, token, rate, side)
         assert (order["status"], order["averagePrice"]) == ("FILLED", rate[price])
         assert order["rateId"] == rate["rateId"]
 
@@ -165,8 +84,8 @@ def test_a_fixed_period_rate_outside_its_window_is_rejected(
     api: Api, token: str, window: str
 ) -> None:
     query = f"id=4HProduct&symbol=EUR%2FUSD&date=2026-01-01&timeWindow={window}"
-    [fixed] = _json(api, token, f"/marketdataset?{query}")
-    order = _pq_fate(api, token, fixed["rates"][0])
+    [fixed] = json_of(api, token, f"/marketdataset?{query}")
+    order = pq_fate(api, token, fixed["rates"][0])
     assert order["status"] == "REJECTED"
     assert order["reason"].startswith("OUTSIDE_WINDOW: ")
 
@@ -174,7 +93,7 @@ def test_a_fixed_period_rate_outside_its_window_is_rejected(
 def test_a_fixed_period_rate_is_tradable_until_just_before_its_window_ends(api: Api) -> None:
     api.clock.advance(WINDOW_END_MS - 1 - api.clock.now_ms())
     token = api.token()
-    [fixed] = _json(api, token, "/marketdataset?id=4HProduct&symbol=EUR%2FUSD")
+    [fixed] = json_of(api, token, "/marketdataset?id=4HProduct&symbol=EUR%2FUSD")
     rate = fixed["rates"][0]
     last = api.placed(token, api.pq_order(rate, coId="at-11:59:59.999", size=rate["offerLimit"]))
     api.clock.advance(1)
@@ -232,16 +151,16 @@ def test_the_docs_fixed_period_call_answers_its_two_hour_window(api: Api, token:
 
 def test_a_rate_of_any_window_trades_inside_it_and_not_after(api: Api, token: str) -> None:
     query = "id=4HProduct&symbol=EUR%2FUSD&timeWindow=0945-1001"  # the clock is at 10:00
-    [fixed] = _json(api, token, f"/marketdataset?{query}")
-    inside = _pq_fate(api, token, fixed["rates"][0])
+    [fixed] = json_of(api, token, f"/marketdataset?{query}")
+    inside = pq_fate(api, token, fixed["rates"][0])
     api.clock.advance(60_000)
-    after = _pq_fate(api, token, fixed["rates"][0])
+    after = pq_fate(api, token, fixed["rates"][0])
     assert (inside["status"], after["status"]) == ("FILLED", "REJECTED")
     assert after["reason"].startswith("OUTSIDE_WINDOW: ")
 
 
 def test_the_end_of_day_set_holds_the_close_of_the_last_business_day(api: Api, token: str) -> None:
-    [closing] = _json(api, token, "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD")
+    [closing] = json_of(api, token, "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD")
     close_ms = START_MS - 12 * 3_600_000  # 22:00 UTC the day before the clock's 10:00
     assert (closing["date"], closing["timeWindow"], closing["activationTime"]) == (
         "2025-12-31",
@@ -250,27 +169,29 @@ def test_the_end_of_day_set_holds_the_close_of_the_last_business_day(api: Api, t
     )
     [rate] = closing["rates"]
     assert (rate["rateId"], rate["time"]) == ("EndOfDayMDS|2025-12-31|EURUSD|SPOT", close_ms)
-    [dated] = _json(api, token, "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD&date=2024-10-24")
+    [dated] = json_of(api, token, "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD&date=2024-10-24")
     assert dated["date"] == "2024-10-24"
     # A reference rate: not one a PQ order can trade.
-    assert _pq_fate(api, token, rate)["reason"].startswith("UNKNOWN_RATE")
+    assert pq_fate(api, token, rate)["reason"].startswith("UNKNOWN_RATE")
 
 
 def test_today_s_end_of_day_set_is_published_at_the_close(api: Api, token: str) -> None:
     today = "/marketdataset?id=EndOfDayMDS&symbol=EUR%2FUSD&date=2026-01-01"
     assert_error(api.get(today, token), 404, "NOT_FOUND")
     api.clock.advance(12 * 3_600_000)  # 22:00 UTC
-    assert _json(api, api.token(), today)[0]["activationTime"] == START_MS + 12 * 3_600_000
+    assert json_of(api, api.token(), today)[0]["activationTime"] == START_MS + 12 * 3_600_000
 
 
 def test_regular_rates_for_several_pairs_one_week_outright(api: Api, token: str) -> None:
-    [outright] = _json(api, token, "/marketdataset?id=RealTimeMDS&symbols=EUR/USD,USD/JPY&tenor=1W")
+    [outright] = json_of(
+        api, token, "/marketdataset?id=RealTimeMDS&symbols=EUR/USD,USD/JPY&tenor=1W"
+    )
     spot = api.spot(token)
     eurusd, usdjpy = outright["rates"]
     assert (eurusd["symbol"], usdjpy["symbol"]) == ("EUR/USD", "USD/JPY")
     assert eurusd["rateId"] == f"RealTimeMDS|2026-01-01|EURUSD|1W|{START_MS}"
     assert (eurusd["bid"], eurusd["offer"]) == (spot["bid"], spot["offer"])  # no forward points
-    [only_regular] = _json(api, token, "/marketdataset?symbol=EUR%2FUSD&tenor=1W")
+    [only_regular] = json_of(api, token, "/marketdataset?symbol=EUR%2FUSD&tenor=1W")
     assert only_regular["id"] == "RealTimeMDS"
 
 
