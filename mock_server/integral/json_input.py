@@ -35,14 +35,38 @@ def non_standard(data: bytes) -> str | None:
     makes an answer that strict parsers refuse. A NUL (`"\\u0000"`) is JSON, but no field of
     the API holds one, and PostgreSQL refuses it in text: refused on either engine alike. A
     body that is no JSON at all is left to the spec validator, which says so in its own words.
+
+    It also takes UTF-16 and UTF-32 (RFC 8259: JSON between systems is UTF-8; a client sending
+    UTF-16 passed here to fail elsewhere), and a key given twice in one object, keeping the
+    last: `{"side": "Sell", ..., "side": "Buy"}` bought without a word, where another parser
+    keeps the first or refuses it. A UTF-8 byte order mark passes, as RFC 8259 lets it.
     """
+    encoding = json.detect_encoding(data)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return f"the body is {encoding.upper()}, not UTF-8 JSON"
     try:
-        value = json.loads(data, parse_constant=_refuse_constant, parse_int=_checked_int)
+        value = json.loads(
+            data,
+            parse_constant=_refuse_constant,
+            parse_int=_checked_int,
+            object_pairs_hook=_unique_keys,
+        )
     except _NotStandard as exc:
         return str(exc)
     except (ValueError, RecursionError):
         return None
     return _untextual(value)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _NotStandard(f"the key {json.dumps(key)} is given twice in one object")
+            seen.add(key)
+    return found
 
 
 def _untextual(value: Any) -> str | None:
