@@ -43,7 +43,7 @@ def retry_after(entries: Sequence[Entry], settings: Settings) -> Judgment:
 
 
 def backoff(entries: Sequence[Entry], settings: Settings) -> Judgment:
-    """Retries after failures are spaced, never closer together, and end within a bound."""
+    """Retries after failures are paced (not one after another at once) and end within a bound."""
     by_op: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_op[traffic.operation(entry)].append(entry)
@@ -61,21 +61,37 @@ def backoff(entries: Sequence[Entry], settings: Settings) -> Judgment:
                 f"{len(failures)} failures in a row (at most {settings.max_consecutive_failures})"
             )
             return Judgment.failed(note, [Evidence.of(e, "failed") for e in failures])
-        previous_gap: int | None = None
-        for before, after in zip(chain, chain[1:], strict=False):
-            gap = traffic.wall_ms(after) - traffic.wall_ms(before)
-            if gap < settings.min_retry_gap_ms or (
-                previous_gap is not None and gap < previous_gap * settings.backoff_shrink
-            ):
-                note = f"retried after {gap} ms" + (
-                    f", sooner than the {previous_gap} ms before" if previous_gap else ""
-                )
-                return Judgment.failed(
-                    note, [Evidence.of(before, "failed"), Evidence.of(after, note)]
-                )
-            # A wait a server asked for (Retry-After) says nothing about the client's curve.
-            previous_gap = None if traffic.retry_after_ms(before) else gap
-    return Judgment.passed(f"{len(chains)} retry sequence(s), spaced and bounded")
+        if problem := _too_quick(chain, settings.min_retry_gap_ms):
+            return problem
+    return Judgment.passed(f"{len(chains)} retry sequence(s), paced and bounded")
+
+
+def _too_quick(chain: list[Entry], min_gap_ms: int) -> Judgment | None:
+    """A chain whose retries keep coming at once: the k-th comes sooner than (k - 1) ×
+    min_gap_ms after the chain began.
+
+    Judged on the time spent, not gap by gap: full jitter (AWS's "Exponential Backoff And
+    Jitter") draws each wait anywhere in [0, cap·2^n], and urllib3 retries once at once, so
+    one short gap, or one shorter than the gap before, is no fault; retries that go on coming
+    quickly are. A wait that Retry-After imposed is the server's, not the client's pacing:
+    the count starts again after it.
+    """
+    start, count = 0, 0
+    for n in range(1, len(chain)):
+        if traffic.retry_after_ms(chain[n - 1]):
+            start, count = n, 0
+            continue
+        count += 1
+        spent = traffic.wall_ms(chain[n]) - traffic.wall_ms(chain[start])
+        if spent < (count - 1) * min_gap_ms:
+            note = (
+                f"{count} retries within {spent} ms: after the first, "
+                f"less than {min_gap_ms} ms apart on average"
+            )
+            tried = chain[start : n + 1]
+            evidence = [Evidence.of(e, "failed" if traffic.failed(e) else "tried") for e in tried]
+            return Judgment.failed(note, evidence)
+    return None
 
 
 def _failure_chains(calls: list[Entry]) -> list[list[Entry]]:

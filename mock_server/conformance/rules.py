@@ -65,9 +65,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "backoff",
         "should",
-        "spaces retries after failures increasingly and gives up within a bound",
+        "paces its retries after failures (not all at once) and gives up within a bound",
         "Retry a failed safe call after a short, jittered delay that grows with each attempt "
-        "(e.g. 100 ms, 200 ms, 400 ms, capped), and give up after a few attempts.",
+        "(e.g. 100 ms, 200 ms, 400 ms, capped; full jitter, a random wait in [0, cap·2^n], is "
+        "fine), and give up after a few attempts.",
         call_rules.backoff,
     ),
     Rule(

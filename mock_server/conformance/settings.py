@@ -23,10 +23,9 @@ class Settings:
     quote_lifetime_ms: int = 60_000
     # retry-after: slack for clock granularity when comparing against Retry-After.
     retry_after_slack_ms: int = 50
-    # backoff: the least gap after a failure, how far a gap may shrink (jitter), the most
-    # consecutive failures of one operation before a client must give up.
+    # backoff: the least average gap between retries (the first may come at once: full jitter
+    # may draw 0), the most consecutive failures of one operation before a client must give up.
     min_retry_gap_ms: int = 25
-    backoff_shrink: float = 0.75
     max_consecutive_failures: int = 8
     # token-reuse: judged from this many logins on; fewer calls per login than this fails.
     token_reuse_min_logins: int = 3

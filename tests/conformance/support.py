@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -75,3 +77,23 @@ def fast_flags() -> list[str]:
     """FAST as `--set` flags, for the command line."""
     names = ("fill_ms", "slow_fill_ms", "token_lifetime_ms", "token_fill_ms", "hang_ms")
     return [f"--set={name}={getattr(FAST, name)}" for name in names]
+
+
+def certify_cli(
+    scenario: str, client: str, report_dir: Path, *flags: str
+) -> subprocess.CompletedProcess[str]:
+    """`integral-mock certify` as a user runs it: one scenario, the FAST timings, then `flags`
+    (a later --set wins), the Python client `client` of clients/, reports in `report_dir`."""
+    return subprocess.run(
+        [sys.executable, "-m", "integral_mock", "certify", "--scenario", scenario]
+        + ["--report-dir", str(report_dir), *fast_flags(), *flags, "--", *python_client(client)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def judged(report_dir: Path) -> dict[str, tuple[str, str]]:
+    """rule id → (verdict, detail) of the one scenario report.json holds."""
+    (ran,) = json.loads((report_dir / "report.json").read_text())["scenarios"]
+    return {r["id"]: (r["verdict"], r["detail"]) for r in ran["rules"]}

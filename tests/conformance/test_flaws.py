@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conformance.support import fast_flags, python_client
+from tests.conformance.support import certify_cli, judged
 
 # (client, scenario, the one rule it breaks, words of the verdict that name the flaw)
 FLAWED = [
@@ -48,19 +46,11 @@ MORE_FLAGS = {
 
 
 def certify(scenario: str, client: str, report_dir: Path) -> subprocess.CompletedProcess[str]:
-    flags = [*fast_flags(), *MORE_FLAGS.get(client, [])]  # a later --set wins
-    return subprocess.run(
-        [sys.executable, "-m", "integral_mock", "certify", "--scenario", scenario]
-        + ["--report-dir", str(report_dir), *flags, "--", *python_client(client)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return certify_cli(scenario, client, report_dir, *MORE_FLAGS.get(client, []))
 
 
 def verdicts(report_dir: Path) -> dict[str, str]:
-    (ran,) = json.loads((report_dir / "report.json").read_text())["scenarios"]
-    return {r["id"]: r["verdict"] for r in ran["rules"]}
+    return {rule: verdict for rule, (verdict, _) in judged(report_dir).items()}
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conformance.journal import Traffic, verdict
 
 
@@ -27,19 +29,19 @@ def test_retry_after_concerns_only_the_operation_that_answered_it() -> None:
     assert verdict("retry-after", t).verdict == "pass"
 
 
-def test_backoff_wants_growing_gaps_and_a_bound() -> None:
-    growing, shrinking, hammering = Traffic(), Traffic(), Traffic()
-    for t, times in (
-        (growing, (0, 100, 300, 700)),
-        (shrinking, (0, 400, 500)),
-        (hammering, (0, 5)),
-    ):
+def test_backoff_wants_retries_paced_and_a_bound() -> None:
+    growing, hammering = Traffic(), Traffic()
+    for t, times in ((growing, (0, 100, 300, 700)), (hammering, (0, 5, 10))):
         for at in times[:-1]:
             t.poll(at, status=500)
         t.poll(times[-1])
     assert verdict("backoff", growing).verdict == "pass"
-    assert verdict("backoff", shrinking).verdict == "fail"
-    assert verdict("backoff", hammering).verdict == "fail"
+    j = verdict("backoff", hammering)
+    assert (j.verdict, j.detail) == (
+        "fail",
+        "2 retries within 10 ms: after the first, less than 25 ms apart on average",
+    )
+    assert [e.note for e in j.evidence] == ["failed", "failed", "tried"]
     endless = Traffic()
     for i in range(10):
         endless.poll(i * 1000 * (i + 1), status=502)
@@ -48,10 +50,38 @@ def test_backoff_wants_growing_gaps_and_a_bound() -> None:
     assert "10 failures in a row" in j.detail
 
 
+@pytest.mark.parametrize(
+    "times",
+    [
+        (0, 2),  # urllib3's Retry: the first retry at once, then backoff_factor·2^n
+        (0, 3, 180, 230, 900),  # full jitter: waits drawn in [0, 100·2^n], short and shrinking
+        (0, 400, 500),  # a long draw, then a short one: no fault under full jitter
+    ],
+)
+def test_a_jittered_or_at_once_first_retry_passes_backoff(times: tuple[int, ...]) -> None:
+    t = Traffic()
+    for at in times[:-1]:
+        t.poll(at, status=500)
+    t.poll(times[-1])
+    assert verdict("backoff", t).verdict == "pass"
+
+
+def test_a_wait_retry_after_imposed_starts_the_pace_again() -> None:
+    t = Traffic()
+    t.add(0, "GET", "/v2/rates/spot", 503, answer_headers={"Retry-After": "1"})
+    t.add(1000, "GET", "/v2/rates/spot", 500)  # waited out; then at once, and at once again
+    t.add(1001, "GET", "/v2/rates/spot", 500)
+    t.quote(1002)
+    assert verdict("backoff", t).detail.startswith("2 retries within 2 ms")
+    waited = refused_then(1000)
+    assert verdict("backoff", waited).verdict == "pass"
+
+
 def test_a_lost_connection_counts_as_a_failure_for_backoff() -> None:
     t = Traffic()
     t.add(0, "GET", "/v2/orders/7", None, fault="reset")
-    t.poll(3)
+    t.add(3, "GET", "/v2/orders/7", None, fault="reset")
+    t.poll(6)
     assert verdict("backoff", t).verdict == "fail"
 
 

@@ -52,13 +52,14 @@ class Client:
     def send(self, method: str, path: str, body: Any = None, query: str = "") -> Any:
         """One request; Answer for an error status, Ambiguous when there is no usable answer."""
         headers = {"X-Request-ID": uuid.uuid4().hex, "Accept": "application/json"}
-        if self.token and path != "/v2/sso/login":
-            headers["SSO_TOKEN"] = self.token
         data = None
         if body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = self.content_type()
-        url = self.base + path + (f"?{query}" if query else "")
+        target = path + (f"?{query}" if query else "")
+        if path != "/v2/sso/login":
+            self.authenticate(method, target, data, headers)
+        url = self.base + target
         request = urllib.request.Request(url, data, headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
@@ -68,13 +69,23 @@ class Client:
                 return json.loads(raw) if raw else None
         except urllib.error.HTTPError as exc:
             raw = exc.read()
-            retry = exc.headers.get("Retry-After")
-            answer = Answer(exc.code, _json(raw), float(retry) if retry else None)
+            answer = Answer(exc.code, _json(raw), self.retry_after(exc.headers.get("Retry-After")))
             if exc.code >= 500:
                 raise Ambiguous(str(exc.code)) from answer
             raise answer from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             raise Ambiguous(type(exc).__name__) from None
+
+    def retry_after(self, value: str | None) -> float | None:
+        """Retry-After in seconds (this client reads only the delta-seconds form)."""
+        return float(value) if value else None
+
+    def authenticate(
+        self, method: str, target: str, data: bytes | None, headers: dict[str, str]
+    ) -> None:
+        """Make a request (not the login) say who sends it: here, the SSO_TOKEN header."""
+        if self.token:
+            headers["SSO_TOKEN"] = self.token
 
     def content_type(self) -> str:
         return "application/json"
@@ -88,7 +99,7 @@ class Client:
             except Answer as exc:
                 if exc.status == 401 and not relogged:
                     relogged = True
-                    self.login()
+                    self.reauthenticate()
                     continue
                 if exc.status != 429 or attempt == self.attempts - 1:
                     raise
@@ -98,6 +109,10 @@ class Client:
                     raise
                 self.pause(exc.__cause__, attempt)
         raise AssertionError("unreachable")
+
+    def reauthenticate(self) -> None:
+        """After a 401 for the token: log in again."""
+        self.login()
 
     def pause(self, answer: Any, attempt: int) -> None:
         retry_after = answer.retry_after if isinstance(answer, Answer) else None
