@@ -10,7 +10,7 @@ import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from integral_mock.conformance import order_rules, rules, traffic
@@ -71,10 +71,13 @@ def certify(
     settings: Settings,
     timeout_s: float,
     progress: Callable[[int, Scenario, ScenarioRun], None] = lambda i, s, r: None,
+    pinned: Collection[str] = (),
 ) -> Report:
-    """Run the client once per scenario against the sandbox behind `control`."""
+    """Run the client once per scenario against the sandbox behind `control`; `pinned` names
+    the settings the user gave (`--set`)."""
     control.check()
     control.login(task.user, task.password, task.org)
+    settings = agreed(settings, control.quote_lifetime_ms(task.org), pinned)
     started = time.time()
     runs = []
     try:
@@ -94,6 +97,25 @@ def certify(
         started_ms=int(started * 1000),
         duration_ms=int((time.time() - started) * 1000),
     )
+
+
+def agreed(settings: Settings, sandbox_quote_ms: int, pinned: Collection[str]) -> Settings:
+    """The settings, judging quotes by the life the sandbox really gives them.
+
+    A fresh-quote threshold other than the sandbox's would misjudge: a longer one passes an
+    order the sandbox rejects (QUOTE_EXPIRED), a shorter one fails one the sandbox fills.
+    Left alone, it follows the sandbox; set to another value, the run is refused.
+    """
+    if "quote_lifetime_ms" not in pinned:
+        return settings.replace(quote_lifetime_ms=sandbox_quote_ms)
+    if settings.quote_lifetime_ms != sandbox_quote_ms:
+        raise RunError(
+            f"--set quote_lifetime_ms={settings.quote_lifetime_ms}: the sandbox keeps quotes "
+            f"{sandbox_quote_ms} ms, and fresh-quote must judge by that; to judge by another, "
+            "run a sandbox with that quote_lifetime_ms (integral-mock serve --config FILE) "
+            "and pass its --base-url"
+        )
+    return settings
 
 
 def run_scenario(

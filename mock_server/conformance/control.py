@@ -78,6 +78,15 @@ class Control:
         found: dict[str, Any] = self.call("GET", f"/__admin/orgs/{quote(org, safe='')}")
         return found
 
+    def quote_lifetime_ms(self, org: str) -> int:
+        """How long the sandbox keeps a rateId tradable: the live verdict judges by its own
+        config's, and says so in its settings (asked of a time to come, so nothing is judged)."""
+        found = self.call("GET", "/__admin/conformance", org=org, since=2**53)
+        try:
+            return int(found["settings"]["quote_lifetime_ms"])
+        except (KeyError, TypeError, ValueError):
+            raise RunError(f"{self.base_url} does not say how long its quotes live") from None
+
     def login(self, user: str, password: str, org: str) -> None:
         """Check the client's credentials before any scenario: a bad org is one clear line."""
         try:

@@ -41,13 +41,18 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
+    @staticmethod
+    def named(assignments: Iterable[str]) -> frozenset[str]:
+        """The names `name=value` pairs (`--set`) give, as fields are spelt."""
+        return frozenset(_name(text) for text in assignments)
+
     def with_assignments(self, assignments: Iterable[str]) -> Settings:
         """These settings with `name=value` pairs applied (`--set`); ValueError names a bad one."""
         fields = {f.name: f for f in dataclasses.fields(self)}
         changes: dict[str, Any] = {}
         for text in assignments:
-            name, sep, raw = text.partition("=")
-            name = name.strip().replace("-", "_")
+            _, sep, raw = text.partition("=")
+            name = _name(text)
             if not sep or name not in fields:
                 known = ", ".join(fields)
                 raise ValueError(f"--set {text!r}: expected NAME=VALUE, NAME one of {known}")
@@ -62,3 +67,8 @@ class Settings:
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+def _name(assignment: str) -> str:
+    """The setting a `name=value` pair names, as spelt in Settings (`fill-ms`: fill_ms)."""
+    return assignment.partition("=")[0].strip().replace("-", "_")

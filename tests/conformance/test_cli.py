@@ -18,6 +18,7 @@ from integral_mock.config import Config
 from integral_mock.conformance.reports.json_report import schema
 from integral_mock.conformance.rules import BY_ID
 from integral_mock.conformance.scenarios import SCENARIOS
+from integral_mock.conformance.settings import Settings
 from integral_mock.testing import running_app
 from tests.conformance.support import FAST, REFERENCE, fast_flags, python_client, sandbox
 
@@ -118,6 +119,11 @@ def test_bad_input_in_a_real_process_is_one_line_and_exit_2() -> None:
         (["--scenario", "happy-path", "--", "/no/such/client"], "cannot run /no/such/client"),
         # Nothing run is nothing certified: not a PASSED a CI would take for one.
         (["--scenario", "rejected", "--skip", "rejected", "--", "true"], "no scenario left"),
+        # fresh-quote judging by one quote life while the sandbox gives another would misjudge.
+        (
+            ["--set", "quote_lifetime_ms=5000", "--", "true"],
+            "--set quote_lifetime_ms=5000: the sandbox keeps quotes 60000 ms",
+        ),
     ],
 )
 def test_a_run_that_cannot_be_made_is_one_line_and_exit_2(
@@ -174,3 +180,27 @@ def test_certify_against_a_sandbox_with_an_admin_token(capsys: pytest.CaptureFix
             main([*base, "--admin-token", "s3cret", "--", *REFERENCE])
     assert allowed.value.code == 0
     assert "PASSED" in capsys.readouterr().out
+
+
+def test_fresh_quote_judges_by_the_quote_life_of_the_sandbox_it_runs_against(
+    tmp_path: Path,
+) -> None:
+    config = Config.default(quote_lifetime_ms=4000, hang_ms=FAST.hang_ms)
+    with running_app(create_app(config)) as url:
+        base = ["certify", "--base-url", url, "--scenario", "happy-path", *fast_flags()]
+        for extra in ([], ["--set", "quote_lifetime_ms=4000"]):
+            with pytest.raises(SystemExit) as done:
+                main([*base, "--report-dir", str(tmp_path), *extra, "--", *REFERENCE])
+            assert done.value.code == 0
+            report = json.loads((tmp_path / "report.json").read_text())
+            assert report["settings"]["quote_lifetime_ms"] == 4000
+        live = ["conformance", "--base-url", url, "--report-dir", str(tmp_path)]
+        with pytest.raises(SystemExit) as judged:  # the live verdict judges by it too
+            main(live)
+        assert judged.value.code == 0
+        assert json.loads((tmp_path / "report.json").read_text())["settings"] == (
+            Settings(quote_lifetime_ms=4000).to_json()
+        )
+        with pytest.raises(SystemExit) as refused:
+            main([*live, "--set", "quote_lifetime_ms=60000"])
+        assert refused.value.code == 2
