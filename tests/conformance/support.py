@@ -30,6 +30,11 @@ def python_client(name: str) -> list[str]:
     return [sys.executable, str(CLIENTS / f"{name}.py")]
 
 
+def client_command(name: str) -> list[str]:
+    """How to run a client of clients/: a script with a suffix as it is, a name in Python."""
+    return [str(CLIENTS / name)] if "." in name else python_client(name)
+
+
 @contextmanager
 def sandbox() -> Iterator[str]:
     """A sandbox as certify starts one (system clock, real sleeps), fast hang."""
@@ -83,10 +88,10 @@ def certify_cli(
     scenario: str, client: str, report_dir: Path, *flags: str
 ) -> subprocess.CompletedProcess[str]:
     """`integral-mock certify` as a user runs it: one scenario, the FAST timings, then `flags`
-    (a later --set wins), the Python client `client` of clients/, reports in `report_dir`."""
+    (a later --set wins), the client `client` of clients/, reports in `report_dir`."""
     return subprocess.run(
         [sys.executable, "-m", "integral_mock", "certify", "--scenario", scenario]
-        + ["--report-dir", str(report_dir), *fast_flags(), *flags, "--", *python_client(client)],
+        + ["--report-dir", str(report_dir), *fast_flags(), *flags, "--", *client_command(client)],
         capture_output=True,
         text=True,
         timeout=120,
