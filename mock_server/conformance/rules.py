@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from integral_mock.conformance import call_rules, order_rules, traffic
+from integral_mock.conformance import call_rules, order_rules, token_rules, traffic
 from integral_mock.conformance.final_status import final_status
 from integral_mock.conformance.settings import Settings
 from integral_mock.conformance.verdicts import Entry, Judgment, Rule, RuleResult
@@ -76,8 +76,8 @@ RULES: tuple[Rule, ...] = (
         "must",
         "logs in once and reuses the token",
         "Log in once, keep the SSO_TOKEN the login answered and send it on every call until "
-        "it nears expiry; do not log in per call.",
-        call_rules.token_reuse,
+        "it nears expiry; do not log in (or renew) per call.",
+        token_rules.token_reuse,
     ),
     Rule(
         "token-renewal",
@@ -85,7 +85,7 @@ RULES: tuple[Rule, ...] = (
         "renews before expiry; after a 401 re-authenticates once and retries",
         "Renew (GET /v2/sso/token/renew) before expiryTime; if a call still answers 401 "
         "TOKEN_EXPIRED, log in or renew once and retry the call, and stop if that fails too.",
-        call_rules.token_renewal,
+        token_rules.token_renewal,
     ),
     Rule(
         "fresh-quote",

@@ -95,3 +95,26 @@ def test_renewing_ahead_of_expiry_passes_token_renewal() -> None:
     t.add(500, "GET", "/v2/sso/token/renew", answer={"expiryTime": 1_002_000})
     t.poll(1500)
     assert verdict("token-renewal", t).verdict == "pass"
+
+
+def renewing(every_ms: int, expiry_in: int = 1000) -> Traffic:
+    """A login, then per call a renewal `every_ms` after the token before it was issued."""
+    t = Traffic()
+    t.login(0, expiry_in=expiry_in)
+    for i in range(1, 5):
+        at = i * every_ms
+        answer = {"expiryTime": 1_000_000 + at + expiry_in, "serverUTCTime": 1_000_000 + at}
+        t.add(at, "GET", "/v2/sso/token/renew", answer=answer)
+        t.poll(at + 5)
+    return t
+
+
+def test_renewing_before_every_call_fails_token_reuse_as_a_login_per_call_does() -> None:
+    j = verdict("token-reuse", renewing(every_ms=10))  # each renewal throws a fresh token away
+    assert (j.verdict, j.detail) == (
+        "fail",
+        "1 login and 4 renewal(s) of a fresh token for 4 calls (0.8 calls per token)",
+    )
+    assert [e.note for e in j.evidence] == ["login", *["renewal"] * 4]
+    # Renewing a third of the way through a token's life is early, but a schedule, not waste.
+    assert verdict("token-reuse", renewing(every_ms=340)).verdict == "pass"

@@ -24,7 +24,11 @@ GOOD = [
     ("curl_client.sh", "lost-placement-answer", {"lookup-before-replace": "", "fresh-quote": ""}),
     ("exponential_poller", "slow-fill", {"poll-interval": "never over 10/s", "stop-at-final": ""}),
     ("retry_after_date", "poll-429", {"retry-after": "waited out 1 Retry-After(s)"}),
-    ("renews_ahead", "token-expiry", {"token-renewal": "renewed", "token-reuse": "1 login(s)"}),
+    (
+        "renews_ahead",
+        "token-expiry",
+        {"token-renewal": "renewed", "token-reuse": "1 login(s) and "},
+    ),
     ("renews_on_401", "token-expiry", {"token-renewal": "recovered from", "token-reuse": ""}),
     # No login at all: every call signed. token-reuse has nothing to judge.
     ("hmac_signer", "happy-path", {"json-requests": "", "final-status-reported": "FILLED"}),
@@ -60,6 +64,8 @@ def test_a_good_client_in_its_style_passes(
 
 # (client, scenario, the rules it breaks, words of the verdict that name the flaw, exit status)
 FLAWED = [
+    # A renewal is no login, but one before every call throws a fresh token away each time.
+    ("renews_per_call", "happy-path", {"token-reuse"}, "renewal(s) of a fresh token", 1),
     ("hammers_at_100_hz", "slow-fill", {"poll-interval"}, "reads of order", 1),
     # The same coId again keeps it from filling twice: only the should rule fails, exit 0.
     (
