@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -88,7 +90,26 @@ def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
 
 
 def _retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait, from delta-seconds or an HTTP-date (RFC 9110, 10.2.3); else None."""
     value = response.headers.get("Retry-After", "").strip()
-    # Only the delta-seconds form: the spec promises it, and an HTTP-date needs a wall clock.
     # ASCII digits only: "²" (a Latin-1 byte in a header) is a digit to isdigit, not to float.
-    return float(value) if value.isascii() and value.isdigit() else None
+    if value.isascii() and value.isdigit():
+        return float(value)
+    when = _http_date(value)
+    if when is None:
+        return None
+    # Counted from the answer's own Date: the server's clock, so a skewed client's does not
+    # matter. A date already past asks for no wait (the backoff still paces the retry).
+    now = _http_date(response.headers.get("Date", ""))
+    return max(when - (time.time() if now is None else now), 0.0)
+
+
+def _http_date(value: str) -> float | None:
+    """An HTTP-date as epoch seconds, or None if `value` is none."""
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None:  # "-0000": UTC by RFC 5322, naive to the email package
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.timestamp()

@@ -167,11 +167,12 @@ class Transport:
         """Sleep before attempt `attempt + 1` and say True, or say False if it must not happen."""
         if attempt >= self.retry.retries or not retryable(exc):
             return False
-        delay = getattr(exc, "retry_after", None)
-        if delay is None:
-            delay = self.retry.backoff.delay(attempt, self._rng)
-        elif delay > self.retry.max_retry_after:
+        asked = getattr(exc, "retry_after", None)
+        if asked is not None and asked > self.retry.max_retry_after:
             return False
+        # Retry-After is a least wait: "0" or a date gone by is still a backoff step, never
+        # a retry at once.
+        delay = max(asked or 0.0, self.retry.backoff.delay(attempt, self._rng))
         log.info("retrying in %.3fs after %s", delay, exc)
         self._sleep(delay)
         return True

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -103,7 +104,8 @@ class FakeServer:
         answer = queue.pop(0) if len(queue) > 1 else queue[0]
         if callable(answer):
             answer = answer(seen)
-        headers = {"Content-Type": "application/json", **answer.headers}
+        headers = {"Content-Type": "application/json", "Date": formatdate(usegmt=True)}
+        headers |= answer.headers
         start_response(f"{answer.status} Scripted", list(headers.items()))
         return answer.chunks()
 
@@ -111,6 +113,11 @@ class FakeServer:
 class _Quiet(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # As http.server's, less its Date: FakeServer sends one, or the one a test scripts.
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
 
 
 @contextmanager
