@@ -20,6 +20,7 @@ from integral_mock.conformance import endpoint as conformance
 from integral_mock.exchange.seeding import Seed
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing, views
+from integral_mock.integral.raw_path import refuse_rewritten_path
 from integral_mock.integral.spec import load_document, shared_validator
 from integral_mock.pages import init_app as init_pages
 from integral_mock.sandbox import admin, controls
@@ -71,6 +72,7 @@ def create_app(
         config, clock, venue, shared_validator(), controls=state, directive=state.order_directive
     )
     plumbing.init_app(app, sandbox)
+    app.before_request(refuse_rewritten_path)  # before any view, the control API's too
     views.init_app(app)
     admin.init_app(app)
     conformance.init_app(app)  # GET /__admin/conformance, the live verdict
