@@ -1,8 +1,7 @@
-"""Rules about orders: one order per intent, polling discipline, trading on a fresh quote."""
+"""Rules about placing orders: one order per intent, a lookup before a re-POST, a fresh quote."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -95,76 +94,6 @@ def lookup_before_replace(entries: Sequence[Entry], settings: Settings) -> Judgm
             evidence = [Evidence.of(lost, "ambiguous answer"), Evidence.of(nxt, "placed again")]
             return Judgment.failed("placed again without looking the order up first", evidence)
     return Judgment.passed(f"looked up after each of {len(unsure)} ambiguous placement(s)")
-
-
-def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
-    """No order read more often than max_reads_per_second in any one-second window."""
-    reads: dict[str, list[Entry]] = defaultdict(list)
-    for key, entry in traffic.order_reads(entries):
-        reads[key].append(entry)
-    polled = {k: v for k, v in reads.items() if len(v) > 1}
-    if not polled:
-        return Judgment.unexercised("no order was read twice")
-    limit = settings.max_reads_per_second
-    window_ms = max(1000 - settings.poll_slack_ms, 1)
-    for key, seen in polled.items():
-        start = 0  # a sliding one-second window (less the slack) over the reads, oldest first
-        for end, last in enumerate(seen):
-            while traffic.wall_ms(last) - traffic.wall_ms(seen[start]) >= window_ms:
-                start += 1
-            window = seen[start : end + 1]
-            if len(window) > limit:
-                what = "the active list" if key == "active" else f"order {key}"
-                note = f"{len(window)} reads of {what} within one second"
-                return Judgment.failed(
-                    f"{note} (at most {limit:g})", [Evidence.of(e, note) for e in window]
-                )
-    return Judgment.passed(f"{sum(map(len, polled.values()))} reads, never over {limit:g}/s")
-
-
-def stop_at_final(entries: Sequence[Entry], settings: Settings) -> Judgment:
-    """Once an order was shown a final status, it is read (or cancelled) no more."""
-    shown_final: dict[str, Entry] = {}
-    for entry in entries:
-        for order_id, status in traffic.statuses_shown(entry):
-            if status in traffic.FINAL and order_id not in shown_final:
-                shown_final[order_id] = entry
-    if not shown_final:
-        return Judgment.unexercised("no order was shown a final status")
-    # A cancel of a final order is refused (400) and changes nothing: as needless as a read.
-    touches = [*traffic.order_reads(entries), *traffic.order_cancels(entries)]
-    for key, final in shown_final.items():
-        later = sorted((e for k, e in touches if k == key and e["id"] > final["id"]), key=_id)
-        if len(later) > settings.reads_after_final:
-            evidence = [Evidence.of(final, "the final status, shown")]
-            evidence += [Evidence.of(e, _after_final(e)) for e in later]
-            return Judgment.failed(f"order {key} {_counted(later)} after final", evidence)
-    return Judgment.passed(f"{len(shown_final)} order(s) left alone once final")
-
-
-def _id(entry: Entry) -> int:
-    return int(entry["id"])
-
-
-def _after_final(entry: Entry) -> str:
-    return (
-        "cancelled after the final status"
-        if entry["method"] == "DELETE"
-        else ("read again after the final status")
-    )
-
-
-def _counted(later: list[Entry]) -> str:
-    """'read 2 time(s)', 'cancelled 5 time(s)', or 'read 1 and cancelled 5 time(s)'."""
-    cancels = sum(1 for e in later if e["method"] == "DELETE")
-    reads = len(later) - cancels
-    if not cancels:
-        return f"read {reads} time(s)"
-    return (
-        f"read {reads} and cancelled {cancels} time(s)"
-        if reads
-        else (f"cancelled {cancels} time(s)")
-    )
 
 
 def fresh_quote(entries: Sequence[Entry], settings: Settings) -> Judgment:

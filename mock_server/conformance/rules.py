@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from integral_mock.conformance import call_rules, order_rules, token_rules, traffic
+from integral_mock.conformance import call_rules, order_rules, polling_rules, token_rules, traffic
 from integral_mock.conformance.final_status import final_status
 from integral_mock.conformance.settings import Settings
 from integral_mock.conformance.verdicts import Entry, Judgment, Rule, RuleResult
@@ -41,10 +41,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "poll-interval",
         "must",
-        "polls one order no more often than the configured rate",
+        "polls one order (or a rate) no more often than the configured rate",
         "Wait between reads of an order (start near 50-100 ms and back off towards a second); "
-        "never read one order more than max_reads_per_second times in a second.",
-        order_rules.poll_interval,
+        "never read one order (or a rate) more than max_reads_per_second times in a second.",
+        polling_rules.poll_interval,
     ),
     Rule(
         "stop-at-final",
@@ -52,7 +52,7 @@ RULES: tuple[Rule, ...] = (
         "stops polling (and cancelling) an order once shown a final status",
         "FILLED, REJECTED, EXPIRED and CANCELLED are final: once a read shows one, stop reading "
         "that order, and do not cancel it (the cancel is refused and changes nothing).",
-        order_rules.stop_at_final,
+        polling_rules.stop_at_final,
     ),
     Rule(
         "retry-after",

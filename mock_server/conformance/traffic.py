@@ -12,6 +12,7 @@ from integral_mock.conformance.verdicts import Entry
 LOGIN = "/v2/sso/login"
 RENEW_PATHS = ("/v2/sso/token/renew", "/v2/sso/tokens/renew")
 ORDERS = "/v2/orders"
+RATES = "/v2/rates/"
 FINAL = frozenset({"FILLED", "REJECTED", "EXPIRED", "CANCELLED"})
 TOKEN_ERRORS = frozenset({"TOKEN_EXPIRED", "TOKEN_INVALID"})
 # A HEAD is a read without the body: polling an order with it is polling it (even refused).

@@ -89,3 +89,18 @@ def test_poll_interval_is_quick_on_a_long_session() -> None:
     for i in range(20_000):  # a day's polling at a sane pace: judged without a quadratic walk
         t.poll(i * 200)
     assert verdict("poll-interval", t).verdict == "pass"
+
+
+def test_polling_a_rate_counts_as_polling() -> None:
+    for reads, expected in ((10, "pass"), (11, "fail")):
+        t = Traffic()
+        for i in range(reads):
+            t.quote(i * 90)
+        j = verdict("poll-interval", t)
+        assert j.verdict == expected, reads
+    assert j.detail == "11 reads of /v2/rates/spot for EUR/USD within one second (at most 10)"
+    two_pairs = Traffic()  # a rate per pair: each is its own resource
+    for i in range(8):
+        two_pairs.quote(i * 90)
+        two_pairs.add(i * 90 + 5, "GET", "/v2/rates/spot", query="symbol=GBP%2FUSD")
+    assert verdict("poll-interval", two_pairs).verdict == "pass"
