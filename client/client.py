@@ -6,7 +6,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from integral_mock.client.enums import OrderStatus, Side
-from integral_mock.client.errors import OrderTimeout, TransportError, unfilled
+from integral_mock.client.errors import (
+    IntegralError,
+    NotFound,
+    OrderError,
+    OrderTimeout,
+    TransportError,
+    unfilled,
+)
 from integral_mock.client.market import MarketDataMethods
 from integral_mock.client.models import Order, OrderRequest, SpotRate
 from integral_mock.client.orders import OrderMethods
@@ -37,23 +44,43 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
         """Poll the order until FILLED and return it; raise OrderError for any other ending.
 
         `on_update` sees the order each time its status changes. Polls back off exponentially
-        (with jitter) up to the poll cap; OrderTimeout carries the last state seen.
+        (with jitter) up to the poll cap; OrderTimeout carries the last state seen. A 404 is
+        polled on until the deadline (a replica may not have the order yet), then raised.
         """
+        return self._wait(order_id, timeout, on_update, None)
+
+    def _wait(
+        self,
+        order_id: str,
+        timeout: float,
+        on_update: Callable[[Order], None] | None,
+        last: Order | None,
+    ) -> Order:
+        """wait_for_final, knowing `last`, the order as last seen (as placed, say), if any."""
         deadline = self._clock() + timeout
-        last: OrderStatus | None = None
         attempt = 0
         while True:
-            order = self.get_order(order_id)
-            if on_update is not None and order.status is not last:
-                on_update(order)
-            last = order.status
-            if order.status is OrderStatus.FILLED:
-                return order
-            if order.status.is_final:
-                raise unfilled(order)
+            missing: NotFound | None = None
+            try:
+                order = self.get_order(order_id)
+            except NotFound as exc:
+                missing = exc
+            else:
+                if on_update is not None and (last is None or order.status is not last.status):
+                    on_update(order)
+                last = order
+                if order.status is OrderStatus.FILLED:
+                    return order
+                if order.status.is_final:
+                    raise unfilled(order)
             remaining = deadline - self._clock()
             if remaining <= 0:
-                raise OrderTimeout(order, f"order {order_id} still {order.status} after {timeout}s")
+                if last is not None:
+                    status = last.status.value
+                    raise OrderTimeout(last, f"order {order_id} still {status} after {timeout}s")
+                assert missing is not None
+                missing.add_note(f"order {order_id} not found for {timeout}s")
+                raise missing
             self._sleep(min(self._poll.delay(attempt, self._rng), remaining))
             attempt += 1
 
@@ -81,13 +108,17 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
         placed = self.place_order(request)
         notify(placed)
 
-        def on_update(order: Order) -> None:
-            # wait_for_final reports changes only, and statuses only move forward: the one
-            # to skip is a first poll that still shows the status placing answered.
-            if order.status is not placed.status:
-                notify(order)
-
-        return self.wait_for_final(placed.order_id, timeout=timeout, on_update=on_update)
+        try:
+            # Changes from the order as placed are news: a first poll still RECEIVED is not.
+            return self._wait(placed.order_id, timeout, notify, placed)
+        except OrderError:
+            raise
+        except IntegralError as exc:
+            exc.add_note(
+                f"order {placed.order_id} (coId {placed.co_id}) was placed; "
+                "its outcome is unknown: read it with get_order, do not place it again"
+            )
+            raise
 
 
 def _sendable(request: OrderRequest) -> None:

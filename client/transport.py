@@ -44,6 +44,12 @@ class Backoff:
     cap: float = 5.0
     factor: float = 2.0
 
+    def __post_init__(self) -> None:
+        # A zero first step would poll or retry at once for ever; a cap below it, or a factor
+        # under 1, would shrink the waits towards zero.
+        if not (self.first > 0 and self.cap >= self.first and self.factor >= 1):
+            raise ValueError(f"{self}: needs first > 0, cap >= first and factor >= 1")
+
     def delay(self, attempt: int, rng: random.Random) -> float:
         # Half fixed, half random: spreads clients apart without ever hammering at zero delay.
         ceiling = min(self.cap, self.first * self.factor ** min(attempt, 64))
