@@ -17,6 +17,9 @@ PREFIX = "/__admin"
 OPEN_ENDPOINTS = frozenset({"admin.health", "admin.spec", "pages.open_session"})
 # The dashboard's session: a browser cannot send a bearer token when it opens a page.
 SESSION_COOKIE = "integral_mock_admin"
+# What reverse proxies add (Caddy, Traefik, nginx as usually set up, RFC 7239): a request
+# bearing one came from wherever the proxy's clients are, loopback peer or not.
+RELAY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
 
 
 def guard() -> None:
@@ -36,6 +39,13 @@ def guard() -> None:
     elif not is_loopback(request.remote_addr) or not _same_machine_browser_safe():
         raise Unauthorized(
             "Without --admin-token the admin API answers loopback clients only",
+            code="ADMIN_TOKEN",
+        )
+    elif relayed := [name for name in RELAY_HEADERS if name in request.headers]:
+        # A reverse proxy on this machine makes every client of its port a loopback peer.
+        raise Unauthorized(
+            f"Without --admin-token the admin API answers this machine's own clients only,"
+            f" not ones a proxy relayed ({relayed[0]})",
             code="ADMIN_TOKEN",
         )
 
