@@ -11,10 +11,10 @@ from integral_mock.conformance.verdicts import Entry, Evidence, Judgment
 
 
 def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
-    """No order, nor the active list, nor a rate, read more often than max_reads_per_second
-    in any one-second window."""
+    """No order, nor the active list, a rate or an order's trades, read more often than
+    max_reads_per_second in any one-second window."""
     reads: dict[str, list[Entry]] = defaultdict(list)
-    for key, entry in [*traffic.order_reads(entries), *_rate_reads(entries)]:
+    for key, entry in [*traffic.order_reads(entries), *_looks(entries)]:
         reads[key].append(entry)
     polled = {k: v for k, v in reads.items() if len(v) > 1}
     if not polled:
@@ -36,17 +36,22 @@ def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
     return Judgment.passed(f"{sum(map(len, polled.values()))} reads, never over {limit:g}/s")
 
 
-def _rate_reads(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry]]:
-    """("rate PATH SYMBOL", entry) for every read of a rate: polling a quote is polling too."""
+def _looks(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry]]:
+    """(key, entry) for the other reads a poller repeats: a rate ("rate PATH SYMBOL"), polling a
+    quote, and an order's trades ("trades PATH"), polling for a fill."""
     for entry in entries:
         if entry["method"] in traffic.READS and entry["path"].startswith(traffic.RATES):
             symbol = (traffic.query(entry).get("symbol") or [""])[0]
             yield f"rate {entry['path']} {symbol}", entry
+        elif traffic.is_order_trades(entry):
+            yield f"trades {entry['path']}", entry
 
 
 def _what(key: str) -> str:
     if key == "active":
         return "the active list"
+    if key.startswith("trades "):
+        return key.removeprefix("trades ")
     if key.startswith("rate "):
         _, path, symbol = key.split(" ", 2)
         return f"{path} for {symbol}" if symbol else path

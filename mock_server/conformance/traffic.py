@@ -13,11 +13,13 @@ LOGIN = "/v2/sso/login"
 RENEW_PATHS = ("/v2/sso/token/renew", "/v2/sso/tokens/renew")
 ORDERS = "/v2/orders"
 RATES = "/v2/rates/"
+TRADE_MESSAGES = "/v2/trades/stp/messages"
 FINAL = frozenset({"FILLED", "REJECTED", "EXPIRED", "CANCELLED"})
 TOKEN_ERRORS = frozenset({"TOKEN_EXPIRED", "TOKEN_INVALID"})
 # A HEAD is a read without the body: polling an order with it is polling it (even refused).
 READS = frozenset({"GET", "HEAD"})
 _ORDER_ID = re.compile(r"^/v2/orders/([^/]+)$")
+_ORDER_TRADES = re.compile(r"^/v2/orders/([^/]+)/trades$")
 
 
 def wall_ms(entry: Entry) -> int:
@@ -59,6 +61,11 @@ def is_login(entry: Entry) -> bool:
 
 def is_renew(entry: Entry) -> bool:
     return bool(entry["path"] in RENEW_PATHS)
+
+
+def is_order_trades(entry: Entry) -> bool:
+    """A read of one order's trades (GET /v2/orders/{id}/trades): a look, consuming nothing."""
+    return bool(entry["method"] in READS and _ORDER_TRADES.match(entry["path"]))
 
 
 def is_placement(entry: Entry) -> bool:

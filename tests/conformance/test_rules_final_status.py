@@ -105,3 +105,24 @@ def test_a_client_that_stops_while_its_order_works_is_told_what_it_last_met() ->
     assert [e.note for e in j.evidence] == ["GET /v2/orders/{id} answered 429", "NEW"]
     nothing = rules.final_status(1, [], True, t.entries[:2])
     assert nothing.detail == "exit 1, but the client placed no order"
+
+
+@pytest.mark.parametrize(
+    ("path", "amounts", "expected"),
+    [
+        ("/v2/orders/7/trades", [1000000], "pass"),
+        ("/v2/trades/stp/messages", [400000, 600000], "pass"),  # two fills cover the order
+        ("/v2/orders/7/trades", [400000], "fail"),  # a part is not the fill
+        ("/v2/orders/7/trades", [None], "fail"),  # a trade without an amount shows no fill
+        ("/v2/trades", [1000000], "fail"),  # booked trades are not the order's
+    ],
+)
+def test_trades_for_the_whole_size_show_a_fill(
+    path: str, amounts: list[object], expected: str
+) -> None:
+    t = Traffic()
+    t.poll(100, state="RECEIVED")
+    trades = [{"orderId": "7", "tradeId": f"T{n}", "dealtAmount": a} for n, a in enumerate(amounts)]
+    t.add(300, "GET", path, answer=trades)
+    t.add(400, "GET", path, answer=trades)  # the same trades read again count once
+    assert rules.final_status(0, [_order()], True, t.entries).verdict == expected

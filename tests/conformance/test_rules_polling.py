@@ -104,3 +104,11 @@ def test_polling_a_rate_counts_as_polling() -> None:
         two_pairs.quote(i * 90)
         two_pairs.add(i * 90 + 5, "GET", "/v2/rates/spot", query="symbol=GBP%2FUSD")
     assert verdict("poll-interval", two_pairs).verdict == "pass"
+
+
+def test_polling_an_orders_trades_for_its_fill_counts_as_polling() -> None:
+    t = Traffic()
+    for i in range(11):
+        t.add(i * 50, "GET", "/v2/orders/7/trades", answer=[])
+    j = verdict("poll-interval", t)
+    assert j.detail == "11 reads of /v2/orders/7/trades within one second (at most 10)"

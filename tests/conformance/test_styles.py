@@ -22,6 +22,8 @@ GOOD = [
     # Shell, curl and jq: curl's --retry waits a second after the 500, honours Retry-After.
     ("curl_client.sh", "poll-500", {"backoff": "", "stop-at-final": ""}),
     ("curl_client.sh", "lost-placement-answer", {"lookup-before-replace": "", "fresh-quote": ""}),
+    # Its fill confirmed by the order's trades, as the STP workflow does, not by its status.
+    ("confirms_by_trades", "happy-path", {"final-status-reported": "exit 0", "poll-interval": ""}),
     ("exponential_poller", "slow-fill", {"poll-interval": "never over 10/s", "stop-at-final": ""}),
     ("retry_after_date", "poll-429", {"retry-after": "waited out 1 Retry-After(s)"}),
     (
