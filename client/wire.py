@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
 Parse = Callable[[Any], Any]
 
 
@@ -36,6 +38,10 @@ def decimal(value: Any) -> Decimal:
     """A JSON number (parsed with parse_float=Decimal) or a decimal string, as Decimal."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise TypeError(f"expected a number, got {value!r}")
+    # Decimal() also reads "1_000", " 1.2 " and Arabic-Indic digits: a number as a string is
+    # a JSON number's text, nothing looser.
+    if isinstance(value, str) and not _JSON_NUMBER.fullmatch(value):
+        raise ValueError(f"not a number: {value!r}")
     try:
         # A float by its shortest repr: Decimal(1.1) would be 1.100000000000000088817841970….
         result = Decimal(repr(value) if isinstance(value, float) else value)
@@ -136,10 +142,15 @@ def number(value: Decimal, name: str = "value") -> int | float:
 def loads(content: bytes) -> Any:
     """Decode a JSON body with every non-integer number as Decimal; ValueError if it is none."""
     try:
-        return json.loads(content, parse_float=Decimal)
+        return json.loads(content, parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
         # `[[[[…` nested past Python's stack: no answer of the spec's, so not JSON to us.
         raise ValueError("JSON nested too deeply") from None
+
+
+def _no_constant(token: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity; RFC 8259 has no such tokens.
+    raise ValueError(f"{token} is no JSON")
 
 
 def dumps(data: Mapping[str, Any]) -> bytes:

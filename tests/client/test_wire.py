@@ -175,10 +175,14 @@ def test_expiry_time_goes_with_gtt_only(tif, expiry):
 
 
 def test_json_nan_and_infinity_are_no_price():
+    with pytest.raises(ValueError, match="NaN is no JSON"):
+        loads(dumps(RATE).replace(b"1.18638", b"NaN"))
     with pytest.raises(ValueError, match="finite"):
-        from_wire(SpotRate, loads(dumps(RATE).replace(b"1.18638", b"NaN")))
-    with pytest.raises(ValueError, match="finite"):
+        from_wire(SpotRate, {**RATE, "bid": float("nan")})
+    with pytest.raises(ValueError, match="not a number"):
         OrderRequest.limit("EUR/USD", "Buy", 1000, "Infinity")
+    with pytest.raises(ValueError, match="finite"):
+        OrderRequest.limit("EUR/USD", "Buy", 1000, Decimal("Infinity"))
 
 
 def test_an_option_given_as_none_takes_its_default_as_in_pq():
