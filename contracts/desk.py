@@ -74,12 +74,13 @@ class Desk:
             raise
 
     def limit(
-        self, quote: dict[str, Any], time_in_force: str, price: Decimal, tag: str
+        self, quote: dict[str, Any], time_in_force: str, price: Decimal, tag: str, **more: Any
     ) -> dict[str, Any]:
-        """A Limit order buying 1000 base at `price` (to the quote's precision), placed: its
-        202 answer. `tag` tells its coId from the other orders on the same quote."""
+        """A Limit order buying 1000 base at `price` (to the quote's precision), with the
+        fields `more`, placed: its 202 answer. `tag` tells its coId from the other orders on the
+        same quote."""
         price = price.quantize(Decimal(str(quote["bid"])))
-        order = buying(quote, type="Limit", timeInForce=time_in_force, price=float(price))
+        order = buying(quote, type="Limit", timeInForce=time_in_force, price=float(price), **more)
         return self.submit(self._fresh({**order, "coId": f"{order['coId']}-{tag}"}))
 
     def _fresh(self, order: dict[str, Any]) -> dict[str, Any]:

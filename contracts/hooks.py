@@ -24,6 +24,7 @@ from integral_mock.contracts import (
     position_checks,
     rules,
     session_checks,
+    value_checks,
     visibility_checks,
 )
 
@@ -149,6 +150,9 @@ for _check in (
     fill_checks.order_fill_adds_up,
     position_checks.position_children_add_up,
     position_checks.position_pnl_agrees_with_net_amounts,
+    value_checks.quote_is_not_crossed,
+    value_checks.trade_settles_at_its_rate,
+    value_checks.data_set_rates_are_timed_on_their_date,
 ):
     schemathesis.check(_check)
 

@@ -50,6 +50,8 @@ def test_cancelling_a_final_order_is_a_400_and_leaves_it_as_it_was(desk: Desk) -
         f"{name}: cancelling {final['status']} order {final['orderId']} answered HTTP "
         f"{cancel.status_code}"
     )
+    code = (checks.json_of(cancel) or {}).get("errorCode")  # the spec names it
+    assert code == "ORDER_FINAL", f"{name}: errorCode {code!r}, not 'ORDER_FINAL'"
     after = desk.order(final["orderId"])["status"]
     assert after == final["status"], f"{name}: order {final['orderId']} went to {after}"
 
@@ -96,6 +98,8 @@ def test_an_order_body_that_is_not_json_is_a_400_error_object(desk: Desk) -> Non
         f"{name}: a text/plain order answered {response.status_code}"
     )
     checks.error_body_is_error_object(None, response, sent)  # type: ignore[arg-type]
+    code = checks.json_of(response).get("errorCode")  # the spec's BadRequest names it
+    assert code == "UNSUPPORTED_MEDIA_TYPE", f"{name}: errorCode {code!r}"
 
 
 def test_a_wrong_password_does_not_log_in(desk: Desk) -> None:
@@ -129,6 +133,16 @@ def test_a_token_past_its_expiry_time_is_refused(desk: Desk) -> None:
     )
 
 
+@pytest.mark.sandbox_decision  # the errorCode literal, which the spec's 401 example names
+def test_an_expired_token_is_refused_as_expired(desk: Desk) -> None:
+    spot = calls.send(desk.schema, "getSpotRate", _expired_token(desk), query={"symbol": "EUR/USD"})
+    code = (checks.json_of(spot) or {}).get("errorCode")
+    assert (spot.status_code, code) == (401, "TOKEN_EXPIRED"), (
+        f"expired_token_says_so: an expired token answered {spot.status_code} {code!r}, not 401 "
+        "TOKEN_EXPIRED (a client renews on it)"
+    )
+
+
 def test_renewing_an_expired_token_issues_a_new_one_that_works(desk: Desk) -> None:
     # Published on the renew page: "if expired, a new token is issued".
     token = _expired_token(desk)
@@ -143,6 +157,18 @@ def test_renewing_an_expired_token_issues_a_new_one_that_works(desk: Desk) -> No
     assert tokens[0] != token, f"{name}: it answered the expired token again"
     spot = calls.send(desk.schema, "getSpotRate", tokens[0], query={"symbol": "EUR/USD"})
     assert spot.status_code == 200, f"{name}: the new token answers {spot.status_code}"
+
+
+@pytest.mark.sandbox_decision  # the spec: an expired token renewed "stops working"
+def test_an_expired_token_once_renewed_renews_no_more(desk: Desk) -> None:
+    token = _expired_token(desk)
+    first = calls.send(desk.schema, "renewToken", token)
+    assert first.status_code == 200, first.text_lossy()
+    again = calls.send(desk.schema, "renewToken", token)
+    assert again.status_code == 401, (
+        f"replaced_token_is_revoked: the expired token, renewed once into a new one, renewed "
+        f"again and answered {again.status_code}"
+    )
 
 
 @pytest.mark.sandbox_decision  # 404, where a venue may answer 401 as for a wrong password

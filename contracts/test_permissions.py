@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pytest
+from schemathesis import Response
 
 from integral_mock.contracts import checks
 from integral_mock.contracts.desk import Desk
@@ -23,6 +24,7 @@ def test_a_user_without_trading_permission_places_nothing(desk: Desk, viewer_des
         f"{refused.status_code} {refused.text_lossy()[:300]}"
     )
     checks.error_body_is_error_object(None, refused, None)  # type: ignore[arg-type]
+    _says_forbidden(refused)
     found = desk.call("queryOrders", query={"coId": order["coId"]})
     assert found.status_code == 404, (
         f"{NAME}: the refused placement left an order under coId {order['coId']!r}: "
@@ -41,6 +43,13 @@ def test_a_user_without_trading_permission_cancels_nothing(desk: Desk, viewer_de
                 f"{NAME}: a user without trading permission cancelled ({refused.request.method} "
                 f"{refused.request.url}): HTTP {refused.status_code}"
             )
+            _says_forbidden(refused)
         status = desk.order(order_id)["status"]
         assert status not in checks.FINAL, f"{NAME}: order {order_id} went {status}"
         desk.cancel_quietly(order_id)
+
+
+def _says_forbidden(refused: Response) -> None:
+    """The refusal carries the errorCode the spec names for it."""
+    code = (checks.json_of(refused) or {}).get("errorCode")
+    assert code == "FORBIDDEN", f"{NAME}: the 403 says errorCode {code!r}, not 'FORBIDDEN'"

@@ -1,10 +1,11 @@
-"""What a quote allows (its side for the currency dealt, its size), a Limit IOC, a symbol."""
+"""What a quote allows (its side for the currency, its size), a Limit IOC and GTT, a symbol."""
 
 # integral-api.md's order rules: a PQ order's price "must equal the quoted side (Buy base at
 # offer, Sell base at bid; dealing the term currency flips the side)", its size "must not
 # exceed that side's limit"; a Limit IOC is "now or never → FILLED or EXPIRED" and fills
-# "when the market crosses the limit"; a spot symbol is a 400 when malformed and a 404 when
-# well formed but not provisioned. Each is a sandbox decision but the Limit's price, which is
+# "when the market crosses the limit", a GTT one rests and "expires" (after its `expiryTime`
+# seconds); a spot symbol is a 400 when malformed and a 404 when well formed but not
+# provisioned. Each is a sandbox decision but the Limit's price, which is
 # what a limit is. Failures are AssertionErrors whose message starts with the property's name.
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from integral_mock.contracts.desk import Desk, statuses
 # A Limit buy this far over the offer crosses it: no market moves 2% while a test runs.
 CROSSING = Decimal("1.02")
 RESTING = Decimal("0.98")
+# A GTT order's lifetime (seconds): long enough to read it back working over a network, short
+# enough to see it expire within the poll timeout.
+GTT_LIFE_S = 5
 
 
 def _term_of(symbol: str) -> str:
@@ -81,3 +85,24 @@ def test_a_malformed_symbol_is_a_400_and_an_unknown_one_a_404(desk: Desk) -> Non
             f"{name}: symbol {symbol!r} answered {response.status_code}, not {expected}"
         )
         checks.error_body_is_error_object(None, response, asked)  # type: ignore[arg-type]
+
+
+@pytest.mark.sandbox_decision  # GTT "rests, may fill later, expires": the sandbox's order rules
+def test_a_limit_gtt_rests_then_expires_after_its_expiry_time(desk: Desk) -> None:
+    quote = desk.quote()
+    price = Decimal(str(quote["bid"])) * RESTING
+    placed = desk.limit(quote, "GTT", price, tag="gtt", expiryTime=GTT_LIFE_S)
+    name = "limit_gtt_lives_its_expiry_time"
+    halfway = desk.now_s() + GTT_LIFE_S / 2
+    while desk.now_s() < halfway:
+        desk.wait()
+    working = desk.order(placed["orderId"])
+    assert working["status"] not in checks.FINAL, (
+        f"{name}: a Limit GTT buy under the bid, to expire in {GTT_LIFE_S} s, is "
+        f"{working['status']} half that time after it was placed"
+    )
+    seen = desk.poll_to_final(placed, hint=f"({name}: a GTT order rests past its expiryTime)")
+    assert seen[-1]["status"] == checks.EXPIRED, (
+        f"{name}: a Limit GTT buy at {placed['price']} under the bid {quote['bid']} went "
+        f"{statuses(seen)}"
+    )

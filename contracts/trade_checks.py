@@ -90,8 +90,9 @@ def resend_leaves_trades_never_downloaded_alone(order_id: str, downloaded: Trade
 
 def trade_says_what_its_order_dealt(trades: Trades, order: dict[str, Any]) -> None:
     """Each of a fill's trades names its order's coId, symbol, side, dealt currency, customer
-    org (the order's `org`) and, for a PQ order, its rateId; together they deal what the order
-    filled (`dealtAmount` is in the dealt currency, as the order's size)."""
+    org (the order's `org`), trade and value dates and, for a PQ order, its rateId; together
+    they deal what the order filled (`dealtAmount` is in the dealt currency, as the order's
+    size)."""
     name = "trade_says_what_its_order_dealt"
     # Published trade fields: `rateId` (PQ), `customerOrg`; the order's `org` is whom it is for.
     named = [("coId", "coId"), ("symbol", "symbol"), ("currency", "currency")]
@@ -104,6 +105,12 @@ def trade_says_what_its_order_dealt(trades: Trades, order: dict[str, Any]) -> No
             )
         side = str(trade.get("side", "")).lower()  # bookings publish SELL, orders Sell
         assert side == str(order.get("side")).lower(), f"{name}: the trade's side is {side!r}"
+        # yyyy-MM-dd or yyyyMMdd, the same day; one order's several fills may span midnight.
+        for day in ("tradeDate", "valueDate") if len(trades) == 1 else ("valueDate",):
+            got, of_order = (_digits(x.get(day)) for x in (trade, order))
+            assert not got or not of_order or got == of_order, (
+                f"{name}: the trade's {day} is {trade.get(day)!r}, the order's {order.get(day)!r}"
+            )
     total, filled = dealt(trades), Decimal(str(order.get("cumQty")))
     assert total == filled, f"{name}: the trades dealt {total}, the order filled {filled}"
 
@@ -128,6 +135,10 @@ def download_is_the_orgs_own(order_id: str, downloaded: Trades) -> None:
         f"download_is_the_orgs_own: another org's order {order_id} came in the download as "
         f"trades {_trade_ids(theirs)}"
     )
+
+
+def _digits(date: Any) -> str:
+    return "".join(c for c in date if c.isdigit()) if isinstance(date, str) else ""
 
 
 def _trade_ids(trades: Trades) -> list[str]:

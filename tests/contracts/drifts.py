@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+from tests.contracts.amount_drifts import AMOUNT_DRIFTS
 from tests.contracts.drift_table import OPERATIONS, ORDER_RULES, Drift
 from tests.contracts.memory_drifts import (
+    BookingsDownloadTheOtherSide,
     CancelledOrdersVanish,
     FilledThenNew,
     FinalOrdersListedActive,
@@ -127,12 +129,20 @@ DRIFTS: dict[str, Drift] = {
         rewriting(resent_trades_come_back_as_new), ("resent_trade_comes_back_as_resend",)
     ),
     "trades_deal_twice_the_fill": Drift(
-        rewriting(trades_deal_twice_the_fill), ("trade_says_what_its_order_dealt",)
+        rewriting(trades_deal_twice_the_fill),
+        ("trade_says_what_its_order_dealt", "trade_settles_at_its_rate"),
     ),
     "login_expires_before_it_answers": Drift(
         rewriting(login_expires_before_it_answers),
         ("token_expires_after_the_answer",),
         parts=OPERATIONS,
+    ),
+    "bookings_download_the_other_side": Drift(
+        lambda app: Rewriting(app, BookingsDownloadTheOtherSide(set())),
+        ("booked_trade_is_downloaded",),
+        parts=(
+            "contracts/test_bookings.py::test_a_booked_trade_is_downloaded_once_as_it_was_booked",
+        ),
     ),
     "trades_not_consumed": Drift(
         lambda app: Rewriting(app, TradesNotConsumed()),
@@ -164,4 +174,5 @@ DRIFTS: dict[str, Drift] = {
     ),
     **VALUE_DRIFTS,
     **RULE_DRIFTS,
+    **AMOUNT_DRIFTS,
 }

@@ -10,7 +10,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from integral_mock.contracts.target import WsgiApp
-from tests.contracts.middleware import AsExampleUser, body_of, is_call, with_body
+from tests.contracts.middleware import AsExampleUser, body_of, is_call, trades_of, with_body
 
 
 @dataclass
@@ -151,3 +151,23 @@ class OrderLookupsAnswerTheLatest(AsExampleUser):
         """Whether this is the 200 of GET /v2/orders/{id} (not its trades)."""
         one_order = is_call(request, "GET", "/v2/orders/") and request.path.count("/") == 3
         return one_order and response.status_code == 200
+
+
+@dataclass
+class BookingsDownloadTheOtherSide:
+    """A booked trade is downloaded with the counterparty's side: a Buy booked comes as a Sell."""
+
+    booked: set[str]
+
+    def __call__(self, request: Request, response: Response) -> Response | None:
+        body = body_of(response)
+        if is_call(request, "POST", "/v2/trades") and isinstance(body, dict) and "tradeId" in body:
+            self.booked.add(body["tradeId"])
+        trades = trades_of(request, response)
+        if not any(t.get("tradeId") in self.booked for t in trades):
+            return None
+        flipped = {"buy": "Sell", "sell": "Buy"}
+        for trade in trades:
+            if trade.get("tradeId") in self.booked:
+                trade["side"] = flipped.get(str(trade.get("side")).lower(), trade.get("side"))
+        return with_body(response, trades)

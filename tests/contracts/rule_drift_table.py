@@ -7,12 +7,15 @@ from tests.contracts.middleware import rewriting
 from tests.contracts.rule_drifts import (
     BookingsReuseClientRequestIds,
     BookingsRoundFineRates,
+    GttLimitsExpireAtOnce,
+    GttLimitsRest,
     IocLimitsRest,
     RenewalExtendsNothing,
     ResendsTradesNeverDownloaded,
     TermCurrencyDealsTheBaseSide,
 )
 from tests.contracts.rule_rewrites import (
+    code_renamed,
     duplicate_coid_is_an_invalid_request,
     limit_buys_fill_over_their_price,
     login_promises_a_longer_life,
@@ -20,6 +23,7 @@ from tests.contracts.rule_rewrites import (
     malformed_symbol_is_a_404,
     quotes_understate_their_limits,
 )
+from tests.contracts.served_drifts import ReplacedTokensRenewAgain
 
 
 def _test(module: str, test: str) -> tuple[str, ...]:
@@ -30,6 +34,7 @@ TOKEN_LIFE = _test(
     "test_sessions", "a_token_works_until_its_expiry_time_and_a_renewal_moves_that_on"
 )
 LIMIT_IOC = _test("test_quote_rules", "a_limit_ioc_fills_no_worse_than_its_price_or_expires")
+LIMIT_GTT = _test("test_quote_rules", "a_limit_gtt_rests_then_expires_after_its_expiry_time")
 
 RULE_DRIFTS: dict[str, Drift] = {
     # a token's life: what its login and renewals say
@@ -41,6 +46,11 @@ RULE_DRIFTS: dict[str, Drift] = {
     "renewal_extends_nothing": Drift(
         RenewalExtendsNothing, ("renewal_moves_the_expiry_on",), parts=TOKEN_LIFE
     ),
+    "replaced_tokens_renew_again": Drift(
+        ReplacedTokensRenewAgain,
+        ("replaced_token_is_revoked",),
+        parts=order_rule("an_expired_token_once_renewed_renews_no_more"),
+    ),
     # status codes and error codes the spec names
     "malformed_login_is_a_401": Drift(
         rewriting(malformed_login_is_a_401),
@@ -51,6 +61,26 @@ RULE_DRIFTS: dict[str, Drift] = {
         rewriting(malformed_symbol_is_a_404),
         ("symbol_answers_as_decided",),
         parts=_test("test_quote_rules", "a_malformed_symbol_is_a_400_and_an_unknown_one_a_404"),
+    ),
+    "order_final_is_an_invalid_request": Drift(
+        rewriting(code_renamed("ORDER_FINAL", "INVALID_REQUEST")),
+        ("final_order_cannot_be_cancelled",),
+        parts=order_rule("cancelling_a_final_order_is_a_400_and_leaves_it_as_it_was"),
+    ),
+    "body_not_json_is_an_invalid_request": Drift(
+        rewriting(code_renamed("UNSUPPORTED_MEDIA_TYPE", "INVALID_REQUEST")),
+        ("body_not_json_is_a_400",),
+        parts=order_rule("an_order_body_that_is_not_json_is_a_400_error_object"),
+    ),
+    "forbidden_says_not_permitted": Drift(
+        rewriting(code_renamed("FORBIDDEN", "NOT_PERMITTED")),
+        ("trading_needs_permission",),
+        parts=_test("test_permissions", "a_user_without_trading_permission_places_nothing"),
+    ),
+    "expired_token_says_invalid": Drift(
+        rewriting(code_renamed("TOKEN_EXPIRED", "INVALID_TOKEN")),
+        ("expired_token_says_so",),
+        parts=order_rule("an_expired_token_is_refused_as_expired"),
     ),
     "duplicate_coid_is_an_invalid_request": Drift(
         rewriting(duplicate_coid_is_an_invalid_request),
@@ -75,6 +105,10 @@ RULE_DRIFTS: dict[str, Drift] = {
         parts=_test("test_quote_rules", "a_pq_order_over_the_quoted_size_is_rejected"),
     ),
     "ioc_limits_rest": Drift(IocLimitsRest, ("limit_ioc_is_now_or_never",), parts=LIMIT_IOC),
+    "gtt_limits_rest": Drift(GttLimitsRest, ("limit_gtt_lives_its_expiry_time",), parts=LIMIT_GTT),
+    "gtt_limits_expire_at_once": Drift(
+        GttLimitsExpireAtOnce, ("limit_gtt_lives_its_expiry_time",), parts=LIMIT_GTT
+    ),
     "limit_buys_fill_over_their_price": Drift(
         rewriting(limit_buys_fill_over_their_price), ("order_fill_adds_up",), parts=LIMIT_IOC
     ),

@@ -160,6 +160,24 @@ class IocLimitsRest(Rewritten):
         return None
 
 
+class GttLimitsRest(Rewritten):
+    """A Limit GTT order is worked as GTC: its expiryTime passes and it rests on, NEW."""
+
+    def changed(self, order: dict[str, Any]) -> dict[str, Any] | None:
+        if order.get("type") == "Limit" and order.get("timeInForce") == "GTT":
+            return {"timeInForce": "GTC"}
+        return None
+
+
+class GttLimitsExpireAtOnce(Rewritten):
+    """A Limit GTT order is worked as IOC: one the market does not cross expires at once."""
+
+    def changed(self, order: dict[str, Any]) -> dict[str, Any] | None:
+        if order.get("type") == "Limit" and order.get("timeInForce") == "GTT":
+            return {"timeInForce": "IOC"}
+        return None
+
+
 class BookingsReuseClientRequestIds(Middleware):
     """A booking with a clientRequestId the org used is booked anyway, as a second trade."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from tests.contracts.middleware import body_of, each_order, is_call, with_body
+from tests.contracts.middleware import Rewrite, body_of, each_order, is_call, with_body
 
 SESSION_PATHS = ("/v2/sso/login", "/v2/sso/token/renew", "/sso/tokens/renew")
 # How much longer than the token really lives the drifted login says it does.
@@ -78,3 +78,15 @@ def _worse_fill(order: dict[str, Any]) -> None:
 
 
 limit_buys_fill_over_their_price = each_order(_worse_fill)
+
+
+def code_renamed(code: str, instead: str) -> Rewrite:
+    """A rewrite answering every error of `code` under `instead`, status and message kept."""
+
+    def rewrite(request: Request, response: Response) -> Response | None:
+        body = body_of(response)
+        if isinstance(body, dict) and body.get("errorCode") == code:
+            return with_body(response, {**body, "errorCode": instead})
+        return None
+
+    return rewrite

@@ -1,5 +1,5 @@
 """Drifts that serve a request otherwise: without its token, as the example user, under a coId
-or a quote of their own."""
+or a quote of their own, or as a renewal when it is none."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
+from integral_mock.contracts.credentials import EXAMPLE_LOGIN
 from integral_mock.contracts.target import WsgiApp
 from tests.contracts.middleware import (
     ServedAsExampleUser,
@@ -112,3 +113,34 @@ class StaleQuotesFill:
         if isinstance(placed, dict):
             with_body(response, {**placed, "rateId": order["rateId"], "price": order["price"]})
         return response
+
+
+class ReplacedTokensRenewAgain:
+    """An expired token a renewal replaced renews again, into yet another new token: the
+    replaced token is never revoked."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.replaced: dict[str, Response] = {}  # token -> the renewal that replaced it
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        token = request.headers.get("SSO_TOKEN") or request.cookies.get("SSO_TOKEN")
+        response = Response.from_app(self.app, environ)
+        renewal = request.path.endswith("/renew") and token is not None
+        if renewal and response.status_code == 200 and body_of(response).get("expired"):
+            self.replaced[str(token)] = response
+        elif renewal and response.status_code == 401 and token in self.replaced:
+            response = self._renewed_again(self.replaced[str(token)], response)
+        return response(environ, start_response)
+
+    def _renewed_again(self, first: Response, refused: Response) -> Response:
+        """The first renewal's answer, carrying the token of a fresh login (and the request id
+        the refusal answered)."""
+        login = EnvironBuilder("/v2/sso/login", method="POST", json=EXAMPLE_LOGIN.as_login())
+        fresh = Response.from_app(self.app, login.get_environ()).headers["SSO_TOKEN"]
+        again = Response(first.get_data(), status=200, content_type="application/json")
+        again.headers["SSO_TOKEN"] = fresh
+        again.headers["Set-Cookie"] = f"SSO_TOKEN={fresh}; Path=/"
+        again.headers["X-Request-ID"] = refused.headers.get("X-Request-ID", "")
+        return again
