@@ -50,9 +50,14 @@ def operation(entry: Entry) -> str:
 
 def limited_as(entry: Entry) -> str:
     """What a Retry-After on this call holds back: its operation, every way of reading
-    orders (by orderId, by coId, the active list) being one, as they read the same orders."""
-    reads_orders = entry["path"] == ORDERS or _ORDER_ID.match(entry["path"])
-    return "reads of orders" if entry["method"] in READS and reads_orders else operation(entry)
+    orders (by orderId, by coId, the active list) being one, as they read the same orders,
+    and every way of reading rates (the spot rate, a FULL or RAW book) one, as one service
+    quotes them."""
+    if entry["method"] not in READS:
+        return operation(entry)
+    if entry["path"] == ORDERS or _ORDER_ID.match(entry["path"]):
+        return "reads of orders"
+    return "reads of rates" if entry["path"].startswith(RATES) else operation(entry)
 
 
 def is_login(entry: Entry) -> bool:

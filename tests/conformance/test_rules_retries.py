@@ -29,6 +29,15 @@ def test_retry_after_concerns_only_the_operation_that_answered_it() -> None:
     assert verdict("retry-after", t).verdict == "pass"
 
 
+def test_a_retry_after_on_the_spot_rate_holds_back_the_books_too() -> None:
+    t = Traffic()
+    t.add(0, "GET", "/v2/rates/spot", 503, answer_headers={"Retry-After": "1"})
+    t.add(30, "GET", "/v2/rates/spot/FULL", query="symbol=EUR%2FUSD")
+    j = verdict("retry-after", t)
+    assert j.verdict == "fail"
+    assert j.detail == "reads of rates called again before its Retry-After passed"
+
+
 def test_backoff_wants_retries_paced_and_a_bound() -> None:
     growing, hammering = Traffic(), Traffic()
     for t, times in ((growing, (0, 100, 300, 700)), (hammering, (0, 5, 10))):

@@ -69,6 +69,14 @@ FLAWED = [
     # A renewal is no login, but one before every call throws a fresh token away each time.
     ("renews_per_call", "happy-path", {"token-reuse"}, "renewal(s) of a fresh token", 1),
     ("hammers_at_100_hz", "slow-fill", {"poll-interval"}, "reads of order", 1),
+    # The FULL book is the same quotes by another door: Retry-After holds it back too.
+    (
+        "falls_back_to_full_book",
+        "rate-503",
+        {"retry-after"},
+        "reads of rates called again before its Retry-After passed",
+        1,
+    ),
     # Waiting for a better price by reading the rate a hundred times a second.
     ("hammers_rates", "happy-path", {"poll-interval"}, "reads of /v2/rates/spot for EUR/USD", 1),
     # The same coId again keeps it from filling twice: only the should rule fails, exit 0.
