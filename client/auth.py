@@ -28,11 +28,27 @@ class Token:
 
     value: str = field(repr=False)  # a credential: kept out of logs and tracebacks
     obtained_at: float
-    lifetime: float
+    lifetime: float | None  # None: unknown, used until a 401
 
     def due(self, now: float, margin: float) -> bool:
         """Whether to renew now: less than `margin` left (at most half of a short lifetime)."""
+        if self.lifetime is None:
+            return False
         return now >= self.obtained_at + self.lifetime - min(margin, self.lifetime / 2)
+
+
+def lifetime(result: LoginResult) -> float | None:
+    """Seconds the token lives, or None when the answer's times make no sense of it.
+
+    From two readings of the server's clock, so a skewed client clock does not matter; counted
+    from when the request left, it errs on the early side. A time below 10^11 (1973 in ms,
+    year 5138 in seconds) is in seconds. An expiry at or before the server's time would have
+    the token renewed before every call: it is used instead until a 401 says it is dead.
+    """
+    expiry, now = (
+        t * 1000 if 0 <= t < 10**11 else t for t in (result.expiry_time, result.server_utc_time)
+    )
+    return (expiry - now) / 1000 if expiry > now else None
 
 
 class TokenAuth(AuthBase):
@@ -140,9 +156,6 @@ class Authenticator:
             # the body of a 200 says why there, which a "missing fields" error would lose.
             raise error_of(reply.response, self._transport.redact)
         result = parse(cls, reply.data)
-        # The lifetime comes from two readings of the server's clock, so a skewed client clock
-        # does not matter; counting it from when the request left errs on the early side.
-        lifetime = max(result.lifetime_ms, 0) / 1000
-        self._token = Token(token_from(reply.response), started, lifetime)
+        self._token = Token(token_from(reply.response), started, lifetime(result))
         self._transport.secrets["token"] = self._token.value
         return result

@@ -96,6 +96,15 @@ def from_wire(cls: type[T], data: Any) -> T:
                 kwargs[f.name] = f.metadata["parse"](data[name])
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"{name}: {exc}") from None
+    missing = [
+        name
+        for name, f in wire_names(cls).items()
+        if f.name not in kwargs
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:  # by the names the body should have had, not the model's
+        raise ValueError(f"missing {', '.join(missing)}")
     return cls(**kwargs)
 
 
