@@ -38,13 +38,18 @@ def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
 
 def _looks(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry]]:
     """(key, entry) for the other reads a poller repeats: a rate ("rate PATH SYMBOL"), polling a
-    quote, and an order's trades ("trades PATH"), polling for a fill."""
+    quote; an order's trades, or the trade download answering nothing ("trades PATH"),
+    polling for a fill."""
     for entry in entries:
         if entry["method"] in traffic.READS and entry["path"].startswith(traffic.RATES):
             symbol = (traffic.query(entry).get("symbol") or [""])[0]
             yield f"rate {entry['path']} {symbol}", entry
         elif traffic.is_order_trades(entry):
             yield f"trades {entry['path']}", entry
+        elif entry["path"] == traffic.TRADE_MESSAGES and entry["response"]["body"] == []:
+            # Draining a backlog batch after batch is the workflow; asking again and again
+            # while nothing is there is polling.
+            yield f"trades {entry['path']} (empty)", entry
 
 
 def _what(key: str) -> str:

@@ -112,3 +112,16 @@ def test_polling_an_orders_trades_for_its_fill_counts_as_polling() -> None:
         t.add(i * 50, "GET", "/v2/orders/7/trades", answer=[])
     j = verdict("poll-interval", t)
     assert j.detail == "11 reads of /v2/orders/7/trades within one second (at most 10)"
+
+
+def test_asking_an_empty_trade_download_again_and_again_is_polling_draining_it_is_not() -> None:
+    empty, draining = Traffic(), Traffic()
+    for i in range(11):
+        empty.add(i * 50, "GET", "/v2/trades/stp/messages", answer=[])
+        draining.add(i * 50, "GET", "/v2/trades/stp/messages", answer=[{"tradeId": f"T{i}"}])
+    draining.add(600, "GET", "/v2/trades/stp/messages", answer=[])
+    j = verdict("poll-interval", empty)
+    assert j.detail == (
+        "11 reads of /v2/trades/stp/messages (empty) within one second (at most 10)"
+    )
+    assert verdict("poll-interval", draining).verdict == "not-exercised"

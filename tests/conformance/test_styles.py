@@ -77,6 +77,13 @@ FLAWED = [
         "reads of rates called again before its Retry-After passed",
         1,
     ),
+    (
+        "hammers_trade_download",
+        "happy-path",
+        {"poll-interval"},
+        "reads of /v2/trades/stp/messages (empty)",
+        1,
+    ),
     # Waiting for a better price by reading the rate a hundred times a second.
     ("hammers_rates", "happy-path", {"poll-interval"}, "reads of /v2/rates/spot for EUR/USD", 1),
     # The same coId again keeps it from filling twice: only the should rule fails, exit 0.
