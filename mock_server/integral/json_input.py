@@ -6,6 +6,8 @@ import json
 import sys
 from typing import Any
 
+from flask import Request
+
 
 class _NotStandard(ValueError):
     """A body that Python's parser takes but JSON does not."""
@@ -24,6 +26,20 @@ def _checked_int(digits: str) -> int:
             f"a number of more than {limit} digits, which no field of this API takes"
         )
     return int(digits)
+
+
+def unreadable_json(request: Request) -> str | None:
+    """Why the JSON body of `request` cannot be read as the client meant it; None otherwise.
+
+    A body under a content coding (`Content-Encoding: gzip`) was read as it came, coded: a
+    gzipped order was "not UTF-8 JSON", and a plain one labelled gzip was taken, hiding a
+    client that would send garbage to a server that does decode. The sandbox decodes none.
+    """
+    data = request.get_data(cache=True)
+    coding = request.headers.get("Content-Encoding", "").strip().lower()
+    if data and coding not in ("", "identity"):
+        return f"the body is {coding}-coded (Content-Encoding), which the sandbox does not decode"
+    return non_standard(data)
 
 
 def non_standard(data: bytes) -> str | None:

@@ -17,7 +17,7 @@ from jsonschema.exceptions import ValidationError
 from integral_mock.errors import BadRequest, FieldProblems, UnsupportedMediaType
 from integral_mock.integral.checks import Problem, Schema
 from integral_mock.integral.compiled import Compiler
-from integral_mock.integral.json_input import non_standard
+from integral_mock.integral.json_input import unreadable_json
 from integral_mock.integral.params import parameter_problem
 from integral_mock.integral.routes import Found, Routes
 
@@ -63,7 +63,7 @@ class SpecValidator:
         what the client wrote: a date stays a string.
         """
         try:
-            if request.is_json and (reason := non_standard(request.get_data(cache=True))):
+            if request.is_json and (reason := unreadable_json(request)):
                 raise BadRequest(f"body: {reason}", fields=[{"field": "body", "message": reason}])
             self._check_request(request)
             body = request.get_json(silent=True)

@@ -1,8 +1,10 @@
 """JSON bodies that one parser takes and another reads otherwise: a key given twice, UTF-16 or
-UTF-32 text. Each is a 400 naming the body, and no order is made; a UTF-8 BOM still passes."""
+UTF-32 text, a coded (gzip) body. Each is a 400 naming the body, and no order is made; a UTF-8
+BOM still passes."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -75,3 +77,27 @@ def test_a_body_with_a_utf8_byte_order_mark_is_taken(api: Api) -> None:
     )
     assert response.status_code == 202, response.json
     assert [o["coId"] for o in api.active(token)] == ["one"]
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_a_body_under_a_content_coding_is_refused_and_not_placed(api: Api, compress: bool) -> None:
+    """A gzipped order was "not UTF-8 JSON", which sends one looking at the text; a plain one
+    labelled gzip was placed, hiding a client that sends a server that decodes garbage."""
+    token = api.token()
+    data = json.dumps(ORDER).encode()
+    response = api.client.post(
+        "/v2/orders",
+        data=gzip.compress(data) if compress else data,
+        headers={**JSON, "SSO_TOKEN": token, "Content-Encoding": "gzip"},
+    )
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    message = "the body is gzip-coded (Content-Encoding), which the sandbox does not decode"
+    assert body["responseTuples"] == [{"field": "body", "message": message}]
+    assert api.active(token) == []
+
+
+def test_a_body_labelled_identity_is_taken(api: Api) -> None:
+    token = api.token()
+    headers = {**JSON, "SSO_TOKEN": token, "Content-Encoding": "identity"}
+    response = api.client.post("/v2/orders", data=json.dumps(ORDER).encode(), headers=headers)
+    assert response.status_code == 202, response.json
