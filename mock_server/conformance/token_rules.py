@@ -27,8 +27,8 @@ def token_reuse(entries: Sequence[Entry], settings: Settings) -> Judgment:
         issued = [e for e in early if traffic.is_login(e)]
         n = 1 + len(issued)
         what, per = f"{n} login{'s' if n > 1 else ''}", "login"
-        if renewed := len(early) - len(issued):
-            what, per = f"{what} and {renewed} renewal(s) of a fresh token", "token"
+        if thrown := len(early) - len(issued):
+            what, per = f"{what} and {thrown} renewal(s) of a fresh token", "token"
         note = f"{what} for {len(calls)} calls ({per_login:.1f} calls per {per})"
         if 1 + len(issued) < len(logins):
             note += f", not counting {len(logins) - 1 - len(issued)} made as a token neared its end"
@@ -36,9 +36,9 @@ def token_reuse(entries: Sequence[Entry], settings: Settings) -> Judgment:
         kind = {True: "renewal", False: "login"}
         return Judgment.failed(note, [Evidence.of(e, kind[traffic.is_renew(e)]) for e in needless])
     due = len(logins) - 1 - sum(1 for e in early if traffic.is_login(e))
-    renewed = f", {due} of them as its token neared its end or was refused" if due else ""
+    due_note = f", {due} of them as its token neared its end or was refused" if due else ""
     also = f" and {len(renewals)} renewal(s)" if renewals else ""
-    return Judgment.passed(f"{len(logins)} login(s){also} for {len(calls)} calls{renewed}")
+    return Judgment.passed(f"{len(logins)} login(s){also} for {len(calls)} calls{due_note}")
 
 
 def _replaced_a_fresh_token(entries: Sequence[Entry], issuing: Entry, fresh_share: float) -> bool:
