@@ -68,6 +68,7 @@ def error_of(response: requests.Response, redact: Callable[[str], str]) -> Integ
         code, message, tuples = f"HTTP_{response.status_code}", response.reason or "", None
         if response.is_redirect:
             message += f" to {response.headers['Location']} (not followed; check base_url)"
+        message = redact(message)  # a reason phrase or Location may echo what was sent too
     return error_class(response.status_code)(
         response.status_code,
         code,

@@ -108,7 +108,7 @@ class Authenticator:
     ) -> None:
         self._transport = transport
         self._credentials = {"user": user, "pass": password, "org": org}
-        transport.secrets["password"] = password
+        transport.hide(password, "password")
         self._clock = clock
         self._margin = renew_margin
         self._token: Token | None = None
@@ -155,7 +155,7 @@ class Authenticator:
             # The login envelope has a status and an errorCode of its own: a venue refusing in
             # the body of a 200 says why there, which a "missing fields" error would lose.
             raise error_of(reply.response, self._transport.redact)
-        result = parse(cls, reply.data)
+        result = parse(cls, reply.data, self._transport.redact)
         self._token = Token(token_from(reply.response), started, lifetime(result))
-        self._transport.secrets["token"] = self._token.value
+        self._transport.hide(self._token.value, "token")
         return result

@@ -7,17 +7,26 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import requests
 from requests.auth import AuthBase
 
 from integral_mock.client.auth import Authenticator, TokenAuth
 from integral_mock.client.errors import IntegralError, Unauthorized
+from integral_mock.client.hmac_auth import HmacAuth
 from integral_mock.client.models import LoginResult, RenewResult
-from integral_mock.client.transport import Backoff, Reply, RetryPolicy, Transport
+from integral_mock.client.transport import (
+    Backoff,
+    Reply,
+    RetryPolicy,
+    Transport,
+    parse,
+    parse_list,
+)
 
 log = logging.getLogger("client")
+T = TypeVar("T")
 
 
 class BaseClient:
@@ -57,6 +66,8 @@ class BaseClient:
             rng=self._rng,
         )
         self._signer = auth
+        if isinstance(auth, HmacAuth):
+            self._transport.hide(auth._secret, "secret")  # noqa: SLF001 - its own package
         self._auth: Authenticator | None = None
         if user is not None and password is not None and org is not None:
             self._auth = Authenticator(
@@ -100,6 +111,13 @@ class BaseClient:
         if self._auth is None:
             raise RuntimeError("this client signs its calls (auth=…) and has no password")
         return self._auth
+
+    def _parse(self, cls: type[T], data: Any) -> T:
+        """transport.parse, with secrets redacted from what it says of a body it refuses."""
+        return parse(cls, data, self._transport.redact)
+
+    def _parse_list(self, cls: type[T], data: Any) -> list[T]:
+        return parse_list(cls, data, self._transport.redact)
 
     def _call(
         self,

@@ -12,7 +12,7 @@ from integral_mock.client.enums import BookType, MarketDataSetId
 from integral_mock.client.errors import TransportError
 from integral_mock.client.models import SpotRate
 from integral_mock.client.results import MarketDataSet, SpotBook
-from integral_mock.client.transport import parse, parse_list, same
+from integral_mock.client.transport import same
 
 SPOT = "/v2/rates/spot"
 
@@ -22,7 +22,7 @@ class MarketDataMethods(BaseClient):
 
     def get_spot_rate(self, symbol: str) -> SpotRate:
         """Top of book for `symbol` (`EUR/USD`), with a `rate_id` tradable by a PQ order."""
-        rate = parse(SpotRate, self._call("GET", SPOT, params={"symbol": symbol}).data)
+        rate = self._parse(SpotRate, self._call("GET", SPOT, params={"symbol": symbol}).data)
         # trade_pq orders the rate's symbol: another pair's rate would trade the wrong pair.
         _same_symbol(rate.symbol, symbol)
         return rate
@@ -38,7 +38,7 @@ class MarketDataMethods(BaseClient):
         """
         kind = BookType(book_type)
         if kind is BookType.TOB:
-            rate = parse(SpotRate, self._by_type(kind, symbol, org))
+            rate = self._parse(SpotRate, self._by_type(kind, symbol, org))
             _same_symbol(rate.symbol, symbol)
             return rate
         return self.spot_book(symbol, kind, org=org)
@@ -52,7 +52,7 @@ class MarketDataMethods(BaseClient):
         kind = BookType(book_type)
         if kind is BookType.TOB:
             raise ValueError("TOB is not a book; use get_spot_rate or get_spot_rate_by_type")
-        book = parse(SpotBook, self._by_type(kind, symbol, org))
+        book = self._parse(SpotBook, self._by_type(kind, symbol, org))
         _same_symbol(book.symbol, symbol)
         same("book type", book.type, kind)
         for level in book.levels:
@@ -92,7 +92,9 @@ class MarketDataMethods(BaseClient):
         for name, value in (("timeWindow", time_window), ("tenor", tenor), ("org", org)):
             if value is not None:
                 params[name] = value
-        return parse_list(MarketDataSet, self._call("GET", "/marketdataset", params=params).data)
+        return self._parse_list(
+            MarketDataSet, self._call("GET", "/marketdataset", params=params).data
+        )
 
     market_data_sets = get_market_data_sets  # friendlier alias
 

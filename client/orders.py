@@ -19,7 +19,7 @@ from integral_mock.client.errors import (
     UnreadableAnswer,
 )
 from integral_mock.client.models import Order, OrderRequest
-from integral_mock.client.transport import Reply, parse, parse_list, same
+from integral_mock.client.transport import Reply, same
 from integral_mock.client.wire import to_wire
 
 log = logging.getLogger("client")
@@ -31,7 +31,7 @@ class OrderMethods(BaseClient):
 
     def get_order(self, order_id: str) -> Order:
         """The order as it stands; a REJECTED order is returned, not raised."""
-        order = parse(Order, self._call("GET", f"{ORDERS}/{quote(order_id, safe='')}").data)
+        order = self._parse(Order, self._call("GET", f"{ORDERS}/{quote(order_id, safe='')}").data)
         same("orderId", order.order_id, order_id)
         return order
 
@@ -45,10 +45,10 @@ class OrderMethods(BaseClient):
         """queryOrders: the order with client order id `co_id` (NotFound if there is none),
         or without one the org's orders that are not final yet, oldest first."""
         if co_id is not None:
-            order = parse(Order, self._call("GET", ORDERS, params={"coId": co_id}).data)
+            order = self._parse(Order, self._call("GET", ORDERS, params={"coId": co_id}).data)
             same("coId", order.co_id, co_id)  # another's order would be placed twice, or lost
             return order
-        return parse_list(Order, self._call("GET", ORDERS).data)
+        return self._parse_list(Order, self._call("GET", ORDERS).data)
 
     def get_order_by_coid(self, coid: str) -> Order:
         """Friendlier alias of query_orders(co_id)."""
@@ -94,7 +94,7 @@ class OrderMethods(BaseClient):
         our order (unreadable, or of another coId) is looked up by coId, never sent again."""
         try:
             _refusal_in(reply, self._transport.redact)
-            placed = parse(Order, reply.data)
+            placed = self._parse(Order, reply.data)
             same("coId", placed.co_id, co_id)
             return placed
         except TransportError as exc:

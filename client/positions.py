@@ -8,7 +8,7 @@ from typing import Any
 
 from integral_mock.client.base import BaseClient
 from integral_mock.client.enums import PositionLevel, Side, TradeChannel, TradeType
-from integral_mock.client.transport import parse, parse_list, unprocessed
+from integral_mock.client.transport import unprocessed
 from integral_mock.client.wire import boolean, decimal, field, integer, objects, to_wire
 
 
@@ -96,7 +96,7 @@ class PositionMethods(BaseClient):
         params = {"symbol": symbol, "value": value}
         params["level"] = None if level is None else PositionLevel(level).value
         given = {name: text for name, text in params.items() if text is not None}
-        return parse_list(Position, self._call("GET", "/v2/positions", params=given).data)
+        return self._parse_list(Position, self._call("GET", "/v2/positions", params=given).data)
 
     positions = get_positions  # friendlier alias
 
@@ -108,4 +108,4 @@ class PositionMethods(BaseClient):
         before booking it again (a repeated `client_request_id` is a BadRequest).
         """
         reply = self._call("POST", "/v2/trades", body=to_wire(booking), retry_if=unprocessed)
-        return parse(BookedTrade, reply.data)
+        return self._parse(BookedTrade, reply.data)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from integral_mock.client.base import BaseClient
 from integral_mock.client.errors import IntegralError, TransportError
 from integral_mock.client.results import ResendResult, TradeMessage, execution_time
-from integral_mock.client.transport import parse, parse_list, retryable, unprocessed
+from integral_mock.client.transport import retryable, unprocessed
 
 log = logging.getLogger("client")
 MESSAGES = "/v2/trades/stp/messages"
@@ -35,7 +35,7 @@ class TradeMethods(BaseClient):
         try:
             # Parsed inside: an answer that arrived but does not fit consumed its trades too.
             reply = self._call("GET", MESSAGES, params=params, retry_if=unprocessed)
-            return parse_list(TradeMessage, reply.data)
+            return self._parse_list(TradeMessage, reply.data)
         except IntegralError as exc:
             if retryable(exc) and not unprocessed(exc):  # the read may have happened
                 exc.add_note("trades in a lost answer are consumed; resend_trades gets them back")
@@ -83,7 +83,7 @@ class TradeMethods(BaseClient):
         order is final with a fill; before that the list is empty.
         """
         path = f"/v2/orders/{quote(order_id, safe='')}/trades"
-        return parse_list(TradeMessage, self._call("GET", path).data)
+        return self._parse_list(TradeMessage, self._call("GET", path).data)
 
     def resend_trades(self, start: dt.datetime | str, end: dt.datetime | str) -> ResendResult:
         """Queue again, as `event: RESEND`, the downloaded trades whose trade date is in range.
@@ -93,7 +93,9 @@ class TradeMethods(BaseClient):
         at worst a trade comes twice, and a consumer dedupes resent trades on `trade_id`.
         """
         body = {"startDate": _when(start), "endDate": _when(end)}
-        return parse(ResendResult, self._call("POST", "/v2/trades/stp/resend", body=body).data)
+        return self._parse(
+            ResendResult, self._call("POST", "/v2/trades/stp/resend", body=body).data
+        )
 
 
 class _Unseen:

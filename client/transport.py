@@ -74,20 +74,24 @@ class Reply:
     response: requests.Response
 
 
-def parse(cls: type[T], data: Any) -> T:
-    """Build a model from a response body; a body that does not fit is a TransportError."""
+def parse(cls: type[T], data: Any, redact: Callable[[str], str] = str) -> T:
+    """Build a model from a response body; a body that does not fit is a TransportError.
+
+    Its message quotes the value it could not read, through `redact`: a server may have put
+    a password or token it echoes there.
+    """
     try:
         return wire.from_wire(cls, data)
     except (TypeError, ValueError) as exc:
-        raise TransportError(f"response is not a valid {cls.__name__}: {exc}") from None
+        raise TransportError(redact(f"response is not a valid {cls.__name__}: {exc}")) from None
 
 
-def parse_list(cls: type[T], data: Any) -> list[T]:
+def parse_list(cls: type[T], data: Any, redact: Callable[[str], str] = str) -> list[T]:
     """Build a model per item of a response array; anything else is a TransportError."""
     try:
         return list(wire.objects(cls)(data))
     except (TypeError, ValueError) as exc:
-        raise TransportError(f"response is not an array of {cls.__name__}: {exc}") from None
+        raise TransportError(redact(f"response is not an array of {cls.__name__}: {exc}")) from None
 
 
 def same(name: str, got: object, asked: object) -> None:
@@ -143,9 +147,9 @@ class Transport:
         self.retry = retry
         self._sleep = sleep
         self._rng = rng
-        # What must never show in an error, by role: a server may echo a login's body or a
-        # request's token in its error message (Authenticator fills it in).
-        self.secrets: dict[str, str] = {}
+        # What must never show in an error, each with its role: a server may echo a login's
+        # body or a request's token in its error message (see `hide`).
+        self._secrets: dict[str, str] = {}
 
     def send(
         self,
@@ -234,8 +238,23 @@ class Transport:
             ) from None
         return Reply(decoded, response)
 
+    def hide(self, secret: str, role: str) -> None:
+        """Show `secret` as `<role hidden>` in every error from now on."""
+        if not secret:  # "" would match between every two characters
+            return
+        self._secrets.pop(secret, None)
+        self._secrets[secret] = role
+        # A renewed token leaves the old one in server logs and error messages still: the last
+        # few stay hidden, without the list growing for as long as the client runs.
+        same_role = [known for known, r in self._secrets.items() if r == role]
+        for old in same_role[:-_KEPT_PER_ROLE]:
+            del self._secrets[old]
+
     def redact(self, text: str) -> str:
-        for role, secret in self.secrets.items():
-            if secret:  # "" would match between every two characters
-                text = text.replace(secret, f"<{role} hidden>")
+        # Longest first: a secret inside another (a password within a token) hides whole.
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, f"<{self._secrets[secret]} hidden>")
         return text
+
+
+_KEPT_PER_ROLE = 8

@@ -43,6 +43,7 @@ class Answer:
     body: Any = None
     headers: Headers = field(default_factory=dict)
     pace: float = 0.0  # seconds between the chunks of a bytes-list body
+    reason: str = "Scripted"  # the status line's reason phrase
 
     def chunks(self) -> Iterable[bytes]:
         if isinstance(self.body, list) and self.body and isinstance(self.body[0], bytes):
@@ -106,7 +107,7 @@ class FakeServer:
             answer = answer(seen)
         headers = {"Content-Type": "application/json", "Date": formatdate(usegmt=True)}
         headers |= answer.headers
-        start_response(f"{answer.status} Scripted", list(headers.items()))
+        start_response(f"{answer.status} {answer.reason}", list(headers.items()))
         return answer.chunks()
 
 
