@@ -100,7 +100,7 @@ def _traded(entries: Sequence[Entry]) -> dict[str, Decimal]:
     (GET /v2/orders/{id}/trades) and the trade download (GET /v2/trades/stp/messages)."""
     found: dict[str, dict[str, Decimal]] = {}
     for entry in entries:
-        of_orders = traffic.is_order_trades(entry) or entry["path"] == traffic.TRADE_MESSAGES
+        of_orders = traffic.is_order_trades(entry) or traffic.is_download(entry)
         body = entry["response"]["body"] if entry["delivered"] and of_orders else None
         for trade in body if isinstance(body, list) else []:
             if isinstance(trade, dict) and "orderId" in trade and "tradeId" in trade:

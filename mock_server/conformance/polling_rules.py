@@ -1,4 +1,4 @@
-"""Rules about reading: how often an order (or a rate) is read, and never once it is final."""
+"""Rules about reading: how often an order (a rate, trades) is read; never once it is final."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def poll_interval(entries: Sequence[Entry], settings: Settings) -> Judgment:
         reads[key].append(entry)
     polled = {k: v for k, v in reads.items() if len(v) > 1}
     if not polled:
-        return Judgment.unexercised("no order nor rate was read twice")
+        return Judgment.unexercised("nothing polled: no order, rate or trades read twice")
     limit = settings.max_reads_per_second
     window_ms = max(1000 - settings.poll_slack_ms, 1)
     for key, seen in polled.items():
@@ -46,7 +46,7 @@ def _looks(entries: Sequence[Entry]) -> Iterator[tuple[str, Entry]]:
             yield f"rate {entry['path']} {symbol}", entry
         elif traffic.is_order_trades(entry):
             yield f"trades {entry['path']}", entry
-        elif entry["path"] == traffic.TRADE_MESSAGES and entry["response"]["body"] == []:
+        elif traffic.is_download(entry) and entry["response"]["body"] == []:
             # Draining a backlog batch after batch is the workflow; asking again and again
             # while nothing is there is polling.
             yield f"trades {entry['path']} (empty)", entry

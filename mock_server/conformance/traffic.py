@@ -73,6 +73,11 @@ def is_order_trades(entry: Entry) -> bool:
     return bool(entry["method"] in READS and _ORDER_TRADES.match(entry["path"]))
 
 
+def is_download(entry: Entry) -> bool:
+    """A read of the trade download (GET /v2/trades/stp/messages), which consumes what it hands."""
+    return bool(entry["method"] in READS and entry["path"] == TRADE_MESSAGES)
+
+
 def is_placement(entry: Entry) -> bool:
     return bool(entry["method"] == "POST" and entry["path"] == ORDERS)
 
