@@ -22,10 +22,15 @@ def text(value: Any) -> str:
 
 
 def integer(value: Any) -> int:
+    """A JSON integer: any number whose value is whole (JSON Schema's rule: 1.0 is one), int64."""
     # bool is an int subclass; JSON true is never a number.
-    if isinstance(value, bool) or not isinstance(value, int):
+    whole = isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value()
+    if not whole and (isinstance(value, bool) or not isinstance(value, int)):
         raise TypeError(f"expected an integer, got {value!r}")
-    return value
+    # Compared before int(): int(Decimal("1E+999999999")) would build a billion digits.
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"{value} is out of the int64 range")
+    return int(value)
 
 
 def boolean(value: Any) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from integral_mock.client import TransportError
-from tests.client.fake_server import ORDERS, RATE, SPOT, Answer
+from tests.client.fake_server import ORDERS, RATE, SPOT, START, Answer
 from tests.client.test_odd_orders import _order, _pq
 
 
@@ -74,3 +74,26 @@ def test_a_placement_answer_with_a_nan_token_is_looked_up_not_resent(server, odd
     assert odd.place_order(_pq()).price == Decimal("1.2")
 
     assert server.count("POST", ORDERS) == 1
+
+
+@pytest.mark.parametrize("written", ["1700000000000.0", "1.7e12", "17000000000000E-1"])
+def test_an_integer_written_with_a_fraction_or_exponent_is_that_integer(server, odd, written):
+    # JSON Schema's "type: integer" takes any number whose value is whole: 1.0 is an integer.
+    server.script("GET", SPOT, Answer(200, _rate_body(time=written)))
+
+    assert odd.get_spot_rate("EUR/USD").time == START
+
+
+@pytest.mark.parametrize("written", ["1700000000000.5", '"1700000000000"', "true", "1e400"])
+def test_a_time_that_is_no_whole_number_is_refused(server, odd, written):
+    server.script("GET", SPOT, Answer(200, _rate_body(time=written)))
+
+    with pytest.raises(TransportError, match="time"):
+        odd.get_spot_rate("EUR/USD")
+
+
+def test_a_time_with_a_huge_exponent_is_refused_at_once(server, odd):
+    server.script("GET", SPOT, Answer(200, _rate_body(time="1E+999999999")))
+
+    with pytest.raises(TransportError, match="int64"):
+        odd.get_spot_rate("EUR/USD")
