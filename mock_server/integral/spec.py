@@ -63,8 +63,6 @@ class SpecValidator:
         what the client wrote: a date stays a string.
         """
         try:
-            if request.is_json and (reason := unreadable_json(request)):
-                raise BadRequest(f"body: {reason}", fields=[{"field": "body", "message": reason}])
             self._check_request(request)
             body = request.get_json(silent=True)
         except Problem as problem:
@@ -80,7 +78,7 @@ class SpecValidator:
         for param in operation.params:
             if problem := parameter_problem(param, request, variables):
                 raise problem
-        # Read even when the operation takes no body (a body over the limit is a 413 here).
+        # Read even when the operation takes none (over the limit: 413); then ignored, whatever.
         data = request.get_data()
         body = operation.body
         if body is None:
@@ -95,6 +93,8 @@ class SpecValidator:
             # order rules decide; an operation that declares a 415 (the control API's) that.
             status = 415 if "415" in operation.answers else 400
             raise Problem("no such media type", media_status=status)
+        if request.is_json and (reason := unreadable_json(request)):
+            raise BadRequest(f"body: {reason}", fields=[{"field": "body", "message": reason}])
         value = _parsed(found[0], data)
         if found[1] is not None and (errors := found[1].errors(value)):
             raise Problem("InvalidRequestBody", schema_errors=errors)

@@ -101,3 +101,19 @@ def test_a_body_labelled_identity_is_taken(api: Api) -> None:
     headers = {**JSON, "SSO_TOKEN": token, "Content-Encoding": "identity"}
     response = api.client.post("/v2/orders", data=json.dumps(ORDER).encode(), headers=headers)
     assert response.status_code == 202, response.json
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"a": 1, "a": 2}', b'{"a": NaN}', json.dumps(ORDER).encode("utf-16"), b"not json"],
+)
+def test_a_body_sent_where_the_operation_takes_none_is_ignored(api: Api, data: bytes) -> None:
+    """A GET's (or a DELETE's) body has no meaning: a not-JSON one was ignored, but one with
+    NaN or a key twice made a 400, so whether a read worked depended on what it carried."""
+    token = api.token()
+    order_id = api.placed(token, ORDER)["orderId"]
+    headers = {**JSON, "SSO_TOKEN": token}
+    listed = api.client.get("/v2/orders", data=data, headers=headers)
+    assert (listed.status_code, [o["orderId"] for o in listed.json]) == (200, [order_id])
+    cancelled = api.client.delete(f"/v2/orders/{order_id}", data=data, headers=headers)
+    assert cancelled.status_code == 202
