@@ -53,6 +53,8 @@ class Settings:
         for text in assignments:
             _, sep, raw = text.partition("=")
             name = _name(text)
+            if name in RETIRED:
+                raise ValueError(f"--set {text!r}: {name} is no longer a setting: {RETIRED[name]}")
             if not sep or name not in fields:
                 known = ", ".join(fields)
                 raise ValueError(f"--set {text!r}: expected NAME=VALUE, NAME one of {known}")
@@ -67,6 +69,13 @@ class Settings:
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+# Settings that went, and why: a CI job that still sets one is told, not merely refused.
+RETIRED = {
+    "backoff_shrink": "backoff judges the pace of retries, not each gap (full jitter may draw "
+    "any wait below its cap); min_retry_gap_ms sets the pace",
+}
 
 
 def _name(assignment: str) -> str:

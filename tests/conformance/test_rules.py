@@ -39,3 +39,5 @@ def test_settings_take_assignments_and_refuse_unknown_names() -> None:
     for bad in ("nope=1", "fill_ms", "fill_ms=soon", "fill_ms=-1"):
         with pytest.raises(ValueError, match="--set"):
             Settings().with_assignments([bad])
+    with pytest.raises(ValueError, match="backoff_shrink is no longer a setting: backoff judges"):
+        Settings().with_assignments(["backoff_shrink=0.5"])
