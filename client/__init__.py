@@ -48,7 +48,7 @@ from integral_mock.client.results import (
     SpotBook,
     TradeMessage,
 )
-from integral_mock.client.transport import Backoff, RetryPolicy
+from integral_mock.client.retries import Backoff, RetryPolicy
 
 __all__ = [
     "ApiError",

@@ -16,14 +16,8 @@ from integral_mock.client.auth import Authenticator, TokenAuth
 from integral_mock.client.errors import IntegralError, Unauthorized
 from integral_mock.client.hmac_auth import HmacAuth
 from integral_mock.client.models import LoginResult, RenewResult
-from integral_mock.client.transport import (
-    Backoff,
-    Reply,
-    RetryPolicy,
-    Transport,
-    parse,
-    parse_list,
-)
+from integral_mock.client.retries import Backoff, RetryPolicy
+from integral_mock.client.transport import Reply, Transport, parse, parse_list
 
 log = logging.getLogger("client")
 T = TypeVar("T")
@@ -64,6 +58,7 @@ class BaseClient:
             retry=retry or RetryPolicy(),
             sleep=sleep,
             rng=self._rng,
+            clock=clock,
         )
         self._signer = auth
         if isinstance(auth, HmacAuth):
@@ -128,8 +123,10 @@ class BaseClient:
         body: Mapping[str, Any] | None = None,
         idempotent: bool = True,
         retry_if: Callable[[IntegralError], bool] | None = None,
+        deadline: float | None = None,
     ) -> Reply:
-        """One operation: signed, or with a token (logging in again once on a 401)."""
+        """One operation: signed, or with a token (logging in again once on a 401); no retry
+        waits past `deadline`, if given."""
 
         def send(auth: AuthBase) -> Reply:
             return self._transport.send(
@@ -140,6 +137,7 @@ class BaseClient:
                 body=body,
                 idempotent=idempotent,
                 retry_if=retry_if,
+                deadline=deadline,
             )
 
         if self._signer is not None:

@@ -11,6 +11,8 @@ from integral_mock.client.errors import (
     NotFound,
     OrderError,
     OrderTimeout,
+    RateLimited,
+    ServerError,
     TransportError,
     unfilled,
 )
@@ -62,9 +64,17 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
         while True:
             missing: NotFound | None = None
             try:
-                order = self.get_order(order_id)
+                order = self._read_order(order_id, deadline)
             except NotFound as exc:
                 missing = exc
+            except (ServerError, RateLimited) as exc:
+                # Told to come back after the deadline: that is a timeout, not an outage.
+                asked = exc.retry_after
+                if last is None or asked is None or self._clock() + asked <= deadline:
+                    raise
+                timeout_ = OrderTimeout(last, f"order {order_id} still {last.status.value}")
+                timeout_.add_note(f"the server asked to wait {asked}s, past the {timeout}s")
+                raise timeout_ from exc
             else:
                 if on_update is not None and (last is None or order.status is not last.status):
                     on_update(order)

@@ -31,7 +31,11 @@ class OrderMethods(BaseClient):
 
     def get_order(self, order_id: str) -> Order:
         """The order as it stands; a REJECTED order is returned, not raised."""
-        order = self._parse(Order, self._call("GET", f"{ORDERS}/{quote(order_id, safe='')}").data)
+        return self._read_order(order_id)
+
+    def _read_order(self, order_id: str, deadline: float | None = None) -> Order:
+        path = f"{ORDERS}/{quote(order_id, safe='')}"
+        order = self._parse(Order, self._call("GET", path, deadline=deadline).data)
         same("orderId", order.order_id, order_id)
         return order
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from integral_mock.client.base import BaseClient
 from integral_mock.client.enums import PositionLevel, Side, TradeChannel, TradeType
-from integral_mock.client.transport import unprocessed
+from integral_mock.client.retries import unprocessed
 from integral_mock.client.wire import boolean, decimal, field, integer, objects, to_wire
 
 

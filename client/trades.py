@@ -11,7 +11,7 @@ from urllib.parse import quote
 from integral_mock.client.base import BaseClient
 from integral_mock.client.errors import IntegralError, TransportError
 from integral_mock.client.results import ResendResult, TradeMessage, execution_time
-from integral_mock.client.transport import retryable, unprocessed
+from integral_mock.client.retries import retryable, unprocessed
 
 log = logging.getLogger("client")
 MESSAGES = "/v2/trades/stp/messages"

@@ -6,64 +6,19 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import requests
 from requests.auth import AuthBase
-from urllib3.exceptions import NewConnectionError
 
 from integral_mock.client import wire
 from integral_mock.client.answers import error_of, read_body
-from integral_mock.client.errors import (
-    IntegralError,
-    RateLimited,
-    ServerError,
-    TransportError,
-    UnreadableAnswer,
-    plainly,
-)
+from integral_mock.client.errors import IntegralError, TransportError, UnreadableAnswer, plainly
+from integral_mock.client.retries import RetryPolicy, retryable
 
 log = logging.getLogger("client")
 T = TypeVar("T")
-
-# Failures after which the request may simply not have arrived, or its answer got lost.
-_RETRYABLE_CAUSES = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Capped exponential delays with jitter: wait n is c/2..c, c = min(cap, first * factor**n)."""
-
-    first: float = 0.1
-    cap: float = 5.0
-    factor: float = 2.0
-
-    def __post_init__(self) -> None:
-        # A zero first step would poll or retry at once for ever; a cap below it, or a factor
-        # under 1, would shrink the waits towards zero.
-        if not (self.first > 0 and self.cap >= self.first and self.factor >= 1):
-            raise ValueError(f"{self}: needs first > 0, cap >= first and factor >= 1")
-
-    def delay(self, attempt: int, rng: random.Random) -> float:
-        # Half fixed, half random: spreads clients apart without ever hammering at zero delay.
-        ceiling = min(self.cap, self.first * self.factor ** min(attempt, 64))
-        return ceiling / 2 + rng.uniform(0, ceiling / 2)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How many times a failed safe request is tried again, and how long to wait between."""
-
-    retries: int = 3
-    backoff: Backoff = field(default_factory=Backoff)
-    # A server asking for a longer pause than this gets the error instead of a stalled caller.
-    max_retry_after: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -100,34 +55,6 @@ def same(name: str, got: object, asked: object) -> None:
         raise TransportError(f"asked for {name} {asked!r}, the answer is about {got!r}")
 
 
-def retryable(exc: IntegralError) -> bool:
-    """Whether a failure may go away on its own (5xx, 429, lost connection, broken body)."""
-    if isinstance(exc, TransportError):
-        return exc.__cause__ is None or isinstance(exc.__cause__, _RETRYABLE_CAUSES)
-    return isinstance(exc, ServerError | RateLimited)
-
-
-def unprocessed(exc: IntegralError) -> bool:
-    """Whether the request certainly was not acted on: refused (429, 503) or never connected.
-
-    What a call that changes state on the server (a trade download consumes what it returns)
-    may retry; a 500, a timeout or a connection lost after sending may have done the work.
-    """
-    if isinstance(exc, RateLimited):
-        return True
-    if isinstance(exc, ServerError):
-        return exc.status == 503
-    if isinstance(exc, TransportError):
-        cause = exc.__cause__
-        if isinstance(cause, requests.ConnectTimeout):
-            return True
-        reason = getattr(cause.args[0], "reason", None) if cause and cause.args else None
-        return isinstance(cause, requests.ConnectionError) and isinstance(
-            reason, NewConnectionError
-        )
-    return False
-
-
 class Transport:
     """Sends one logical request to the API, retrying it only when told it is safe to repeat."""
 
@@ -140,6 +67,7 @@ class Transport:
         retry: RetryPolicy,
         sleep: Callable[[float], None],
         rng: random.Random,
+        clock: Callable[[], float],
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session
@@ -147,6 +75,7 @@ class Transport:
         self.retry = retry
         self._sleep = sleep
         self._rng = rng
+        self._clock = clock
         # What must never show in an error, each with its role: a server may echo a login's
         # body or a request's token in its error message (see `hide`).
         self._secrets: dict[str, str] = {}
@@ -161,19 +90,23 @@ class Transport:
         body: Mapping[str, Any] | None = None,
         idempotent: bool,
         retry_if: Callable[[IntegralError], bool] | None = None,
+        deadline: float | None = None,
     ) -> Reply:
-        """Send, retrying a failure when `idempotent` (or, if given, when `retry_if` says so)."""
+        """Send, retrying a failure when `idempotent` (or, if given, when `retry_if` says so);
+        never sleeping past `deadline` (on the client's clock), if one is given."""
         attempt = 0
         while True:
             try:
                 return self.send_once(method, path, auth=auth, params=params, body=body)
             except IntegralError as exc:
                 allowed = idempotent if retry_if is None else retry_if(exc)
-                if not allowed or not self.pause_before_retry(exc, attempt):
+                if not allowed or not self.pause_before_retry(exc, attempt, deadline):
                     raise
             attempt += 1
 
-    def pause_before_retry(self, exc: IntegralError, attempt: int) -> bool:
+    def pause_before_retry(
+        self, exc: IntegralError, attempt: int, deadline: float | None = None
+    ) -> bool:
         """Sleep before attempt `attempt + 1` and say True, or say False if it must not happen."""
         if attempt >= self.retry.retries or not retryable(exc):
             return False
@@ -183,6 +116,8 @@ class Transport:
         # Retry-After is a least wait: "0" or a date gone by is still a backoff step, never
         # a retry at once.
         delay = max(asked or 0.0, self.retry.backoff.delay(attempt, self._rng))
+        if deadline is not None and self._clock() + delay > deadline:
+            return False
         log.info("retrying in %.3fs after %s", delay, exc)
         self._sleep(delay)
         return True

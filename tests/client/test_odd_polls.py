@@ -116,3 +116,25 @@ def test_an_unknown_status_ends_the_wait_naming_the_placed_order(server, odd):
 
     assert "order 1 (coId c1) was placed" in caught.value.__notes__[-1]
     assert server.count("POST", ORDERS) == 1
+
+
+def test_a_retry_after_past_the_deadline_is_not_slept_but_times_out(server, odd, time_):
+    later = error(503, "MAINTENANCE", **{"Retry-After": "50"})
+    server.script("GET", ONE, _state("NEW"), later)
+
+    with pytest.raises(OrderTimeout) as caught:
+        odd.wait_for_final("1", timeout=10)
+
+    assert caught.value.order.status is OrderStatus.NEW
+    assert "asked to wait 50" in caught.value.__notes__[-1]
+    assert time_.now < 10
+    assert server.count("GET", ONE) == 2
+
+
+def test_a_retry_after_within_the_deadline_is_slept(server, odd, time_):
+    later = error(503, "MAINTENANCE", **{"Retry-After": "3"})
+    server.script("GET", ONE, _state("NEW"), later, _state("FILLED"))
+
+    assert odd.wait_for_final("1", timeout=10).status is OrderStatus.FILLED
+
+    assert 3.0 in time_.sleeps
