@@ -171,6 +171,22 @@ def test_a_download_of_at_most_one_trade_leaves_the_next_one_waiting(desk: Desk)
     assert desk.live or desk.download_all(), "the second trade was not left waiting"
 
 
+@pytest.mark.stp_download
+def test_a_download_hands_out_the_older_fill_first(desk: Desk) -> None:
+    if desk.live:
+        pytest.skip("live: a trade may lag behind its fill, so a download need not hold both")
+    desk.download_all()
+    filled = []
+    for _ in range(2):
+        seen = desk.poll_to_final(desk.place(desk.quote()))
+        assert seen[-1]["status"] == checks.FILLED, statuses(seen)
+        filled.append(seen[-1]["orderId"])
+    # The spec: a download hands out the trades not downloaded before, oldest first.
+    handed = [str(t.get("orderId")) for t in desk.download()]
+    ours = [order_id for order_id in handed if order_id in filled]
+    assert ours == filled, f"download_is_oldest_first: filled as {filled}, downloaded as {ours}"
+
+
 @pytest.mark.sandbox_decision  # the second org is the sandbox's traderB
 @pytest.mark.stp_download
 def test_another_orgs_fill_is_not_in_the_download(desk: Desk, other_desk: Desk) -> None:

@@ -73,6 +73,17 @@ def test_renewing_a_fresh_token_says_it_is_valid_and_the_token_it_gives_works(
     assert spot.status_code == 200, f"{name}: the renewed token answers {spot.status_code}"
 
 
+@pytest.mark.sandbox_decision  # "a live token keeps its value", so other threads keep working
+def test_a_live_token_renewed_keeps_its_value_and_works(desk: Desk) -> None:
+    renewed = desk.call("renewToken")
+    assert renewed.status_code == 200, renewed.text_lossy()
+    tokens = renewed.headers.get(calls.TOKEN.lower()) or [""]
+    name = "live_token_keeps_its_value"
+    assert tokens[0] == desk.token, f"{name}: renewing a live token answered another token"
+    spot = calls.send(desk.schema, "getSpotRate", desk.token, query={"symbol": "EUR/USD"})
+    assert spot.status_code == 200, f"{name}: after its renewal it answers {spot.status_code}"
+
+
 def test_the_token_works_as_a_cookie_as_well_as_a_header(desk: Desk) -> None:
     # Integral's tutorials send the token as a cookie, its code samples as a header.
     quote = calls.request(desk.schema, "getSpotRate", None, query={"symbol": "EUR/USD"})

@@ -1,4 +1,4 @@
-"""Drifts in values that must agree with each other: a quote's sides, a trade's amount and date."""
+"""Drifts in values that must agree: a quote's sides, a trade's amount and date, download order."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from tests.contracts.drift_table import DOWNLOAD, OPERATIONS, Drift
+from tests.contracts.drift_table import DOWNLOAD, OPERATIONS, Drift, lifecycle
 from tests.contracts.middleware import (
     body_of,
     is_call,
@@ -63,6 +63,12 @@ def trades_value_on_their_trade_date(request: Request, response: Response) -> Re
     return with_body(response, changed) if trades else None
 
 
+def downloads_newest_first(request: Request, response: Response) -> Response | None:
+    """A download hands out the trades it holds newest first."""
+    trades = trades_of(request, response)
+    return with_body(response, trades[::-1]) if len(trades) > 1 else None
+
+
 AMOUNT_DRIFTS: dict[str, Drift] = {
     "reference_rates_crossed": Drift(
         rewriting(reference_rates_crossed),
@@ -83,5 +89,10 @@ AMOUNT_DRIFTS: dict[str, Drift] = {
         rewriting(trades_value_on_their_trade_date),
         ("trade_says_what_its_order_dealt",),
         parts=DOWNLOAD,
+    ),
+    "downloads_newest_first": Drift(
+        rewriting(downloads_newest_first),
+        ("download_is_oldest_first",),
+        parts=lifecycle("a_download_hands_out_the_older_fill_first"),
     ),
 }

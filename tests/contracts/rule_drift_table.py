@@ -23,7 +23,7 @@ from tests.contracts.rule_rewrites import (
     malformed_symbol_is_a_404,
     quotes_understate_their_limits,
 )
-from tests.contracts.served_drifts import ReplacedTokensRenewAgain
+from tests.contracts.served_drifts import LiveRenewalsRotate, ReplacedTokensRenewAgain
 
 
 def _test(module: str, test: str) -> tuple[str, ...]:
@@ -45,6 +45,11 @@ RULE_DRIFTS: dict[str, Drift] = {
     ),
     "renewal_extends_nothing": Drift(
         RenewalExtendsNothing, ("renewal_moves_the_expiry_on",), parts=TOKEN_LIFE
+    ),
+    "live_renewals_rotate": Drift(
+        LiveRenewalsRotate,
+        ("live_token_keeps_its_value",),
+        parts=order_rule("a_live_token_renewed_keeps_its_value_and_works"),
     ),
     "replaced_tokens_renew_again": Drift(
         ReplacedTokensRenewAgain,

@@ -144,3 +144,34 @@ class ReplacedTokensRenewAgain:
         again.headers["Set-Cookie"] = f"SSO_TOKEN={fresh}; Path=/"
         again.headers["X-Request-ID"] = refused.headers.get("X-Request-ID", "")
         return again
+
+
+class LiveRenewalsRotate:
+    """Renewing a live token logs in again, answers the new token and revokes the old one:
+    another thread still holding it is refused."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+        self.logins: dict[str, bytes] = {}  # token -> the login body that issued it
+        self.revoked: set[str] = set()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        sent = buffered_body(environ)
+        request = Request(environ)
+        token = request.headers.get("SSO_TOKEN") or request.cookies.get("SSO_TOKEN")
+        if token in self.revoked:
+            environ["HTTP_SSO_TOKEN"], environ["HTTP_COOKIE"] = "revoked-by-a-renewal", ""
+        response = Response.from_app(self.app, environ)
+        body = body_of(response)
+        if is_call(request, "POST", "/v2/sso/login") and response.status_code == 200:
+            self.logins[response.headers["SSO_TOKEN"]] = sent
+        renewal = request.path.endswith("/renew") and response.status_code == 200
+        if renewal and token in self.logins and isinstance(body, dict) and not body["expired"]:
+            login = EnvironBuilder("/v2/sso/login", method="POST", data=self.logins[str(token)],
+                                   content_type="application/json")  # fmt: skip
+            fresh = Response.from_app(self.app, login.get_environ()).headers["SSO_TOKEN"]
+            self.logins[fresh] = self.logins[str(token)]
+            self.revoked.add(str(token))
+            response.headers["SSO_TOKEN"] = fresh
+            response.headers["Set-Cookie"] = f"SSO_TOKEN={fresh}; Path=/"
+        return response(environ, start_response)
