@@ -16,6 +16,9 @@ from integral_mock.client import wire
 from integral_mock.client.errors import IntegralError, error_class
 
 CHUNK = 65536
+# Far above any answer of the API (a trade batch, the positions): a server streaming without
+# end within the timeout would otherwise be held in memory whole.
+MAX_BODY = 32 << 20
 # An errorCode as the spec's pattern has it (UPPER_SNAKE_CASE).
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 
@@ -34,8 +37,14 @@ def read_body(response: requests.Response, within: float) -> bytes:
     deadline = time.monotonic() + within
     chunks = []
     try:
+        size = 0
         while chunk := read1(CHUNK, decode_content=True):
             chunks.append(chunk)
+            size += len(chunk)  # decoded: a gzip bomb counts at its real size
+            if size > MAX_BODY:
+                raise requests.exceptions.ContentDecodingError(
+                    f"the body is over {MAX_BODY >> 20} MiB"
+                )
             if time.monotonic() > deadline:
                 raise requests.ReadTimeout(f"the body took over {within}s to arrive")
     except requests.RequestException:
@@ -47,6 +56,12 @@ def read_body(response: requests.Response, within: float) -> bytes:
         response.close()
     response._content = b"".join(chunks)  # for response.content, as requests would keep it
     return response._content
+
+
+def refusal_in(response: requests.Response, data: Any, redact: Callable[[str], str]) -> None:
+    """Raise the error object a 2xx carries as its body, as a venue refusing in a 200 does."""
+    if isinstance(data, dict) and data.get("status") == "ERROR" and "errorCode" in data:
+        raise error_of(response, redact)
 
 
 def error_of(response: requests.Response, redact: Callable[[str], str]) -> IntegralError:

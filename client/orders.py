@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import overload
 from urllib.parse import quote
 
+from integral_mock.client.answers import refusal_in
 from integral_mock.client.base import BaseClient
 from integral_mock.client.enums import OrderStatus
 from integral_mock.client.errors import (
@@ -97,7 +98,7 @@ class OrderMethods(BaseClient):
         """A placement's 2xx answer as the order placed. The POST landed: an answer that is not
         our order (unreadable, or of another coId) is looked up by coId, never sent again."""
         try:
-            _refusal_in(reply, self._transport.redact)
+            _error_object_in(reply, self._transport.redact)
             placed = self._parse(Order, reply.data)
             same("coId", placed.co_id, co_id)
             return placed
@@ -124,7 +125,8 @@ class OrderMethods(BaseClient):
         attempt = 0
         while True:
             try:
-                self._call("DELETE", path, idempotent=False)
+                reply = self._call("DELETE", path, idempotent=False)
+                refusal_in(reply.response, reply.data, self._transport.redact)
                 return
             except UnreadableAnswer:
                 return  # a 2xx: the cancel was accepted; its body says nothing we need
@@ -148,7 +150,8 @@ class OrderMethods(BaseClient):
         Retried like a read: a second cancel-all changes nothing the first did not, though
         it also cancels an order placed in between.
         """
-        self._call("DELETE", ORDERS)
+        reply = self._call("DELETE", ORDERS)
+        refusal_in(reply.response, reply.data, self._transport.redact)
 
     def _find(self, co_id: str, cause: IntegralError) -> Order | None:
         """The order placed with `co_id`, or None when the server certainly has none."""
@@ -162,7 +165,7 @@ class OrderMethods(BaseClient):
             raise
 
 
-def _refusal_in(reply: Reply, redact: Callable[[str], str]) -> None:
+def _error_object_in(reply: Reply, redact: Callable[[str], str]) -> None:
     """A 2xx whose body is an error object says why in it; "not a valid Order" would not."""
     data = reply.data
     if isinstance(data, dict) and data.get("status") == "ERROR" and "errorCode" in data:
