@@ -49,6 +49,8 @@ class BaseClient:
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"base_url {base_url!r} must start with http:// or https://")
+        if not 0 < timeout < float("inf"):  # requests refuses 0 only inside the first call
+            raise ValueError(f"timeout {timeout} must be a positive, finite number of seconds")
         self._own_session = session is None
         self._rng = rng or random.Random()
         self._transport = Transport(

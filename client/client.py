@@ -49,6 +49,7 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
         (with jitter) up to the poll cap; OrderTimeout carries the last state seen. A 404 is
         polled on until the deadline (a replica may not have the order yet), then raised.
         """
+        _check_wait(timeout)
         return self._wait(order_id, timeout, on_update, None)
 
     def _wait(
@@ -110,6 +111,7 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
         Raises OrderRejected / OrderExpired / OrderTimeout otherwise. `on_event` sees the rate,
         the order as placed and each new status.
         """
+        _check_wait(timeout)  # before the order is placed, not after
         notify = on_event or (lambda _: None)
         rate = self.get_spot_rate(symbol)
         notify(rate)
@@ -129,6 +131,11 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
                 "its outcome is unknown: read it with get_order, do not place it again"
             )
             raise
+
+
+def _check_wait(timeout: float) -> None:
+    if not timeout >= 0:  # NaN too: compared with it, the deadline would never pass
+        raise ValueError(f"timeout {timeout} must be a number of seconds, 0 or more")
 
 
 def _sendable(request: OrderRequest) -> None:

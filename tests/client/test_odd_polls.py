@@ -138,3 +138,28 @@ def test_a_retry_after_within_the_deadline_is_slept(server, odd, time_):
     assert odd.wait_for_final("1", timeout=10).status is OrderStatus.FILLED
 
     assert 3.0 in time_.sleeps
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), -1.0])
+def test_a_wait_that_is_no_duration_is_refused_before_any_poll(server, odd, timeout):
+    # NaN compares false with everything: the deadline would never pass.
+    with pytest.raises(ValueError, match="timeout"):
+        odd.wait_for_final("1", timeout=timeout)
+
+    assert server.count("GET", ONE) == 0
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf")])
+def test_a_client_timeout_that_is_no_duration_is_refused_at_once(server, time_, timeout):
+    # requests would raise a bare ValueError from inside the first call (0), or wait for ever.
+    with pytest.raises(ValueError, match="timeout"):
+        client_of(server, time_, timeout=timeout)
+
+
+def test_trade_pq_refuses_a_wait_that_is_no_duration_before_placing(server, odd):
+    _trading(server, _state("FILLED"))
+
+    with pytest.raises(ValueError, match="timeout"):
+        odd.trade_pq("EUR/USD", "Buy", 1000, timeout=float("nan"))
+
+    assert server.count("POST", ORDERS) == 0
