@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("INTEGRAL_CURRENCY") or None,
         help="dealt currency (default $INTEGRAL_CURRENCY, else the base of the pair)",
     )
-    trade.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a fill")
+    trade.add_argument("--timeout", type=_seconds, default=30.0, help="seconds to wait for a fill")
     trades = commands.add_parser(
         "trades", help="download the trades not downloaded before (each comes once)", epilog=epilog
     )
@@ -160,6 +160,17 @@ def _amount(value: str) -> Decimal:
     if not amount.is_finite() or amount <= 0:
         raise argparse.ArgumentTypeError(f"not a positive amount: {value!r}")
     return amount
+
+
+def _seconds(value: str) -> float:
+    # float() takes "nan" and "inf": a wait that never passes its deadline.
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a finite number of seconds, 0 or more: {value!r}")
+    return seconds
 
 
 def _deal(order: Order) -> str:

@@ -137,3 +137,12 @@ def test_a_base_url_without_a_scheme_is_refused_before_any_call(capsys):
     assert (
         "--base-url '127.0.0.1:8080' must start with http:// or https://" in capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize("timeout", ["nan", "-1", "inf", "soon"])
+def test_a_timeout_that_is_no_duration_is_a_usage_error(capsys, timeout):
+    with pytest.raises(SystemExit) as caught:
+        main(["trade", "EUR/USD", "Buy", "1000", "--timeout", timeout])
+
+    assert caught.value.code == 2
+    assert "--timeout" in capsys.readouterr().err
