@@ -51,6 +51,8 @@ class BaseClient:
             raise ValueError(f"base_url {base_url!r} must start with http:// or https://")
         if not 0 < timeout < float("inf"):  # requests refuses 0 only inside the first call
             raise ValueError(f"timeout {timeout} must be a positive, finite number of seconds")
+        if not 0 <= renew_margin < float("inf"):  # NaN would never renew, < 0 only too late
+            raise ValueError(f"renew_margin {renew_margin} must be finite seconds, 0 or more")
         self._own_session = session is None
         self._rng = rng or random.Random()
         self._transport = Transport(

@@ -53,6 +53,11 @@ class RetryPolicy:
     # A server asking for a longer pause than this gets the error instead of a stalled caller.
     max_retry_after: float = 60.0
 
+    def __post_init__(self) -> None:
+        # NaN compares false: every Retry-After would be slept, 10^400 s as time.sleep(inf).
+        if not (self.retries >= 0 and 0 <= self.max_retry_after < float("inf")):
+            raise ValueError(f"{self}: needs retries >= 0 and a finite max_retry_after >= 0")
+
 
 def retryable(exc: IntegralError) -> bool:
     """Whether a failure may go away on its own (5xx, 429, lost connection, broken body)."""
