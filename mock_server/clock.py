@@ -8,6 +8,11 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+# The latest a manual clock may be moved to: every date the sandbox derives from the time (a
+# value date, an expiry, a year's advance more) must stay in the spec's dates (years up to
+# 9000) and Python's calendar (9999): past it, each answer showing a date was a 500 for good.
+LATEST_MS = int(dt.datetime(8999, 1, 1, tzinfo=dt.UTC).timestamp() * 1000)
+
 
 def utc(epoch_ms: int) -> dt.datetime:
     """The moment `epoch_ms` as an aware UTC datetime: the one conversion everyone uses."""
@@ -137,4 +142,8 @@ class ManualClock:
         """Move forward by `ms` (never backwards) and return the new time."""
         if ms < 0:
             raise ValueError("a clock only moves forward")
+        if self.now_ms() + ms > LATEST_MS:
+            raise ValueError(
+                f"would move the clock past {utc(LATEST_MS):%Y-%m-%d}, the latest it goes"
+            )
         return self._cell.add(ms)

@@ -15,7 +15,7 @@ from integral_mock.exchange.orders.lists import DEFAULT_PAGE
 from integral_mock.integral.plumbing import checked_answer, sandbox
 from integral_mock.integral.spec import SpecValidator, load_document, shared_validator
 from integral_mock.sandbox.access import PREFIX, guard
-from integral_mock.sandbox.controls import controls
+from integral_mock.sandbox.controls import advance, controls
 from integral_mock.sandbox.fault_rules import FaultRule
 from integral_mock.sandbox.outcomes import OutcomeRule
 from integral_mock.sandbox.rules import Rule, RuleBook
@@ -102,7 +102,7 @@ def advance_clock() -> Response:
     manual = sandbox().clock
     if not isinstance(manual, ManualClock):
         raise ClockNotManual("The clock is the system clock; start with `--clock manual`")
-    manual.advance(body["ms"])
+    advance(manual, body["ms"])
     return clock()
 
 

@@ -18,9 +18,9 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.wrappers import Request, Response
 
-from integral_mock.clock import Clock
+from integral_mock.clock import Clock, ManualClock
 from integral_mock.config import Config
-from integral_mock.errors import SandboxError
+from integral_mock.errors import BadRequest, SandboxError
 from integral_mock.exchange.orders.fate import Fate
 from integral_mock.exchange.venue import Venue
 from integral_mock.integral import plumbing
@@ -98,6 +98,14 @@ def controls() -> Controls:
     """The controls of the current Flask app."""
     found: Controls = plumbing.sandbox().controls
     return found
+
+
+def advance(clock: ManualClock, ms: int) -> None:
+    """Move the manual clock on, or 400 naming `ms` if that would take it past the calendar."""
+    try:
+        clock.advance(ms)
+    except ValueError as exc:
+        raise BadRequest(f"ms: {exc}", fields=[{"field": "ms", "message": str(exc)}]) from None
 
 
 def _render_forced_error() -> Response | None:
