@@ -12,6 +12,7 @@ from typing import Any, Self, TypeVar
 import requests
 from requests.auth import AuthBase
 
+from integral_mock.client.answers import refusal_in
 from integral_mock.client.auth import Authenticator, TokenAuth
 from integral_mock.client.errors import IntegralError, Unauthorized
 from integral_mock.client.hmac_auth import HmacAuth
@@ -128,9 +129,27 @@ class BaseClient:
         idempotent: bool = True,
         retry_if: Callable[[IntegralError], bool] | None = None,
         deadline: float | None = None,
+        error_bodies: bool = True,
     ) -> Reply:
         """One operation: signed, or with a token (logging in again once on a 401); no retry
-        waits past `deadline`, if given."""
+        waits past `deadline`, if given. A 2xx whose body is an error object is raised as
+        that error (an ApiError with the 2xx status), unless `error_bodies` is False."""
+        reply = self._send(method, path, params, body, idempotent, retry_if, deadline)
+        if error_bodies:
+            refusal_in(reply.response, reply.data, self._transport.redact)
+        return reply
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        body: Mapping[str, Any] | None,
+        idempotent: bool,
+        retry_if: Callable[[IntegralError], bool] | None,
+        deadline: float | None,
+    ) -> Reply:
+        """_call's sending: signed, or with a token and one login more on a 401."""
 
         def send(auth: AuthBase) -> Reply:
             return self._transport.send(

@@ -44,3 +44,23 @@ def test_a_huge_placement_answer_is_looked_up_not_resent(server, odd):
     assert odd.place_order(_pq()).order_id == "1"
 
     assert server.count("POST", ORDERS) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "call"),
+    [
+        ("GET", SPOT, lambda c: c.get_spot_rate("EUR/USD")),
+        ("GET", ORDERS + "/1", lambda c: c.get_order("1")),
+        ("GET", ORDERS, lambda c: c.query_orders("c1")),
+        ("GET", "/v2/positions", lambda c: c.get_positions()),
+    ],
+    ids=["spot rate", "order", "order by coId", "positions"],
+)
+def test_a_read_answered_200_with_an_error_object_is_that_error(server, odd, method, path, call):
+    server.script(method, path, Answer(200, error(200, "UNKNOWN_SYMBOL", "no such pair").body))
+
+    with pytest.raises(ApiError) as caught:
+        call(odd)
+
+    assert (caught.value.status, caught.value.error_code) == (200, "UNKNOWN_SYMBOL")
+    assert caught.value.error_message == "no such pair"
