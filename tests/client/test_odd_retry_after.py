@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from email.utils import formatdate
+
 import pytest
 
 from integral_mock.client import RateLimited, ServerError
@@ -63,3 +66,15 @@ def test_a_placement_refused_with_an_http_date_waits_then_looks_up_once(server, 
 
     assert time_.sleeps == [2.0]
     assert (server.count("POST", ORDERS), server.count("GET", ORDERS)) == (1, 1)
+
+
+def test_an_http_date_without_a_date_header_is_counted_from_the_wall_clock(server, odd, time_):
+    # No Date to count from (an empty one is none): the wall clock is all there is.
+    when = formatdate(time.time() + 5, usegmt=True)
+    later = error(503, "BUSY", **{"Retry-After": when, "Date": ""})
+    server.script("GET", SPOT, later, Answer(200, RATE))
+
+    assert odd.get_spot_rate("EUR/USD").rate_id == "r1"
+
+    assert len(time_.sleeps) == 1
+    assert 3 < time_.sleeps[0] <= 5  # whole seconds in the date, and the exchange took some
