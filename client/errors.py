@@ -1,7 +1,8 @@
 """The client's exceptions: one tree, so a caller can catch as broadly or narrowly as it needs.
 
     IntegralError                 anything this client raises
-    ├── ApiError                  an error status (3xx, 4xx, 5xx), with or without the error object
+    ├── ApiError                  an error status (3xx, 4xx, 5xx), with or without the error
+    │                             object, or a 2xx whose body is an error object (not a placement)
     │   ├── BadRequest            400: a field is wrong, or the coId was used (DUPLICATE_COID)
     │   ├── Unauthorized          401: wrong credentials, or a token missing, invalid or expired
     │   ├── Forbidden             403: the user lacks trading permission, or names another org
