@@ -153,6 +153,7 @@ for _check in (
     value_checks.quote_is_not_crossed,
     value_checks.trade_settles_at_its_rate,
     value_checks.data_set_rates_are_timed_on_their_date,
+    value_checks.data_set_is_the_one_asked,
 ):
     schemathesis.check(_check)
 

@@ -1,4 +1,4 @@
-"""Our checks of values that must agree: a quote's two sides, a trade's amounts, a rate's day."""
+"""Our checks of values that must agree: a quote's sides, a trade's amounts, a data set's asks."""
 
 # A quote's bid is what the venue pays for the base and its offer what it asks: a bid above the
 # offer is a crossed quote, which no venue (nor the published examples) shows, and a PQ client
@@ -7,8 +7,9 @@
 # term per base), and settles the other side: dealing the base settles amount x rate of the
 # term, dealing the term settles amount / rate of the base (the spec's examples: 1,000,000 EUR
 # at 1.18638 settle 1,186,380.0). A data set's rates are timed in epoch milliseconds (SpotRate's
-# `time`), so on or about the set's business date. Failures are AssertionErrors starting with
-# the property's name.
+# `time`), so on or about the set's business date; the sets answered are those asked for (id,
+# date, window) and hold rates of the pairs asked for only (the spec's filters). Failures are
+# AssertionErrors starting with the property's name.
 
 from __future__ import annotations
 
@@ -89,6 +90,30 @@ def data_set_rates_are_timed_on_their_date(
                 assert time >= EPOCH_MS_FLOOR, f"{where}, not epoch milliseconds"
             else:
                 assert abs(time - day) <= DATE_SLACK_MS, f"{where}, its set is of {day} ms"
+
+
+def data_set_is_the_one_asked(ctx: CheckContext, response: Response, case: Case) -> None:
+    """A 200 of /marketdataset holds the sets of the `id` asked, of the `date` and `timeWindow`
+    asked (a set of today's says none), and rates of the `symbol` or `symbols` asked only."""
+    body = checks.json_of(response)
+    if case.operation.path != DATA_SETS or response.status_code != 200:
+        return
+    asked = case.query or {}
+    symbols = [asked.get("symbol"), *str(asked.get("symbols") or "").split(",")]
+    pairs = {str(pair) for pair in symbols if pair}
+    name = "data_set_is_the_one_asked"
+    for data_set in _dicts(body):
+        got = data_set.get("id")
+        assert "id" not in asked or got == asked["id"], f"{name}: asked for {asked}, got {got}"
+        for field in ("date", "timeWindow"):
+            value, wanted = data_set.get(field), asked.get(field)
+            assert wanted is None or value in (None, wanted), (
+                f"{name}: asked for {field} {wanted!r}, {got} answered {value!r}"
+            )
+        others = {str(r.get("symbol")) for r in _dicts(data_set.get("rates"))} - pairs
+        assert not pairs or not others, (
+            f"{name}: asked for {sorted(pairs)}, {got} answered {sorted(others)}"
+        )
 
 
 def _midnight_ms(date: Any) -> int | None:

@@ -14,6 +14,7 @@ from tests.contracts.middleware import (
     trades_of,
     with_body,
 )
+from tests.contracts.served_drifts import DataSetsIgnoreTheirPairs
 
 
 def reference_rates_crossed(request: Request, response: Response) -> Response | None:
@@ -94,5 +95,11 @@ AMOUNT_DRIFTS: dict[str, Drift] = {
         rewriting(downloads_newest_first),
         ("download_is_oldest_first",),
         parts=lifecycle("a_download_hands_out_the_older_fill_first"),
+    ),
+    "data_sets_ignore_their_pairs": Drift(
+        DataSetsIgnoreTheirPairs,
+        ("data_set_is_the_one_asked",),
+        parts=OPERATIONS,
+        keyword="marketdataset",
     ),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
@@ -21,6 +22,8 @@ from tests.contracts.middleware import (
     place,
     with_body,
 )
+
+PAIRS = ("symbol", "symbols")  # the query parameters that pick the pairs of a data set
 
 
 class CookieTokenRefused:
@@ -174,4 +177,21 @@ class LiveRenewalsRotate:
             self.revoked.add(str(token))
             response.headers["SSO_TOKEN"] = fresh
             response.headers["Set-Cookie"] = f"SSO_TOKEN={fresh}; Path=/"
+        return response(environ, start_response)
+
+
+class DataSetsIgnoreTheirPairs:
+    """Market data sets are validated as asked, then answered for every pair, whatever
+    `symbol` or `symbols` picked."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        response = Response.from_app(self.app, environ)
+        picked = any(name in request.args for name in PAIRS)
+        if request.path == "/marketdataset" and response.status_code == 200 and picked:
+            kept = [(k, v) for k, v in request.args.items(multi=True) if k not in PAIRS]
+            response = Response.from_app(self.app, {**environ, "QUERY_STRING": urlencode(kept)})
         return response(environ, start_response)
