@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 
@@ -16,6 +17,8 @@ ALGORITHM = "hmac-sha256"
 # What the signature covers: without all three it could be replayed on another path or body.
 SIGNED = ("date", "digest", "request-line")
 _QUOTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]+")  # printable ASCII but `"` and `\`
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+_REMEMBERED = 256  # unsafe requests whose last Date is kept, oldest forgotten first
 
 
 def body_digest(body: bytes) -> str:
@@ -81,6 +84,9 @@ class HmacAuth(AuthBase):
         self.user = user
         self._secret = secret
         self._clock = clock
+        # (request line, digest) of each unsafe request signed -> the Date second it used.
+        self._signed: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"HmacAuth(user={self.user!r}, secret=<hidden>)"
@@ -88,12 +94,34 @@ class HmacAuth(AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         # Called by requests once the URL and body are final: what is signed is what is sent.
         headers = request.headers
+        line, digest = request_line(request), body_digest(_body_bytes(request.body))
         headers["type"] = "hmac"
-        headers["Date"] = http_date(self._clock())
-        headers["Digest"] = body_digest(_body_bytes(request.body))
-        signed = signature(self._secret, signing_string(headers, request_line(request)))
+        headers["Date"] = http_date(self._date_second(request.method or "", line, digest))
+        headers["Digest"] = digest
+        signed = signature(self._secret, signing_string(headers, line))
         headers["Authorization"] = (
             f'hmac username="{self.user}", algorithm="{ALGORITHM}", '
             f'headers="{" ".join(SIGNED)}", signature="{signed}"'
         )
         return request
+
+    def _date_second(self, method: str, line: str, digest: str) -> int:
+        """The Date to sign with: now, or for a POST or DELETE signed already this second
+        (a retry), the second after the last one it used.
+
+        The Date is the only part of a resent request that can change, and a server that
+        refuses a replayed signature (the sandbox: 401 HMAC_REPLAYED) would refuse a retry
+        signed within the same second. A second or three ahead is well within the five
+        minutes a Date may be off.
+        """
+        now = int(self._clock())
+        if method.upper() in _SAFE:
+            return now
+        key = (line, digest)
+        with self._lock:
+            last = self._signed.pop(key, None)
+            second = now if last is None else max(now, last + 1)
+            self._signed[key] = second
+            if len(self._signed) > _REMEMBERED:
+                del self._signed[next(iter(self._signed))]
+        return second
