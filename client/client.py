@@ -20,6 +20,7 @@ from integral_mock.client.market import MarketDataMethods
 from integral_mock.client.models import Order, OrderRequest, SpotRate
 from integral_mock.client.orders import OrderMethods
 from integral_mock.client.positions import PositionMethods
+from integral_mock.client.retries import retryable
 from integral_mock.client.trades import TradeMethods
 from integral_mock.client.wire import to_wire
 
@@ -47,7 +48,9 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
 
         `on_update` sees the order each time its status changes. Polls back off exponentially
         (with jitter) up to the poll cap; OrderTimeout carries the last state seen. A 404 is
-        polled on until the deadline (a replica may not have the order yet), then raised.
+        polled on until the deadline (a replica may not have the order yet), and so is an
+        outage the transport's own retries did not outlast (5xx, 429, a lost connection);
+        never seen at the deadline, the order's last failure is raised.
         """
         _check_wait(timeout)
         return self._wait(order_id, timeout, on_update, None)
@@ -63,19 +66,23 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
         deadline = self._clock() + timeout
         attempt = 0
         while True:
-            missing: NotFound | None = None
+            failure: IntegralError | None = None  # why this poll saw no order
             try:
                 order = self._read_order(order_id, deadline)
             except NotFound as exc:
-                missing = exc
-            except (ServerError, RateLimited) as exc:
-                # Told to come back after the deadline: that is a timeout, not an outage.
-                asked = exc.retry_after
-                if last is None or asked is None or self._clock() + asked <= deadline:
+                failure = exc
+            except (ServerError, RateLimited, TransportError) as exc:
+                if not _outage(exc):
                     raise
-                timeout_ = OrderTimeout(last, f"order {order_id} still {last.status.value}")
-                timeout_.add_note(f"the server asked to wait {asked}s, past the {timeout}s")
-                raise timeout_ from exc
+                # Told to come back after the deadline: that is a timeout, not an outage.
+                asked = getattr(exc, "retry_after", None)
+                if asked is not None and self._clock() + asked > deadline:
+                    if last is None:
+                        raise
+                    timeout_ = OrderTimeout(last, f"order {order_id} still {last.status.value}")
+                    timeout_.add_note(f"the server asked to wait {asked}s, past the {timeout}s")
+                    raise timeout_ from exc
+                failure = exc
             else:
                 if on_update is not None and (last is None or order.status is not last.status):
                     on_update(order)
@@ -88,11 +95,15 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
             if remaining <= 0:
                 if last is not None:
                     status = last.status.value
-                    raise OrderTimeout(last, f"order {order_id} still {status} after {timeout}s")
-                assert missing is not None
-                missing.add_note(f"order {order_id} not found for {timeout}s")
-                raise missing
-            self._sleep(min(self._poll.delay(attempt, self._rng), remaining))
+                    raise OrderTimeout(
+                        last, f"order {order_id} still {status} after {timeout}s"
+                    ) from failure
+                assert failure is not None
+                seen = "not found" if isinstance(failure, NotFound) else "unreadable"
+                failure.add_note(f"order {order_id} {seen} for {timeout}s")
+                raise failure
+            step = self._poll.delay(attempt, self._rng)
+            self._sleep(min(max(step, getattr(failure, "retry_after", None) or 0.0), remaining))
             attempt += 1
 
     def trade_pq(
@@ -148,3 +159,10 @@ def _sendable(request: OrderRequest) -> None:
         to_wire(request)
     except ValueError as exc:
         raise TransportError(f"rate {request.rate_id} cannot be traded: {exc}") from None
+
+
+def _outage(exc: IntegralError) -> bool:
+    """A failure polling may ride out: a 5xx, a 429 or a lost connection, not a wrong answer."""
+    if isinstance(exc, ServerError | RateLimited):
+        return True
+    return isinstance(exc, TransportError) and exc.__cause__ is not None and retryable(exc)

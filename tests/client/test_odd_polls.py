@@ -163,3 +163,35 @@ def test_trade_pq_refuses_a_wait_that_is_no_duration_before_placing(server, odd)
         odd.trade_pq("EUR/USD", "Buy", 1000, timeout=float("nan"))
 
     assert server.count("POST", ORDERS) == 0
+
+
+def test_an_outage_longer_than_the_retries_is_polled_through_until_the_order_shows(server, odd):
+    # Five 503s: the transport's three retries give up on the fourth; the poll goes on.
+    _trading(server, *[error(503, "UNAVAILABLE")] * 5, _state("FILLED"))
+
+    order = odd.trade_pq("EUR/USD", "Buy", 1000, co_id="c1")
+
+    assert order.status is OrderStatus.FILLED
+    assert (server.count("POST", ORDERS), server.count("GET", ONE)) == (1, 6)
+
+
+def test_an_outage_to_the_deadline_times_out_with_the_order_as_placed(server, odd, time_):
+    _trading(server, error(500, "INTERNAL"))
+
+    with pytest.raises(OrderTimeout) as caught:
+        odd.trade_pq("EUR/USD", "Buy", 1000, co_id="c1", timeout=5)
+
+    assert caught.value.order.status is OrderStatus.RECEIVED
+    assert caught.value.__cause__ is not None
+    assert "500" in str(caught.value.__cause__)
+    assert server.count("POST", ORDERS) == 1
+    assert 5 <= time_.now <= 5.01
+
+
+def test_a_read_answering_another_order_is_not_polled_through(server, odd):
+    server.script("GET", ONE, Answer(200, _order(order_id="2", status="NEW")))
+
+    with pytest.raises(TransportError, match="orderId"):
+        odd.wait_for_final("1", timeout=30)
+
+    assert server.count("GET", ONE) == 1
