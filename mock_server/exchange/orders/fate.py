@@ -2,8 +2,8 @@
 the `Fate` a sandbox control may force over it.
 
 "Natural" means what the simulated market makes of it before any sandbox control (a forced
-outcome, a delay) reshapes it. PQ orders trade at their quote or are rejected; Market and
-AtBest fill at the touch; Limit IOC/FOK take what the market gives when the order is worked;
+outcome, a delay) reshapes it. PQ orders trade at their quote or are rejected; Market (IOC),
+AtBest (FOK) and Limit IOC/FOK take what the touch quotes when the order is worked;
 Limit GTC/GTT/DAY and Stop rest on the book and are matched later, as they are read.
 """
 
@@ -17,7 +17,7 @@ from integral_mock.errors import BadRequest
 from integral_mock.exchange.market.rates import PriceFeed, Quote
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.lifecycle import Schedule, Step, by_polls, retimed
-from integral_mock.exchange.orders.matching import Fill, is_resting, take, touch_price
+from integral_mock.exchange.orders.matching import Fill, is_resting, take
 from integral_mock.exchange.orders.pq import pq_rejection
 from integral_mock.exchange.orders.ticket import Ticket
 
@@ -100,21 +100,18 @@ def natural_fate(
     if is_resting(order):
         steps = [Step(placed_ms, lifecycle.RECEIVED), Step(new_at, lifecycle.NEW)]
         return Course(Schedule(steps), resting=True, expires_ms=_expiry(order, placed_ms))
-    if kind in ("Market", "AtBest"):
-        # The whole size fills at the touch: the sandbox does not walk deeper levels.
-        price = touch_price(order, feed, worked_at)
-        return _filled(placed_ms, new_at, Fill(worked_at, order.size, price))
-    return _immediate_limit(order, feed, placed_ms, new_at, worked_at)
+    return _immediate(order, feed, placed_ms, new_at, worked_at)
 
 
-def _immediate_limit(order: Ticket, feed: PriceFeed, placed: int, new_at: int, at: int) -> Course:
-    """Limit IOC (fill what is there) or FOK (all or nothing), now or never."""
+def _immediate(order: Ticket, feed: PriceFeed, placed: int, new_at: int, at: int) -> Course:
+    """IOC (fill what is there) or FOK (all or nothing), now or never, against the touch's
+    quoted size: Limit at or better than its price, Market (IOC) and AtBest (FOK) at any price.
+    A size past the liquidity is not filled whole, as no venue could."""
     fok = order.time_in_force == "FOK"
-    fill = take(order, feed, at, order.size, all_or_none=fok, check_limit=True)
+    limited = order.kind == "Limit"
+    fill = take(order, feed, at, order.size, all_or_none=fok, check_limit=limited)
     if fill is None:
-        limit = order.fields["price"]
-        reason = f"NO_MATCH: the market was not at or better than the limit {limit} for the size"
-        return _ended(placed, new_at, at, lifecycle.EXPIRED, reason)
+        return _ended(placed, new_at, at, lifecycle.EXPIRED, _unfilled(order))
     if fill.qty == order.size:
         return _filled(placed, new_at, fill)
     steps = [
@@ -125,6 +122,15 @@ def _immediate_limit(order: Ticket, feed: PriceFeed, placed: int, new_at: int, a
     ]
     reason = "IOC_REMAINDER: the part the market could not fill expired"
     return Course(Schedule(steps), (fill,), reason)
+
+
+def _unfilled(order: Ticket) -> str:
+    """Why an immediate order expired with nothing filled."""
+    if order.kind == "Limit":
+        limit = order.fields["price"]
+        return f"NO_MATCH: the market was not at or better than the limit {limit} for the size"
+    side = order.quoted_side
+    return f"NO_LIQUIDITY: the {side} quoted less than the size; FOK fills all or none"
 
 
 def _expiry(order: Ticket, placed_ms: int) -> int | None:
