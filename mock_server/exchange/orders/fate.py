@@ -14,6 +14,7 @@ from typing import Any
 
 from integral_mock.config import Progression
 from integral_mock.errors import BadRequest
+from integral_mock.exchange.market.amounts import minor_units, too_precise
 from integral_mock.exchange.market.rates import PriceFeed, Quote
 from integral_mock.exchange.orders import lifecycle
 from integral_mock.exchange.orders.lifecycle import Schedule, Step, by_polls, retimed
@@ -91,6 +92,11 @@ def natural_fate(
     kind = order.kind
     if kind in NOT_SIMULATED:
         return _rejected(placed_ms, new_at, f"NOT_SIMULATED: {kind} orders are not simulated")
+    if too_precise(order.size, order.currency):
+        # No venue settles a thousandth of a cent: refused as a stale quote is, with a reason.
+        units = minor_units(order.currency)
+        reason = f"SIZE_PRECISION: {order.currency} amounts have at most {units} decimals"
+        return _rejected(placed_ms, new_at, f"{reason}; size {order.fields['size']} has more")
     if kind == "PQ":
         reason = pq_rejection(order, quote, placed_ms, quote_lifetime_ms)
         if reason or quote is None:
