@@ -53,3 +53,35 @@ def test_market_ioc_in_the_term_currency_fills_the_base_limit_converted_at_its_p
     at_fill = market.quote(order["transactTime"])
     assert dec(order["cumQty"]) == dec(at_fill["bidLimit"]) * dec(at_fill["bid"])
     assert order["settlCurrAmt"] == at_fill["bidLimit"]
+
+
+def test_market_ioc_with_a_min_qty_past_the_quoted_size_expires_unfilled(
+    api: Api, token: str
+) -> None:
+    quote = api.spot(token)
+    # minQty (published, optional): no fill smaller than it; the quotes never reach 15M.
+    ioc = new_order("Market", "IOC", size=20_000_000, minQty=15_000_000, price=quote["offer"])
+    order = settled(api, token, api.placed(token, ioc)["orderId"])
+    assert order["status"] == "EXPIRED"
+    assert order["reason"].startswith("NO_LIQUIDITY: ")
+    assert "minQty" in order["reason"]
+    assert "cumQty" not in order
+
+
+def test_market_ioc_with_a_min_qty_within_the_quoted_size_fills_what_is_quoted(
+    api: Api, token: str, market: Market
+) -> None:
+    quote = api.spot(token)
+    ioc = new_order("Market", "IOC", size=20_000_000, minQty=1_000_000, price=quote["offer"])
+    order = settled(api, token, api.placed(token, ioc)["orderId"])
+    assert order["cumQty"] == market.quote(order["transactTime"])["offerLimit"]
+
+
+def test_a_resting_limit_takes_no_fill_smaller_than_its_min_qty(api: Api, token: str) -> None:
+    quote = api.spot(token)
+    # Through the market, so every second would give it the quoted size, never 11M at once.
+    gtc = new_order("Limit", "GTC", size=12_000_000, minQty=11_000_000)
+    placed = api.placed(token, {**gtc, "price": round(quote["offer"] + 0.01, 5)})
+    order = settled(api, token, placed["orderId"], after_ms=10_000)
+    assert order["status"] == "NEW"
+    assert "cumQty" not in order

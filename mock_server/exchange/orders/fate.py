@@ -133,10 +133,13 @@ def _immediate(order: Ticket, feed: PriceFeed, placed: int, new_at: int, at: int
 def _unfilled(order: Ticket) -> str:
     """Why an immediate order expired with nothing filled."""
     if order.kind == "Limit":
-        limit = order.fields["price"]
-        return f"NO_MATCH: the market was not at or better than the limit {limit} for the size"
+        limit, least = order.fields["price"], order.fields.get("minQty")
+        wanted = "the size" if least is None or order.time_in_force == "FOK" else f"minQty {least}"
+        return f"NO_MATCH: the market was not at or better than the limit {limit} for {wanted}"
     side = order.quoted_side
-    return f"NO_LIQUIDITY: the {side} quoted less than the size; FOK fills all or none"
+    if order.time_in_force == "FOK":
+        return f"NO_LIQUIDITY: the {side} quoted less than the size; FOK fills all or none"
+    return f"NO_LIQUIDITY: the {side} quoted less than the minQty {order.fields['minQty']}"
 
 
 def _expiry(order: Ticket, placed_ms: int) -> int | None:

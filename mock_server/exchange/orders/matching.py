@@ -80,7 +80,10 @@ def take(
     available = _in_dealt(order, Decimal(base_limit), price)
     if all_or_none and available < leaves:
         return None
-    return Fill(at_ms, min(leaves, available), price)
+    qty = min(leaves, available)
+    if order.min_qty is not None and qty < min(order.min_qty, leaves):
+        return None  # minQty: a smaller fill is none at all
+    return Fill(at_ms, qty, price)
 
 
 def stop_triggered(order: Ticket, feed: PriceFeed, at_ms: int) -> bool:

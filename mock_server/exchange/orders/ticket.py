@@ -29,6 +29,7 @@ class Ticket:
     size: Decimal
     price: Decimal | None
     stop_price: Decimal | None
+    min_qty: Decimal | None  # no fill smaller than this (or than what is left, if less)
     time_in_force: str | None
     # Whether the order buys the pair's base currency: selling the term currency does too.
     buys_base: bool
@@ -46,6 +47,7 @@ class Ticket:
             size=Decimal(str(request["size"])),
             price=_decimal(request.get("price")),
             stop_price=_decimal(request.get("stopPrice")),
+            min_qty=_decimal(request.get("minQty")),
             time_in_force=request.get("timeInForce"),
             buys_base=(side == "Buy") == (currency == pair.base),
         )
