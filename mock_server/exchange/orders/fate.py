@@ -94,9 +94,9 @@ def natural_fate(
         return _rejected(placed_ms, new_at, f"NOT_SIMULATED: {kind} orders are not simulated")
     if too_precise(order.size, order.currency):
         # No venue settles a thousandth of a cent: refused as a stale quote is, with a reason.
-        units = minor_units(order.currency)
-        reason = f"SIZE_PRECISION: {order.currency} amounts have at most {units} decimals"
-        return _rejected(placed_ms, new_at, f"{reason}; size {order.fields['size']} has more")
+        units, size = minor_units(order.currency), order.fields["size"]
+        finer = f"{order.currency} amounts have at most {units} decimals; size {size} has more"
+        return _rejected(placed_ms, new_at, f"SIZE_PRECISION: {finer}")
     if kind == "PQ":
         reason = pq_rejection(order, quote, placed_ms, quote_lifetime_ms)
         if reason or quote is None:
