@@ -62,7 +62,17 @@ def test_a_time_window_that_is_not_a_span_of_the_day_is_a_bad_request(
     api: Api, token: str, window: str
 ) -> None:
     response = api.get(f"/marketdataset?id=4HProduct&timeWindow={window}", token)
-    assert_error(response, 400, "INVALID_REQUEST")
+    body = assert_error(response, 400, "INVALID_REQUEST")
+    assert error_fields(body) == {"timeWindow"}
+
+
+def test_a_reversed_time_window_is_named_in_its_error_not_mistaken_for_the_example(
+    api: Api, token: str
+) -> None:
+    response = api.get("/marketdataset?id=4HProduct&timeWindow=1700-1500", token)
+    message = assert_error(response, 400, "INVALID_REQUEST")["errorMessage"]
+    assert message.startswith("timeWindow 1700-1500 ")
+    assert "e.g. 1500-1700" in message
 
 
 def test_real_time_set_rates_are_tradable(api: Api, token: str) -> None:

@@ -171,7 +171,9 @@ def _window(query: dict[str, str], now_ms: int) -> Window:
     if label is not None:
         named = Window.parse(date, label)
         if named is None:
-            message = "timeWindow must be HHmm-HHmm within one day, start before end: 1500-1700"
+            # The value asked first: an example alone reads as if it were what was sent.
+            message = f"timeWindow {label} is no HHmm-HHmm span of one day, start before end"
+            message += " (e.g. 1500-1700)"
             raise BadRequest(message, fields=[{"field": "timeWindow", "message": message}])
         window = named
     if window.start_ms < PUBLISH_LEAD_MS:  # its times would be negative epoch milliseconds
