@@ -1,4 +1,4 @@
-"""Order sizes at their currency's precision: a size finer than it is refused with a reason."""
+"""Order sizes and value dates a venue can settle: finer sizes and weekend dates are refused."""
 
 from __future__ import annotations
 
@@ -45,3 +45,21 @@ def test_a_size_at_its_currency_precision_fills(
     order = _market(api, token, symbol, currency, size)
     assert order["status"] == "FILLED"
     assert order["cumQty"] == size
+
+
+@pytest.mark.parametrize("value_date", ["2026-01-10", "2026-01-11"])
+def test_a_value_date_on_a_weekend_is_rejected_with_a_reason(
+    api: Api, token: str, value_date: str
+) -> None:
+    # FX settles on weekdays: no AtBest (or any order) can value on a Saturday or Sunday.
+    fok = new_order("AtBest", "FOK", valueDate=value_date)
+    order = settled(api, token, api.placed(token, fok)["orderId"])
+    assert order["status"] == "REJECTED"
+    assert order["reason"].startswith(f"VALUE_DATE: {value_date} is a ")
+    assert "cumQty" not in order
+
+
+def test_a_value_date_on_a_weekday_fills(api: Api, token: str) -> None:
+    fok = new_order("AtBest", "FOK", valueDate="2026-01-09")  # a Friday
+    order = settled(api, token, api.placed(token, fok)["orderId"])
+    assert (order["status"], order["valueDate"]) == ("FILLED", "2026-01-09")

@@ -9,6 +9,7 @@ Limit GTC/GTT/DAY and Stop rest on the book and are matched later, as they are r
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -92,11 +93,9 @@ def natural_fate(
     kind = order.kind
     if kind in NOT_SIMULATED:
         return _rejected(placed_ms, new_at, f"NOT_SIMULATED: {kind} orders are not simulated")
-    if too_precise(order.size, order.currency):
-        # No venue settles a thousandth of a cent: refused as a stale quote is, with a reason.
-        units, size = minor_units(order.currency), order.fields["size"]
-        finer = f"{order.currency} amounts have at most {units} decimals; size {size} has more"
-        return _rejected(placed_ms, new_at, f"SIZE_PRECISION: {finer}")
+    unsettleable = _unsettleable(order)
+    if unsettleable:  # refused as a stale quote is: accepted, then REJECTED with the reason
+        return _rejected(placed_ms, new_at, unsettleable)
     if kind == "PQ":
         reason = pq_rejection(order, quote, placed_ms, quote_lifetime_ms)
         if reason or quote is None:
@@ -128,6 +127,21 @@ def _immediate(order: Ticket, feed: PriceFeed, placed: int, new_at: int, at: int
     ]
     reason = "IOC_REMAINDER: the part the market could not fill expired"
     return Course(Schedule(steps), (fill,), reason)
+
+
+def _unsettleable(order: Ticket) -> str | None:
+    """Why no venue could settle the order: a size finer than its currency, a weekend date."""
+    if too_precise(order.size, order.currency):
+        units, size = minor_units(order.currency), order.fields["size"]
+        finer = f"{order.currency} amounts have at most {units} decimals; size {size} has more"
+        return f"SIZE_PRECISION: {finer}"
+    value_date = order.fields.get("valueDate")
+    # The schema let only yyyy-MM-dd through; a past date stays allowed, as Integral's own
+    # AtBest example (valueDate 2023-06-15) must work.
+    if value_date and dt.date.fromisoformat(value_date).weekday() >= 5:
+        day = dt.date.fromisoformat(value_date).strftime("%A")
+        return f"VALUE_DATE: {value_date} is a {day}; FX settles on weekdays"
+    return None
 
 
 def _unfilled(order: Ticket) -> str:
