@@ -89,11 +89,11 @@ def take(
 def stop_triggered(order: Ticket, feed: PriceFeed, at_ms: int) -> bool:
     """Whether the Stop's trigger price (bid, offer or mid) has reached its stopPrice."""
     bid, offer, _, _ = feed.top_of_book(order.pair, at_ms)
-    # execFlags is an array (published); its first trigger flag decides, the mid by default.
-    flags = [f for f in order.fields.get("execFlags", []) if f in ("BidTrigger", "OfferTrigger")]
-    trigger = {"BidTrigger": bid, "OfferTrigger": offer}.get(
-        flags[0] if flags else "", (bid + offer) / 2
-    )
+    # execFlags is an array (published); its first trigger flag decides, MidTrigger included
+    # (["MidTrigger", "BidTrigger"] is the mid), and the mid by default.
+    prices = {"BidTrigger": bid, "OfferTrigger": offer, "MidTrigger": (bid + offer) / 2}
+    flags = [f for f in order.fields.get("execFlags", []) if f in prices]
+    trigger = prices[flags[0] if flags else "MidTrigger"]
     stop = order.stop_price
     assert stop is not None  # the spec requires stopPrice of a Stop
     return trigger >= stop if order.buys_base else trigger <= stop
