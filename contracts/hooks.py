@@ -16,6 +16,7 @@ from schemathesis.schemas import BaseSchema
 
 from integral_mock.contracts import (
     answer_checks,
+    asked_checks,
     calls,
     checks,
     credentials,
@@ -154,6 +155,8 @@ for _check in (
     value_checks.trade_settles_at_its_rate,
     value_checks.data_set_rates_are_timed_on_their_date,
     value_checks.data_set_is_the_one_asked,
+    asked_checks.positions_are_the_ones_asked,
+    asked_checks.order_trades_are_the_orders,
 ):
     schemathesis.check(_check)
 

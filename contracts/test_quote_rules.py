@@ -106,3 +106,11 @@ def test_a_limit_gtt_rests_then_expires_after_its_expiry_time(desk: Desk) -> Non
         f"{name}: a Limit GTT buy at {placed['price']} under the bid {quote['bid']} went "
         f"{statuses(seen)}"
     )
+
+
+@pytest.mark.sandbox_decision  # the spec's "every answer issues a fresh rateId"
+def test_every_spot_answer_issues_a_fresh_rate_id(desk: Desk) -> None:
+    rate_ids = [desk.quote()["rateId"] for _ in range(3)]
+    assert len(set(rate_ids)) == len(rate_ids), (
+        f"spot_rate_id_is_fresh: three spot rates of EUR/USD answered rateIds {rate_ids}"
+    )

@@ -90,9 +90,9 @@ def resend_leaves_trades_never_downloaded_alone(order_id: str, downloaded: Trade
 
 def trade_says_what_its_order_dealt(trades: Trades, order: dict[str, Any]) -> None:
     """Each of a fill's trades names its order's coId, symbol, side, dealt currency, customer
-    org (the order's `org`), trade and value dates and, for a PQ order, its rateId; together
-    they deal what the order filled (`dealtAmount` is in the dealt currency, as the order's
-    size)."""
+    org (the order's `org`), trade and value dates, user (its placer) and, for a PQ order, its
+    rateId, and a one-fill order's counterParty; together they deal what the order filled
+    (`dealtAmount` is in the dealt currency, as the order's size)."""
     name = "trade_says_what_its_order_dealt"
     # Published trade fields: `rateId` (PQ), `customerOrg`; the order's `org` is whom it is for.
     named = [("coId", "coId"), ("symbol", "symbol"), ("currency", "currency")]
@@ -103,6 +103,15 @@ def trade_says_what_its_order_dealt(trades: Trades, order: dict[str, Any]) -> No
                 f"{name}: the trade's {field} is {trade.get(field)!r}, "
                 f"the order's {of_order} {order.get(of_order)!r}"
             )
+        # The placer, as its user@org or the user alone; a one-fill order's counterParty.
+        placer, user = str(order.get("userFullName") or ""), trade.get("user")
+        assert not placer or user is None or user in (placer, placer.partition("@")[0]), (
+            f"{name}: the trade's user is {user!r}, the order was placed by {placer!r}"
+        )
+        party, filled_with = trade.get("counterparty"), order.get("counterParty")
+        assert len(trades) > 1 or None in (party, filled_with) or party == filled_with, (
+            f"{name}: the trade's counterparty is {party!r}, its order's fill {filled_with!r}"
+        )
         side = str(trade.get("side", "")).lower()  # bookings publish SELL, orders Sell
         assert side == str(order.get("side")).lower(), f"{name}: the trade's side is {side!r}"
         # yyyy-MM-dd or yyyyMMdd, the same day; one order's several fills may span midnight.

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from tests.contracts.amount_drifts import AMOUNT_DRIFTS
+from tests.contracts.asked_drifts import ASKED_DRIFTS
 from tests.contracts.drift_table import OPERATIONS, ORDER_RULES, Drift
 from tests.contracts.memory_drifts import (
     BookingsDownloadTheOtherSide,
@@ -175,4 +176,5 @@ DRIFTS: dict[str, Drift] = {
     **VALUE_DRIFTS,
     **RULE_DRIFTS,
     **AMOUNT_DRIFTS,
+    **ASKED_DRIFTS,
 }
