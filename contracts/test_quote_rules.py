@@ -62,15 +62,25 @@ def test_a_pq_order_over_the_quoted_size_is_rejected(desk: Desk) -> None:
 
 @pytest.mark.sandbox_decision  # IOC "now or never": the sandbox's order rules
 def test_a_limit_ioc_fills_no_worse_than_its_price_or_expires(desk: Desk) -> None:
+    _now_or_never(desk, "IOC")
+
+
+@pytest.mark.sandbox_decision  # "IOC/FOK: now or never": the sandbox's order rules
+def test_a_limit_fok_fills_no_worse_than_its_price_or_expires(desk: Desk) -> None:
+    _now_or_never(desk, "FOK")
+
+
+def _now_or_never(desk: Desk, time_in_force: str) -> None:
+    """A Limit buy of `time_in_force` over the offer fills, one under the bid EXPIRES."""
     quote = desk.quote()
     bid, offer = Decimal(str(quote["bid"])), Decimal(str(quote["offer"]))
-    name = "limit_ioc_is_now_or_never"
+    name = f"limit_{time_in_force.lower()}_is_now_or_never"
     for price, ends in ((offer * CROSSING, checks.FILLED), (bid * RESTING, checks.EXPIRED)):
-        placed = desk.limit(quote, "IOC", price, tag=ends)
-        seen = desk.poll_to_final(placed, hint=f"({name}: an IOC order rests)")
+        placed = desk.limit(quote, time_in_force, price, tag=ends)
+        seen = desk.poll_to_final(placed, hint=f"({name}: an {time_in_force} order rests)")
         assert seen[-1]["status"] == ends, (
-            f"{name}: a Limit IOC buy at {placed['price']} (bid {bid}, offer {offer}) went "
-            f"{statuses(seen)}"
+            f"{name}: a Limit {time_in_force} buy at {placed['price']} (bid {bid}, offer "
+            f"{offer}) went {statuses(seen)}"
         )
     # fill_checks.limit_fills_at_its_price or better judged the fill as it was answered.
 

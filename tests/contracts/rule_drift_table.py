@@ -7,6 +7,7 @@ from tests.contracts.middleware import rewriting
 from tests.contracts.rule_drifts import (
     BookingsReuseClientRequestIds,
     BookingsRoundFineRates,
+    FokLimitsRest,
     GttLimitsExpireAtOnce,
     GttLimitsRest,
     IocLimitsRest,
@@ -34,6 +35,7 @@ TOKEN_LIFE = _test(
     "test_sessions", "a_token_works_until_its_expiry_time_and_a_renewal_moves_that_on"
 )
 LIMIT_IOC = _test("test_quote_rules", "a_limit_ioc_fills_no_worse_than_its_price_or_expires")
+LIMIT_FOK = _test("test_quote_rules", "a_limit_fok_fills_no_worse_than_its_price_or_expires")
 LIMIT_GTT = _test("test_quote_rules", "a_limit_gtt_rests_then_expires_after_its_expiry_time")
 
 RULE_DRIFTS: dict[str, Drift] = {
@@ -110,6 +112,7 @@ RULE_DRIFTS: dict[str, Drift] = {
         parts=_test("test_quote_rules", "a_pq_order_over_the_quoted_size_is_rejected"),
     ),
     "ioc_limits_rest": Drift(IocLimitsRest, ("limit_ioc_is_now_or_never",), parts=LIMIT_IOC),
+    "fok_limits_rest": Drift(FokLimitsRest, ("limit_fok_is_now_or_never",), parts=LIMIT_FOK),
     "gtt_limits_rest": Drift(GttLimitsRest, ("limit_gtt_lives_its_expiry_time",), parts=LIMIT_GTT),
     "gtt_limits_expire_at_once": Drift(
         GttLimitsExpireAtOnce, ("limit_gtt_lives_its_expiry_time",), parts=LIMIT_GTT

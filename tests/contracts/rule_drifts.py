@@ -160,6 +160,15 @@ class IocLimitsRest(Rewritten):
         return None
 
 
+class FokLimitsRest(Rewritten):
+    """A Limit FOK order is worked as GTC: one the market does not cross rests, NEW."""
+
+    def changed(self, order: dict[str, Any]) -> dict[str, Any] | None:
+        if order.get("type") == "Limit" and order.get("timeInForce") == "FOK":
+            return {"timeInForce": "GTC"}
+        return None
+
+
 class GttLimitsRest(Rewritten):
     """A Limit GTT order is worked as GTC: its expiryTime passes and it rests on, NEW."""
 
