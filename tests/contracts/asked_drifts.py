@@ -170,11 +170,49 @@ def _order_trades_changed(**change: str) -> Callable[[Request, Response], Respon
     return rewrite
 
 
+def _positions_changed(change: Callable[[dict[str, Any]], None]) -> Callable[..., Any]:
+    """Every position (and child) of an answer of /v2/positions changed by `change`."""
+
+    def each(position: dict[str, Any]) -> None:
+        change(position)
+        for child in position.get("children") or []:
+            each(child)
+
+    def rewrite(request: Request, response: Response) -> Response | None:
+        body = body_of(response)
+        if request.path != "/v2/positions" or not isinstance(body, list) or not body:
+            return None
+        for position in body:
+            each(position)
+        return with_body(response, body)
+
+    return rewrite
+
+
+def _pnl_in_base(position: dict[str, Any]) -> None:
+    position["pnlCurrency"] = str(position.get("symbol")).partition("/")[0]
+
+
+def _children_at_its_level(position: dict[str, Any]) -> None:
+    for child in position.get("children") or []:
+        child["level"] = position.get("level")
+
+
 ASKED_DRIFTS |= {
     "hmac_signed_as_published_refused": Drift(
         HmacSignedAsPublishedRefused,
         ("hmac_signed_as_published_is_served",),
         parts=("contracts/test_hmac.py",),
+    ),
+    "positions_pnl_in_the_base": Drift(
+        rewriting(_positions_changed(_pnl_in_base)),
+        ("position_is_as_decided",),
+        parts=_asked("positions_break_down_by_level_in_the_term_currency"),
+    ),
+    "position_children_at_their_parents_level": Drift(
+        rewriting(_positions_changed(_children_at_its_level)),
+        ("position_is_as_decided",),
+        parts=_asked("positions_break_down_by_level_in_the_term_currency"),
     ),
     "trades_name_another_user": Drift(
         rewriting(_order_trades_changed(user="traderB@orgB")),
