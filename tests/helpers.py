@@ -94,6 +94,20 @@ def pq_order(quote: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {**order, **changes}
 
 
+def resting_order(co_id: str) -> dict[str, Any]:
+    """A Limit GTC buy of EUR/USD at 0.5, far under the market: it rests NEW until cancelled."""
+    return {
+        "coId": co_id,
+        "type": "Limit",
+        "timeInForce": "GTC",
+        "side": "Buy",
+        "symbol": "EUR/USD",
+        "currency": "EUR",
+        "size": 1000,
+        "price": 0.5,
+    }
+
+
 def assert_error(response: TestResponse, status: int, code: str) -> dict[str, Any]:
     """`response` is the spec's error object with `status` and `code`; returns the body."""
     assert response.status_code == status, response.get_data(as_text=True)

@@ -8,22 +8,12 @@ from typing import Any
 import pytest
 
 from integral_mock.config import Config
-from tests.helpers import Api, assert_error
+from tests.helpers import Api, assert_error, resting_order
 
 
 def _resting(api: Api, token: str, co_id: str) -> str:
     """A GTC buy far under the market: it rests NEW for as long as a test looks."""
-    order = {
-        "coId": co_id,
-        "type": "Limit",
-        "timeInForce": "GTC",
-        "side": "Buy",
-        "symbol": "EUR/USD",
-        "currency": "EUR",
-        "size": 1000,
-        "price": 0.5,
-    }
-    return str(api.placed(token, order)["orderId"])
+    return str(api.placed(token, resting_order(co_id))["orderId"])
 
 
 def test_cancel_all_with_a_coid_query_cancels_nothing_and_says_why(api: Api) -> None:

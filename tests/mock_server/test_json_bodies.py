@@ -9,18 +9,9 @@ import json
 
 import pytest
 
-from tests.helpers import EXAMPLE_LOGIN, Api, assert_error
+from tests.helpers import EXAMPLE_LOGIN, Api, assert_error, resting_order
 
-ORDER = {
-    "coId": "one",
-    "type": "Limit",
-    "timeInForce": "GTC",
-    "side": "Buy",
-    "symbol": "EUR/USD",
-    "currency": "EUR",
-    "size": 1000,
-    "price": 0.5,
-}
+ORDER = resting_order("one")
 JSON = {"Content-Type": "application/json"}
 
 

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import Api, assert_error
+from tests.helpers import Api, assert_error, resting_order
 
-RESTING = {
-    "coId": "rests",
-    "type": "Limit",
-    "timeInForce": "GTC",
-    "side": "Buy",
-    "symbol": "EUR/USD",
-    "currency": "EUR",
-    "size": 1000,
-    "price": 0.5,
-}
+RESTING = resting_order("rests")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from email.utils import formatdate
 import pytest
 
 from integral_mock.testing import LiveSandbox, running_sandbox
+from tests.helpers import resting_order
 
 SECRET = "This is a long secret!"
 
@@ -61,16 +62,7 @@ def test_a_get_signed_as_published_is_200(sandbox: LiveSandbox) -> None:
 
 
 def test_a_post_with_a_body_signed_as_published_is_202(sandbox: LiveSandbox) -> None:
-    order = {
-        "coId": "published-hmac-1",
-        "type": "Limit",
-        "timeInForce": "GTC",
-        "side": "Buy",
-        "symbol": "EUR/USD",
-        "currency": "EUR",
-        "size": 1000,
-        "price": 0.5,
-    }
+    order = resting_order("published-hmac-1")
     status, body = send(sandbox, "POST", "/v2/orders", json.dumps(order).encode())
     assert (status, body["status"]) == (202, "RECEIVED"), body
 
