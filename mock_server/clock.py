@@ -133,6 +133,8 @@ class ManualClock:
     """
 
     def __init__(self, start_ms: int = MANUAL_START_MS, *, cell: TimeCell | None = None) -> None:
+        if cell is None and start_ms > LATEST_MS:  # as an advance there is refused
+            raise ValueError(f"a clock cannot start past {utc(LATEST_MS):%Y-%m-%d}")
         self._cell = cell or MemoryCell(start_ms)
 
     def now_ms(self) -> int:

@@ -48,3 +48,5 @@ def test_the_latest_time_leaves_the_calendar_room(clock: ManualClock) -> None:
     with pytest.raises(ValueError, match="past 8999-01-01"):
         clock.advance(86_400_001)
     assert clock.advance(86_400_000) == LATEST_MS
+    with pytest.raises(ValueError, match="cannot start past 8999-01-01"):
+        ManualClock(LATEST_MS + 1)  # it showed year 9004 where an advance there was refused
