@@ -30,23 +30,39 @@ def _trading(server, *polls: Answer) -> None:
     server.script("GET", ONE, *polls)
 
 
-def test_a_just_placed_order_not_found_yet_is_polled_until_it_shows(server, odd):
-    # Another replica answers the poll before the placement reached it.
-    _trading(server, error(404, "NOT_FOUND"), error(404, "NOT_FOUND"), _state("FILLED"))
+@pytest.mark.parametrize(
+    "failures",
+    [
+        # Another replica answers the poll before the placement reached it.
+        [error(404, "NOT_FOUND")] * 2,
+        # Five 503s: the transport's three retries give up on the fourth; the poll goes on.
+        [error(503, "UNAVAILABLE")] * 5,
+    ],
+    ids=["not-found-yet", "outage-past-the-retries"],
+)
+def test_a_placed_order_the_poll_cannot_read_yet_is_polled_until_it_shows(server, odd, failures):
+    _trading(server, *failures, _state("FILLED"))
 
     order = odd.trade_pq("EUR/USD", "Buy", 1000, co_id="c1")
 
     assert order.status is OrderStatus.FILLED
-    assert (server.count("POST", ORDERS), server.count("GET", ONE)) == (1, 3)
+    assert (server.count("POST", ORDERS), server.count("GET", ONE)) == (1, len(failures) + 1)
 
 
-def test_a_placed_order_never_found_times_out_carrying_the_order_as_placed(server, odd, time_):
-    _trading(server, error(404, "NOT_FOUND"))
+@pytest.mark.parametrize(
+    ("status", "code"), [(404, "NOT_FOUND"), (500, "INTERNAL")], ids=["not-found", "outage"]
+)
+def test_a_placed_order_unread_to_the_deadline_times_out_carrying_it_as_placed(
+    server, odd, time_, status, code
+):
+    _trading(server, error(status, code))
 
     with pytest.raises(OrderTimeout) as caught:
         odd.trade_pq("EUR/USD", "Buy", 1000, co_id="c1", timeout=5)
 
     assert caught.value.order.status is OrderStatus.RECEIVED
+    assert caught.value.__cause__ is not None
+    assert str(status) in str(caught.value.__cause__)
     assert server.count("POST", ORDERS) == 1
     assert 5 <= time_.now <= 5.01
 
@@ -163,29 +179,6 @@ def test_trade_pq_refuses_a_wait_that_is_no_duration_before_placing(server, odd)
         odd.trade_pq("EUR/USD", "Buy", 1000, timeout=float("nan"))
 
     assert server.count("POST", ORDERS) == 0
-
-
-def test_an_outage_longer_than_the_retries_is_polled_through_until_the_order_shows(server, odd):
-    # Five 503s: the transport's three retries give up on the fourth; the poll goes on.
-    _trading(server, *[error(503, "UNAVAILABLE")] * 5, _state("FILLED"))
-
-    order = odd.trade_pq("EUR/USD", "Buy", 1000, co_id="c1")
-
-    assert order.status is OrderStatus.FILLED
-    assert (server.count("POST", ORDERS), server.count("GET", ONE)) == (1, 6)
-
-
-def test_an_outage_to_the_deadline_times_out_with_the_order_as_placed(server, odd, time_):
-    _trading(server, error(500, "INTERNAL"))
-
-    with pytest.raises(OrderTimeout) as caught:
-        odd.trade_pq("EUR/USD", "Buy", 1000, co_id="c1", timeout=5)
-
-    assert caught.value.order.status is OrderStatus.RECEIVED
-    assert caught.value.__cause__ is not None
-    assert "500" in str(caught.value.__cause__)
-    assert server.count("POST", ORDERS) == 1
-    assert 5 <= time_.now <= 5.01
 
 
 def test_a_read_answering_another_order_is_not_polled_through(server, odd):
