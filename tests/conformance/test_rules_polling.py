@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from integral_mock.conformance.settings import Settings
+from integral_mock.conformance.verdicts import Judgment
 from tests.conformance.journal import Traffic, verdict
 
 
-def test_eleven_reads_within_a_second_fail_poll_interval_ten_pass() -> None:
+def _ten_pass_eleven_fail(read: Callable[[Traffic, int], None]) -> Judgment:
+    """Ten reads of one thing 90 ms apart pass poll-interval, eleven fail: the failing verdict."""
     for reads, expected in ((10, "pass"), (11, "fail")):
         t = Traffic()
         for i in range(reads):
-            t.poll(i * 90)
+            read(t, i * 90)
         j = verdict("poll-interval", t)
         assert j.verdict == expected, reads
+    return j
+
+
+def test_eleven_reads_within_a_second_fail_poll_interval_ten_pass() -> None:
+    j = _ten_pass_eleven_fail(Traffic.poll)
     assert len(j.evidence) == 11  # the eleven reads of the window
 
 
@@ -92,12 +101,7 @@ def test_poll_interval_is_quick_on_a_long_session() -> None:
 
 
 def test_polling_a_rate_counts_as_polling() -> None:
-    for reads, expected in ((10, "pass"), (11, "fail")):
-        t = Traffic()
-        for i in range(reads):
-            t.quote(i * 90)
-        j = verdict("poll-interval", t)
-        assert j.verdict == expected, reads
+    j = _ten_pass_eleven_fail(Traffic.quote)
     assert j.detail == "11 reads of /v2/rates/spot for EUR/USD within one second (at most 10)"
     two_pairs = Traffic()  # a rate per pair: each is its own resource
     for i in range(8):
