@@ -20,7 +20,7 @@ from integral_mock.client.market import MarketDataMethods
 from integral_mock.client.models import Order, OrderRequest, SpotRate
 from integral_mock.client.orders import OrderMethods
 from integral_mock.client.positions import PositionMethods
-from integral_mock.client.retries import retryable
+from integral_mock.client.retries import transient
 from integral_mock.client.trades import TradeMethods
 from integral_mock.client.wire import to_wire
 
@@ -72,7 +72,7 @@ class IntegralClient(OrderMethods, MarketDataMethods, TradeMethods, PositionMeth
             except NotFound as exc:
                 failure = exc
             except (ServerError, RateLimited, TransportError) as exc:
-                if not _outage(exc):
+                if not transient(exc):
                     raise
                 # Told to come back after the deadline: that is a timeout, not an outage.
                 asked = getattr(exc, "retry_after", None)
@@ -159,10 +159,3 @@ def _sendable(request: OrderRequest) -> None:
         to_wire(request)
     except ValueError as exc:
         raise TransportError(f"rate {request.rate_id} cannot be traded: {exc}") from None
-
-
-def _outage(exc: IntegralError) -> bool:
-    """A failure polling may ride out: a 5xx, a 429 or a lost connection, not a wrong answer."""
-    if isinstance(exc, ServerError | RateLimited):
-        return True
-    return isinstance(exc, TransportError) and exc.__cause__ is not None and retryable(exc)

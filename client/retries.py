@@ -66,6 +66,14 @@ def retryable(exc: IntegralError) -> bool:
     return isinstance(exc, ServerError | RateLimited)
 
 
+def transient(exc: IntegralError) -> bool:
+    """A failure of the server or the line (5xx, 429, a lost connection), not a wrong answer:
+    what polling rides out until its deadline."""
+    if isinstance(exc, TransportError):
+        return isinstance(exc.__cause__, _RETRYABLE_CAUSES)
+    return isinstance(exc, ServerError | RateLimited)
+
+
 def unprocessed(exc: IntegralError) -> bool:
     """Whether the request certainly was not acted on: refused (429, 503) or never connected.
 
