@@ -138,9 +138,9 @@ def _unsettleable(order: Ticket) -> str | None:
     value_date = order.fields.get("valueDate")
     # The schema let only yyyy-MM-dd through; a past date stays allowed, as Integral's own
     # AtBest example (valueDate 2023-06-15) must work.
-    if value_date and dt.date.fromisoformat(value_date).weekday() >= 5:
-        day = dt.date.fromisoformat(value_date).strftime("%A")
-        return f"VALUE_DATE: {value_date} is a {day}; FX settles on weekdays"
+    day = dt.date.fromisoformat(value_date) if value_date else None
+    if day is not None and day.weekday() >= 5:
+        return f"VALUE_DATE: {value_date} is a {day:%A}; FX settles on weekdays"
     return None
 
 
