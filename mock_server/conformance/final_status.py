@@ -111,11 +111,8 @@ def _traded(entries: Sequence[Entry]) -> dict[str, Decimal]:
 
 def _number(value: Any, otherwise: Decimal) -> Decimal:
     """A number's value (a string of one too), `otherwise` for anything else."""
-    try:
-        found = Decimal(str(value))
-    except InvalidOperation:
-        return otherwise
-    return found if found.is_finite() else otherwise
+    found = traffic.number(value)
+    return found if found is not None and found.is_finite() else otherwise
 
 
 def _last_failure(entries: Sequence[Entry]) -> tuple[Evidence, str] | None:

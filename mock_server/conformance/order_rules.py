@@ -152,7 +152,7 @@ def _quote_problem(
     if level.get("symbol") not in (None, order.get("symbol")):
         return f"quote for {level.get('symbol')}, order for {order.get('symbol')}", quoted
     expected = _quoted_price(level, order)
-    if expected is None or _number(order.get("price")) != expected:
+    if expected is None or traffic.number(order.get("price")) != expected:
         return f"price {order.get('price')} is not the quoted {expected}", quoted
     return None
 
@@ -161,11 +161,4 @@ def _quoted_price(level: dict[str, Any], order: dict[str, Any]) -> Decimal | Non
     """Buying the base takes the offer, selling it the bid; dealing the term currency flips."""
     base = str(order.get("symbol", "")).split("/")[0]
     buys_base = (order.get("side") == "Buy") == (order.get("currency", base) == base)
-    return _number(level.get("offer" if buys_base else "bid"))
-
-
-def _number(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except ArithmeticError:
-        return None
+    return traffic.number(level.get("offer" if buys_base else "bid"))

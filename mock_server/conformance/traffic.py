@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -91,6 +92,14 @@ def ambiguous(entry: Entry) -> bool:
 def failed(entry: Entry) -> bool:
     """A failure worth retrying: a 5xx, a 429, or no (whole) answer."""
     return ambiguous(entry) or entry["status"] == 429
+
+
+def number(value: Any) -> Decimal | None:
+    """A journaled JSON value as a number (a string of one too); None if it is none."""
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except ArithmeticError:
+        return None
 
 
 def answer(entry: Entry) -> dict[str, Any] | None:
