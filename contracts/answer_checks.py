@@ -96,7 +96,7 @@ def book_is_best_first(ctx: CheckContext, response: Response, case: Case) -> Non
     name = "book_is_best_first"
     for before, after in zip(levels, levels[1:], strict=False):
         for side, sign in (("bid", 1), ("offer", -1)):  # bids fall, offers rise
-            first, then = _number(before.get(side)), _number(after.get(side))
+            first, then = number(before.get(side)), number(after.get(side))
             if first is None or then is None:
                 continue  # a wrong type: the schema check says so
             assert sign * (first - then) >= 0, (
@@ -154,7 +154,8 @@ def _levels(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [lv for lv in levels if isinstance(lv, dict)] if isinstance(levels, list) else []
 
 
-def _number(value: Any) -> Decimal | None:
+def number(value: Any) -> Decimal | None:
+    """A JSON number's value as Decimal; None for anything else (true, a string, null)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value))
     return None

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from schemathesis import Case, CheckContext, Response
 
 from integral_mock.contracts import checks
+from integral_mock.contracts.answer_checks import number
 
 # Statuses whose order has not traded: any cumQty they show is 0.
 UNFILLED = frozenset({checks.RECEIVED, checks.REJECTED})
@@ -34,12 +34,12 @@ def order_fill_adds_up(ctx: CheckContext, response: Response, case: Case) -> Non
 
 
 def fill_agrees_with_order(order: dict[str, Any]) -> None:
-    size, status = _number(order.get("size")), order.get("status")
+    size, status = number(order.get("size")), order.get("status")
     if size is None:
         return  # a wrong type or a missing size: the schema check says so
     name = "order_fill_adds_up"
     where = f"{name}: {status} order {order.get('orderId')} of size {size}"
-    cum = _number(order.get("cumQty"))
+    cum = number(order.get("cumQty"))
     if status in (checks.FILLED, checks.PARTIALLY_FILLED):
         assert cum is not None, f"{where} carries no cumQty"
     if cum is None:
@@ -49,7 +49,7 @@ def fill_agrees_with_order(order: dict[str, Any]) -> None:
     assert status != checks.FILLED or cum == size, f"{where} filled only {cum}"
     assert status != checks.PARTIALLY_FILLED or 0 < cum < size, f"{where} has cumQty {cum}"
     assert status != checks.NEW or cum < size, f"{where} has filled all of it (cumQty {cum})"
-    leaves = _number(order.get("leavesQty"))
+    leaves = number(order.get("leavesQty"))
     if status in LEAVES_ADD_UP and leaves is not None:
         assert cum + leaves == size, f"{where} has cumQty {cum} and leavesQty {leaves}"
     _pq_fills_at_its_price(order, where)
@@ -58,7 +58,7 @@ def fill_agrees_with_order(order: dict[str, Any]) -> None:
 
 def _pq_fills_at_its_price(order: dict[str, Any], where: str) -> None:
     """A PQ order deals at the price it was quoted, or not at all."""
-    price, average = _number(order.get("price")), _number(order.get("averagePrice"))
+    price, average = number(order.get("price")), number(order.get("averagePrice"))
     if order.get("type") != "PQ" or order.get("status") != checks.FILLED:
         return
     if price is not None and average is not None:
@@ -68,19 +68,13 @@ def _pq_fills_at_its_price(order: dict[str, Any], where: str) -> None:
 def _limit_fills_at_its_price_or_better(order: dict[str, Any], where: str) -> None:
     """A Limit order that bought the base paid at most its price; one that sold it got at
     least its price (buying the term currency sells the base)."""
-    price, average = _number(order.get("price")), _number(order.get("averagePrice"))
+    price, average = number(order.get("price")), number(order.get("averagePrice"))
     if order.get("type") != "Limit" or price is None or average is None:
         return
     symbol = order.get("symbol")
-    if _number(order.get("cumQty")) in (None, 0) or not isinstance(symbol, str):
+    if number(order.get("cumQty")) in (None, 0) or not isinstance(symbol, str):
         return
     buys_base = (order.get("side") == "Buy") == (order.get("currency") == symbol.split("/")[0])
     worse = average > price if buys_base else average < price
     side = "buy" if buys_base else "sell"
     assert not worse, f"{where}, a Limit {side} of the base at {price}, filled at {average}"
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    return None

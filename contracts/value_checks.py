@@ -20,7 +20,7 @@ from typing import Any
 from schemathesis import Case, CheckContext, Response
 
 from integral_mock.contracts import checks
-from integral_mock.contracts.answer_checks import SPOT_PATHS
+from integral_mock.contracts.answer_checks import SPOT_PATHS, number
 from integral_mock.contracts.session_checks import EPOCH_MS_FLOOR
 
 DATA_SETS = "/marketdataset"
@@ -47,7 +47,7 @@ def quote_is_not_crossed(ctx: CheckContext, response: Response, case: Case) -> N
     else:
         return
     for rate in rates:
-        bid, offer = _number(rate.get("bid")), _number(rate.get("offer"))
+        bid, offer = number(rate.get("bid")), number(rate.get("offer"))
         if bid is not None and offer is not None:
             assert bid <= offer, (
                 f"quote_is_not_crossed: {rate.get('symbol')} ({rate.get('rateId')}) bids "
@@ -134,7 +134,7 @@ def _settles(item: dict[str, Any], amount: str, price: str, settled: str, where:
     base, _, term = symbol.partition("/")
     name = "trade_settles_at_its_rate"
     assert currency in (base, term), f"{name}: {where} deals {currency!r}, no side of {symbol}"
-    dealt, rate, got = (_number(item.get(f)) for f in (amount, price, settled))
+    dealt, rate, got = (number(item.get(f)) for f in (amount, price, settled))
     if dealt is None or rate is None or got is None or rate <= 0:
         return  # a field left out (they are optional) or of a wrong type: nothing to judge
     wanted = dealt * rate if currency == base else dealt / rate
@@ -147,9 +147,3 @@ def _settles(item: dict[str, Any], amount: str, price: str, settled: str, where:
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    return None
